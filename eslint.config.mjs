@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import nx from '@nx/eslint-plugin';
+
+const boundaries = JSON.parse(
+  readFileSync(new URL('./tools/module-boundaries.json', import.meta.url), 'utf8'),
+);
+
+/** Dependency direction of ARCHITECTURE.md §1, as Nx tag constraints. */
+const depConstraints = [
+  // nothing in packages/ imports from examples/ or tools/
+  { sourceTag: 'type:package', notDependOnLibsWithTags: ['type:example', 'type:tool'] },
+  ...Object.entries(boundaries.scopes).map(([scope, allowed]) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: allowed.includes('*')
+      ? ['type:package']
+      : allowed.length === 0
+        ? ['scope:none (no @kenos dependency allowed)']
+        : allowed.map((name) => `scope:${name}`),
+  })),
+  { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:package'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/test-output',
+      '**/tmp',
+      '**/vitest.config.*.timestamp*',
+      '**/templates/**',
+    ],
+  },
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/vitest\\.shared\\.mts$'],
+          depConstraints,
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ExportAllDeclaration',
+          message: 'No `export *` in Kenos code: export every public symbol by name.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/package.json'],
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          ignoredFiles: [
+            '{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}',
+            '{projectRoot}/vitest.config.{js,ts,mjs,mts}',
+            '{projectRoot}/**/*.test.{ts,mts,js,mjs}',
+            '{projectRoot}/test/**/*',
+            '{projectRoot}/bench/**/*',
+          ],
+          ignoredDependencies: ['@types/node'],
+        },
+      ],
+    },
+    languageOptions: {
+      parser: await import('jsonc-eslint-parser'),
+    },
+  },
+];

@@ -1,0 +1,33 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const cwd = new URL('../../../', import.meta.url).pathname;
+const eslint = new ESLint({ cwd });
+
+async function boundaryErrors(filePath, code) {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
+
+describe('module boundaries (ARCHITECTURE.md §1)', () => {
+  it('fail lint when @kenos/logger imports @kenos/server', async () => {
+    const errors = await boundaryErrors('packages/logger/src/probe.ts', "import '@kenos/server';\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/scope:logger.*can only depend on/);
+  });
+
+  it('fail lint when @kenos/lifecycle imports @kenos/config', async () => {
+    const errors = await boundaryErrors('packages/lifecycle/src/probe.ts', "import '@kenos/config';\n");
+    expect(errors).toHaveLength(1);
+  });
+
+  it('allow @kenos/config to import @kenos/logger and @kenos/crypto', async () => {
+    const code = "import '@kenos/logger';\nimport '@kenos/crypto';\n";
+    expect(await boundaryErrors('packages/config/src/probe.ts', code)).toEqual([]);
+  });
+
+  it('allow @kenos/server to import every runtime package', async () => {
+    const code = ['logger', 'config', 'crypto', 'lifecycle', 'telemetry'].map((p) => `import '@kenos/${p}';`).join('\n');
+    expect(await boundaryErrors('packages/server/src/probe.ts', `${code}\n`)).toEqual([]);
+  });
+});
