@@ -1,0 +1,56 @@
+// HTTP load from a separate process (autocannon's CLI), pinned away from the server.
+import { createRequire } from 'node:module';
+import { spawnPinned, stopChild, waitForLine } from './processes.mjs';
+
+const require = createRequire(import.meta.url);
+const autocannonBin = require.resolve('autocannon/autocannon.js');
+
+/**
+ * Starts `script` (a server printing `listening on <port>`) on core 0 and returns a side
+ * state with its port; `env` is added to the child's environment.
+ */
+export async function startServer(script, env = {}) {
+  const child = spawnPinned(0, process.execPath, [script], {
+    env: { ...process.env, HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const m = await waitForLine(child, /listening on (\d+)/);
+  return { child, port: Number(m[1]) };
+}
+
+/** Runs autocannon against `url` for `durationMs` on core 1; resolves with requests per second. */
+export function loadRequestsPerSecond(url, durationMs, { connections = 32 } = {}) {
+  return new Promise((resolve, reject) => {
+    const seconds = Math.max(1, Math.round(durationMs / 1000));
+    const child = spawnPinned(1, process.execPath, [autocannonBin, '-j', '-c', String(connections), '-d', String(seconds), url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        const r = JSON.parse(out);
+        if (r.non2xx > 0 || r.errors > 0) reject(new Error(`KENOS_ERR_BENCH_LOAD: ${r.non2xx} non-2xx and ${r.errors} errors from ${url}`));
+        else resolve(r.requests.total / (r.duration || seconds));
+      } catch (err) {
+        reject(new Error(`KENOS_ERR_BENCH_LOAD: autocannon exited ${code} without a JSON result`, { cause: err }));
+      }
+    });
+  });
+}
+
+/** A side of a case: a server script measured by HTTP load on its hello route. */
+export function httpServerSide(name, script, env = {}) {
+  return {
+    name,
+    setup: async () => {
+      const state = await startServer(script, env);
+      await loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/warmup`, 1000); // warm-up
+      return state;
+    },
+    measure: (state, { durationMs }) => loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/bench`, durationMs),
+    teardown: (state) => (state ? stopChild(state.child) : undefined),
+  };
+}
