@@ -6,4 +6,34 @@
  *
  * @packageDocumentation
  */
-export {};
+export {
+  API_LATENCY_BUCKETS,
+  GRPC_SERVER_ERROR_CODES,
+  JOB_DURATION_BUCKETS,
+  KENOS_METRICS,
+  OTHER_HTTP_METHOD,
+  RUNTIME_METRICS,
+  SERVICE_LABEL,
+  UNMATCHED_ROUTE,
+} from './catalog.js';
+export type { MetricSpec, MetricType } from './catalog.js';
+export { createMetrics, kenosSdkVersion, normalizeHttpMethod } from './createMetrics.js';
+export type {
+  EndJob,
+  HttpRequestObservation,
+  JobKind,
+  JobResult,
+  KenosMetrics,
+  MetricsOptions,
+  RpcCallObservation,
+} from './createMetrics.js';
+export { TelemetryError } from './errors.js';
+export type { TelemetryErrorCode } from './errors.js';
+export { getTelemetryDiagnostics, installDiagnostics as setTelemetryLogger, stderrTelemetryLogger } from './diagnostics.js';
+export type { TelemetryDiagnosticsStats, TelemetryLogger } from './diagnostics.js';
+export { samplerFromEnv } from './sampler.js';
+export type { EnvRecord } from './sampler.js';
+export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing } from './startTracing.js';
+export type { Tracing, TracingOptions } from './startTracing.js';
+export { currentTraceIds, extractContext, injectContext, withSpan } from './spans.js';
+export type { Carrier, KenosSpanKind, TraceIds, WithSpanOptions } from './spans.js';

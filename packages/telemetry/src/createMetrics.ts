@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { KENOS_METRICS, OTHER_HTTP_METHOD, UNMATCHED_ROUTE } from './catalog.js';
+
+/** Options of {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Service name: the `service` label of every series and of `kenos_build_info`. Required. */
+  service: string;
+  /** Service version: the `version` label of `kenos_build_info`. Required. */
+  version: string;
+  /** The Kenos SDK version in `kenos_build_info`. Default: the version of this package. */
+  kenosVersion?: string;
+  /** The registry to register on. Default: a new prom-client `Registry` (never the global one). */
+  registry?: Registry;
+  /** Register prom-client's default process and Node.js runtime metrics. Default: `true`. */
+  collectDefaultMetrics?: boolean;
+  /**
+   * Add `service` as a default label of the registry, so every series (runtime metrics
+   * included) can be selected by service on a shared dashboard. Default: `true`.
+   */
+  serviceLabel?: boolean;
+}
+
+/** One finished HTTP server request. */
+export interface HttpRequestObservation {
+  /** Request method; anything outside the well-known set is recorded as `_OTHER`. */
+  method: string;
+  /** The route template (`/users/:id`), never the raw path; `undefined` or `''` when no route matched. */
+  route: string | undefined;
+  /** Response status code. */
+  statusCode: number;
+  /** Duration in seconds. */
+  durationSeconds: number;
+}
+
+/** One finished gRPC server call. */
+export interface RpcCallObservation {
+  /** Fully qualified service name, e.g. `kenos.example.v1.Greeter`. */
+  service: string;
+  /** Method name, e.g. `SayHello`. */
+  method: string;
+  /** gRPC status code (0 = OK). */
+  grpcStatusCode: number;
+  /** Duration in seconds. */
+  durationSeconds: number;
+}
+
+/** Kind of job: a queue worker job or a batch run (free-form values are allowed but not advised). */
+export type JobKind = 'worker' | 'batch' | (string & {});
+
+/** How a job ended. */
+export type JobResult = 'success' | 'failure' | 'cancelled';
+
+/** Ends a job started with {@link KenosMetrics.startJob}; returns its duration in seconds. Calls after the first do nothing and return the first duration. */
+export type EndJob = (result?: JobResult) => number;
+
+/** The metrics of one Kenos process. */
+export interface KenosMetrics {
+  /** The prom-client registry holding every Kenos metric; register your own metrics here too. */
+  readonly registry: Registry;
+  /** Records one HTTP server request in `http_server_request_duration_seconds`. */
+  observeHttpRequest(observation: HttpRequestObservation): void;
+  /** Records one gRPC server call in `rpc_server_call_duration_seconds`. */
+  observeRpcCall(observation: RpcCallObservation): void;
+  /** Marks a job or batch run as started; call the returned function when it ends. */
+  startJob(kind: JobKind, name: string): EndJob;
+  /** Renders the registry in the Prometheus text format. */
+  metrics(): Promise<string>;
+  /** `GET /metrics` handler for the admin server (bound: pass it around freely). */
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
+let ownVersion: string | undefined;
+/** The version of @kenos/telemetry (all @kenos packages are released at one version). */
+export function kenosSdkVersion(): string {
+  if (ownVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+      ownVersion = pkg.version ?? 'unknown';
+    } catch {
+      ownVersion = 'unknown';
+    }
+  }
+  return ownVersion;
+}
+
+/** Normalizes an HTTP method to a bounded label value (OpenTelemetry `http.request.method`). */
+export function normalizeHttpMethod(method: string | undefined): string {
+  const upper = (method ?? '').toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : OTHER_HTTP_METHOD;
+}
+
+function labels<T extends string>(names: readonly T[]): T[] {
+  return [...names];
+}
+
+/**
+ * Creates the Kenos metrics of one process: default runtime metrics, `kenos_build_info`,
+ * the HTTP and gRPC server histograms and the job metrics, on one registry.
+ */
+export function createMetrics(options: MetricsOptions): KenosMetrics {
+  const registry = options.registry ?? new Registry();
+  const kenosVersion = options.kenosVersion ?? kenosSdkVersion();
+  if (options.serviceLabel ?? true) {
+    registry.setDefaultLabels({ service: options.service });
+  }
+  if (options.collectDefaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+  }
+  const m = KENOS_METRICS;
+  const buildInfo = new Gauge({ name: m.buildInfo.name, help: m.buildInfo.help, labelNames: labels(m.buildInfo.labels), registers: [registry] });
+  buildInfo.set({ service: options.service, version: options.version, kenos_version: kenosVersion }, 1);
+
+  const http = new Histogram({
+    name: m.httpServerDuration.name,
+    help: m.httpServerDuration.help,
+    labelNames: labels(m.httpServerDuration.labels),
+    buckets: [...m.httpServerDuration.buckets],
+    registers: [registry],
+  });
+  const rpc = new Histogram({
+    name: m.rpcServerDuration.name,
+    help: m.rpcServerDuration.help,
+    labelNames: labels(m.rpcServerDuration.labels),
+    buckets: [...m.rpcServerDuration.buckets],
+    registers: [registry],
+  });
+  const jobsStarted = new Counter({ name: m.jobsStarted.name, help: m.jobsStarted.help, labelNames: labels(m.jobsStarted.labels), registers: [registry] });
+  const jobsFinished = new Counter({ name: m.jobsFinished.name, help: m.jobsFinished.help, labelNames: labels(m.jobsFinished.labels), registers: [registry] });
+  const jobDuration = new Histogram({
+    name: m.jobDuration.name,
+    help: m.jobDuration.help,
+    labelNames: labels(m.jobDuration.labels),
+    buckets: [...m.jobDuration.buckets],
+    registers: [registry],
+  });
+  const jobsInFlight = new Gauge({ name: m.jobsInFlight.name, help: m.jobsInFlight.help, labelNames: labels(m.jobsInFlight.labels), registers: [registry] });
+  const jobLastSuccess = new Gauge({ name: m.jobLastSuccess.name, help: m.jobLastSuccess.help, labelNames: labels(m.jobLastSuccess.labels), registers: [registry] });
+
+  const metricsHandler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const body = await registry.metrics();
+      res.statusCode = 200;
+      res.setHeader('Content-Type', registry.contentType);
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (err) {
+      res.statusCode = 500;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(`KENOS_ERR_TELEMETRY_SCRAPE: ${(err as Error).message}\n`);
+    }
+  };
+
+  return {
+    registry,
+    observeHttpRequest({ method, route, statusCode, durationSeconds }) {
+      http.observe(
+        {
+          http_request_method: normalizeHttpMethod(method),
+          http_route: route === undefined || route === '' ? UNMATCHED_ROUTE : route,
+          http_response_status_code: String(statusCode),
+        },
+        durationSeconds,
+      );
+    },
+    observeRpcCall({ service, method, grpcStatusCode, durationSeconds }) {
+      rpc.observe({ rpc_service: service, rpc_method: method, rpc_grpc_status_code: String(grpcStatusCode) }, durationSeconds);
+    },
+    startJob(kind, name) {
+      const base = { job_kind: kind, job_name: name };
+      jobsStarted.inc(base);
+      jobsInFlight.inc(base);
+      const start = process.hrtime.bigint();
+      let duration: number | undefined;
+      return (result: JobResult = 'success') => {
+        if (duration !== undefined) return duration;
+        duration = Number(process.hrtime.bigint() - start) / 1e9;
+        jobsInFlight.dec(base);
+        jobsFinished.inc({ ...base, job_result: result });
+        jobDuration.observe({ ...base, job_result: result }, duration);
+        if (result === 'success') jobLastSuccess.set(base, Date.now() / 1000);
+        return duration;
+      };
+    },
+    metrics: () => registry.metrics(),
+    metricsHandler,
+  };
+}
