@@ -1,9 +1,26 @@
 /**
- * @kenos/logger: The fleet's structured logger on pino: request context, trace ids, secrets scrubbed by value, nothing lost at exit.
- *
- * Export every public symbol by name (no `export *`); each export is part of
- * the API report in `api/logger.api.md`.
+ * @kenos/logger: the fleet's structured logger on pino: request context, trace ids, secrets
+ * scrubbed by value, nothing lost at exit.
  *
  * @packageDocumentation
  */
-export {};
+import type { Logger as PinoLogger } from 'pino';
+
+/**
+ * The logger type: a pino logger.
+ *
+ * @public
+ */
+export type Logger = PinoLogger;
+
+export { createLogger } from './createLogger.js';
+export type { LoggerOptions } from './loggerOptions.js';
+export type { LogDestination } from './createDestination.js';
+export { flushLogs } from './createDestination.js';
+export { getLogger, runWithLogContext, setLogLevel, getLogLevel } from './logContext.js';
+export { registerSecretValue, MIN_SECRET_LENGTH } from './secretRegistry.js';
+export { DEFAULT_REDACT_KEYS } from './createKeyRedactor.js';
+export { LOG_LEVELS, isLevelName } from './levels.js';
+export type { LevelName } from './levels.js';
+export { LoggerError } from './LoggerError.js';
+export type { LoggerErrorCode } from './LoggerError.js';

@@ -1,0 +1,108 @@
+import { createRequire } from 'node:module';
+import { pino, stdSerializers } from 'pino';
+import type { Logger } from 'pino';
+import { createDestination } from './createDestination.js';
+import { createKeyRedactor } from './createKeyRedactor.js';
+import { LoggerError } from './LoggerError.js';
+import { resolveLoggerOptions, type LoggerOptions } from './loggerOptions.js';
+import { describeError, reportOnce } from './reportOnce.js';
+import { scrubSecrets } from './secretRegistry.js';
+import { mergeTraceFields, traceMixin } from './traceMixin.js';
+
+type Serializer = (value: unknown) => unknown;
+
+let lastMs = -1;
+let lastTime = '';
+/** `,"time":"<ISO 8601 UTC>"`, computed once per millisecond. */
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
+function levelLabel(label: string): Record<string, unknown> {
+  return { level: label };
+}
+
+/** Loads pino-pretty (an optional dependency) synchronously, or explains how to get it. */
+function loadPrettifier(): (line: string) => string {
+  const require = createRequire(import.meta.url);
+  let pretty: typeof import('pino-pretty');
+  try {
+    pretty = require('pino-pretty') as typeof import('pino-pretty');
+  } catch (error) {
+    throw new LoggerError(
+      'KENOS_ERR_LOGGER_PRETTY_MISSING',
+      'LOG_FORMAT=pretty needs the optional dependency pino-pretty, which could not be loaded: install it (npm install --save-dev pino-pretty) or set LOG_FORMAT=json',
+      { cause: error },
+    );
+  }
+  return pretty.prettyFactory({
+    colorize: pretty.isColorSupported,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'service,version,env',
+  });
+}
+
+/**
+ * Builds a configured pino logger (without making it the root logger): standard base fields,
+ * level label, ISO time, `err` with its cause chain, trace ids, key redaction, secret scrubbing on
+ * the final line, and a bounded destination that is flushed at exit.
+ */
+export function buildLogger(options: LoggerOptions): Logger {
+  const o = resolveLoggerOptions(options);
+  const redactor = createKeyRedactor(o.redactKeys);
+
+  const serializers: Record<string, Serializer> = {};
+  const given: Record<string, Serializer> = { err: stdSerializers.errWithCause as Serializer, ...o.serializers };
+  for (const [key, serialize] of Object.entries(given)) {
+    serializers[key] = (value) => {
+      try {
+        return redactor.redactValue(serialize(value));
+      } catch (error) {
+        reportOnce(`serializer:${key}`, `the serializer for "${key}" threw; the value was replaced`, error);
+        return `[unserializable: ${describeError(error)}]`;
+      }
+    };
+  }
+  const skip: ReadonlySet<string> = new Set(Object.keys(serializers));
+
+  const redactRecord = (record: Record<string, unknown>): Record<string, unknown> => {
+    try {
+      return redactor.redactRecord(record, skip);
+    } catch (error) {
+      reportOnce('redact', 'a log record could not be redacted; its fields were dropped', error);
+      return { logger_error: `fields dropped: ${describeError(error)}` };
+    }
+  };
+
+  const prettify = o.format === 'pretty' ? loadPrettifier() : undefined;
+  const destination = createDestination(o.destination, o.bufferBytes, o.flushIntervalMs);
+
+  const logger = pino(
+    {
+      level: o.level,
+      base: { service: o.service, version: o.version, env: o.env, component: o.component },
+      timestamp: isoTime,
+      serializers,
+      formatters: { level: levelLabel, bindings: redactRecord, log: redactRecord },
+      mixin: traceMixin,
+      mixinMergeStrategy: mergeTraceFields as (merge: object, mixin: object) => object,
+      hooks: {
+        streamWrite:
+          prettify === undefined ? scrubSecrets : (line: string) => prettify(scrubSecrets(line)),
+      },
+    },
+    destination.stream,
+  );
+  // pino applies formatters.bindings to the root's base only; child bindings are redacted here.
+  // Children are created with Object.create(parent), so every descendant inherits this method.
+  const pinoChild = logger.child;
+  logger.child = function redactingChild(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactRecord(bindings), childOptions);
+  } as typeof pinoChild;
+  return logger;
+}

@@ -1,0 +1,150 @@
+import { describeError, reportOnce } from './reportOnce.js';
+
+/** What a redacted value is replaced with, by key and by value. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * The key names redacted by default. A key matches when, lowercased and with `-`, `_` and spaces
+ * removed, it equals or ends with one of these (so `Authorization`, `x-api-key`, `access_token`,
+ * `DB_PASSWORD` and `clientSecret` all match, `token_count` does not).
+ *
+ * @public
+ */
+export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'api_key',
+  'apiKey',
+  'private_key',
+  'client_secret',
+  'credentials',
+]);
+
+/** Objects nested deeper than this are replaced by a marker instead of being walked. */
+const MAX_DEPTH = 32;
+/** Bound on the per-logger cache of key decisions (keys can be data, e.g. ids). */
+const MAX_CACHED_KEYS = 4096;
+
+export interface KeyRedactor {
+  /** Redacts a log object (top level); keys in `skip` are left for their serializers. */
+  redactRecord(record: Record<string, unknown>, skip: ReadonlySet<string>): Record<string, unknown>;
+  /** Redacts any value (the output of a serializer, a binding). */
+  redactValue(value: unknown): unknown;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+/**
+ * Builds the case-insensitive, any-depth key redactor. It walks the object copy-on-write: a log
+ * object without a sensitive key is returned as is (no allocation), otherwise a copy is made
+ * along the path to the redacted key; the caller's objects are never mutated.
+ */
+export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedactor {
+  const suffixes = [...new Set([...DEFAULT_REDACT_KEYS, ...extraKeys].map(normalize))].filter(
+    (s) => s.length > 0,
+  );
+  const cache = new Map<string, boolean>();
+
+  function isSensitive(key: string): boolean {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      const n = normalize(key);
+      hit = false;
+      for (const s of suffixes) {
+        if (n.endsWith(s)) {
+          hit = true;
+          break;
+        }
+      }
+      if (cache.size < MAX_CACHED_KEYS) cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  function walk(value: unknown, depth: number, ancestors: unknown[]): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
+    if (value instanceof Map || value instanceof Set) return value;
+    if (ancestors.includes(value)) return '[Circular]';
+    if (depth >= MAX_DEPTH) return '[Truncated: too deep]';
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      const json: unknown = toJSON.call(value);
+      return json === value ? json : walk(json, depth, ancestors);
+    }
+    ancestors.push(value);
+    try {
+      return Array.isArray(value) ? walkArray(value, depth, ancestors) : walkObject(value as Record<string, unknown>, depth, ancestors, undefined);
+    } finally {
+      ancestors.pop();
+    }
+  }
+
+  function walkArray(arr: unknown[], depth: number, ancestors: unknown[]): unknown[] {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < arr.length; i++) {
+      const item: unknown = arr[i];
+      const next = walk(item, depth + 1, ancestors);
+      if (out === undefined && next !== item) out = arr.slice(0, i);
+      if (out !== undefined) out.push(next);
+    }
+    return out ?? arr;
+  }
+
+  function walkObject(
+    obj: Record<string, unknown>,
+    depth: number,
+    ancestors: unknown[],
+    skip: ReadonlySet<string> | undefined,
+  ): Record<string, unknown> {
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      let value: unknown;
+      let next: unknown;
+      let changed = false;
+      try {
+        value = obj[key];
+        if (skip !== undefined && skip.has(key)) {
+          next = value;
+        } else if (isSensitive(key)) {
+          next = value === undefined || value === null ? value : REDACTED;
+        } else {
+          next = walk(value, depth + 1, ancestors);
+        }
+        changed = next !== value;
+      } catch (error) {
+        reportOnce('walk', `a logged value could not be read (key "${key}")`, error);
+        next = `[unserializable: ${describeError(error)}]`;
+        changed = true;
+      }
+      if (changed && out === undefined) {
+        out = {};
+        for (let j = 0; j < i; j++) {
+          const k = keys[j] as string;
+          out[k] = obj[k];
+        }
+      }
+      if (out !== undefined) out[key] = next;
+    }
+    return out ?? obj;
+  }
+
+  return {
+    redactRecord(record, skip) {
+      return walkObject(record, 0, [record], skip);
+    },
+    redactValue(value) {
+      return walk(value, 0, []);
+    },
+  };
+}
