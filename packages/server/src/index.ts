@@ -6,4 +6,29 @@
  *
  * @packageDocumentation
  */
-export {};
+export type { ServiceContext } from './context.js';
+export { defineService, listComponents } from './define-service.js';
+export type { BatchContext, RestOptions, RestRouter, ServiceDefinition, WorkerSpec } from './define-service.js';
+export {
+  ConflictError,
+  GrpcCode,
+  NotFoundError,
+  PermissionDeniedError,
+  ServerError,
+  ServiceError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+} from './errors.js';
+export type { FieldViolation } from './errors.js';
+export type { GrpcCallContext, GrpcHandlers, GrpcServiceRegistration, GrpcUnaryHandler } from './grpc/grpc-transport.js';
+export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';
+export type { Problem } from './http/problem.js';
+export { ExitCode, runService } from './run-service.js';
+export type { RunServiceOptions } from './run-service.js';
+export type { ConfigLeaf, ConfigOf, ConfigSchema, ServiceConfig, StandardSettings } from './service/config.js';
+export type { LogFn, ServiceLogger } from './service/logger.js';
+export type { Transport } from './transport.js';
+export { createInProcessJobSource } from './worker/job-source.js';
+export type { InProcessJobSource, Job, JobSource } from './worker/job-source.js';
+export type { JobContext } from './worker/worker-transport.js';

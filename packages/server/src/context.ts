@@ -1,0 +1,21 @@
+import type { ServiceConfig } from './service/config.js';
+import type { ServiceLogger } from './service/logger.js';
+
+/**
+ * What handlers get instead of globals: the loaded config, loggers and the
+ * component's lifecycle hooks.
+ */
+export interface ServiceContext<S = unknown> {
+  /** Service name and version as declared. */
+  readonly service: { readonly name: string; readonly version: string };
+  /** The component this process runs: `api`, `worker:<name>` or `batch:<name>`. */
+  readonly component: string;
+  /** Loaded, validated config: the standard settings plus the service schema's keys. */
+  readonly config: ServiceConfig<S>;
+  /** The component's root logger. */
+  readonly logger: ServiceLogger;
+  /** The logger of the current request, call or job (AsyncLocalStorage), else the root logger. */
+  getLogger(): ServiceLogger;
+  /** Registers work to run at shutdown, after the transports drained (reverse order of registration). */
+  onShutdown(name: string, run: () => Promise<void> | void, timeoutMs?: number): void;
+}

@@ -1,0 +1,72 @@
+import type { Router } from 'express';
+import type { ServiceContext } from './context.js';
+import type { GrpcServiceRegistration } from './grpc/grpc-transport.js';
+import type { ConfigSchema } from './service/config.js';
+import type { Job, JobSource } from './worker/job-source.js';
+import type { JobContext } from './worker/worker-transport.js';
+
+/** The express 5 router a service mounts its REST routes on. */
+export type RestRouter = Router;
+
+/** A worker: where its jobs come from and what to do with each. */
+export interface WorkerSpec<T> {
+  source: JobSource<T>;
+  /** Handles one job; throw to fail it. Observe `context.signal` (aborted at the shutdown deadline). */
+  handle(job: Job<T>, context: JobContext): Promise<void>;
+  /** Jobs run at the same time. Default 1. */
+  concurrency?: number;
+}
+
+/** What a batch job gets besides the service context. */
+export interface BatchContext {
+  /** Aborted on SIGTERM / SIGINT: stop and throw; the process then exits 1. */
+  readonly signal: AbortSignal;
+  /** The batch-scoped logger. */
+  readonly logger: JobContext['logger'];
+}
+
+/** HTTP settings of the REST transport; every one has a default. */
+export interface RestOptions {
+  /** Largest accepted JSON body (413 beyond). Default `'1mb'`. */
+  jsonLimit?: string | number;
+  /** Default 65 000 ms (above common load-balancer idle timeouts of 60 s). */
+  keepAliveTimeoutMs?: number;
+  /** Default 66 000 ms (above `keepAliveTimeoutMs`). */
+  headersTimeoutMs?: number;
+  /** Default 30 000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Everything a service declares; `runService` runs the component the command line names. */
+export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
+  /** Service name (logs, metrics, `service.name`). */
+  name: string;
+  /** Service version (logs, `kenos_build_info`). */
+  version: string;
+  /** The service's own config schema (convict style); the standard settings are merged in. */
+  config?: S;
+  /** Mounts REST routes on an express 5 router (served by the `api` component). */
+  rest?: (router: RestRouter, context: ServiceContext<S>) => void | Promise<void>;
+  /** REST transport settings. */
+  restOptions?: RestOptions;
+  /** gRPC services (served by the `api` component). */
+  grpc?: (context: ServiceContext<S>) => GrpcServiceRegistration[] | Promise<GrpcServiceRegistration[]>;
+  /** Workers by name, each run as component `worker:<name>`. */
+  workers?: Record<string, (context: ServiceContext<S>) => WorkerSpec<any> | Promise<WorkerSpec<any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Batch jobs by name, each run as component `batch:<name>`: resolve = exit 0, throw = exit 1. */
+  batches?: Record<string, (context: ServiceContext<S>, batch: BatchContext) => Promise<void>>;
+}
+
+/** Declares a service; returns the definition unchanged, typed. */
+export function defineService<S extends ConfigSchema = ConfigSchema>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
+  return definition;
+}
+
+/** The components a service definition offers (`api`, `worker:<name>`, `batch:<name>`). */
+export function listComponents<S extends ConfigSchema>(definition: ServiceDefinition<S>): string[] {
+  const out: string[] = [];
+  if (definition.rest || definition.grpc) out.push('api');
+  for (const name of Object.keys(definition.workers ?? {})) out.push(`worker:${name}`);
+  for (const name of Object.keys(definition.batches ?? {})) out.push(`batch:${name}`);
+  return out;
+}

@@ -1,0 +1,223 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import { ServerError, ServiceError } from '../errors.js';
+import { requestIdFrom, traceBindingsFrom } from '../request-context.js';
+import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
+import type { MetricsSeam } from '../service/metrics.js';
+import type { Transport } from '../transport.js';
+import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
+
+/** What a unary handler gets besides the request. */
+export interface GrpcCallContext {
+  /** The call's request id (incoming `x-request-id` metadata or new); echoed in response metadata. */
+  readonly requestId: string;
+  /** Incoming metadata. */
+  readonly metadata: grpc.Metadata;
+  /** Aborted when the client cancels or the call's deadline passes; pass it to downstream calls. */
+  readonly signal: AbortSignal;
+  /** The call deadline, if the client set one (propagate it to downstream calls). */
+  readonly deadline: Date | undefined;
+  /** The call-scoped logger. */
+  readonly logger: ServiceLogger;
+}
+
+/**
+ * A unary handler: return (or resolve) the response, or throw. Throw a
+ * `ServiceError` (e.g. `ValidationError`) for a client error status; anything
+ * else is answered INTERNAL without internals.
+ */
+export type GrpcUnaryHandler<Req = any, Res = any> = (request: Req, call: GrpcCallContext) => Promise<Res> | Res; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Handlers of one service, by method name as in the `.proto` (e.g. `SayHello`). */
+export type GrpcHandlers = Record<string, GrpcUnaryHandler>;
+
+/** One gRPC service to serve. */
+export interface GrpcServiceRegistration {
+  /** Absolute path of the `.proto` file that declares the service. */
+  protoPath: string;
+  /** Import roots for the `.proto`'s imports. */
+  includeDirs?: string[];
+  /** Fully-qualified service name, e.g. `kenos.example.greeter.v1.GreeterService`. */
+  service: string;
+  /** The unary handlers. */
+  handlers: GrpcHandlers;
+}
+
+/** Options of {@link createGrpcTransport}. */
+export interface GrpcTransportOptions {
+  port: number;
+  /** Host to bind; default `0.0.0.0`. */
+  host?: string;
+  services: GrpcServiceRegistration[];
+  /** Largest accepted message. Default 4 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Largest sent message. Default 4 MiB. */
+  maxSendMessageBytes?: number;
+  logging: LoggingSeam;
+  metrics: MetricsSeam;
+}
+
+/** The gRPC transport, its bound port and its health status switch. */
+export interface GrpcTransport extends Transport {
+  readonly port: number;
+  /** Sets `grpc.health.v1` status of the overall server (`''`) and every served service. */
+  setServing(serving: boolean): void;
+}
+
+function grpcCodeName(code: number): string {
+  return grpc.status[code] ?? String(code);
+}
+
+/** @grpc/grpc-js transport with request id, access log, metrics, error mapping, health and reflection. */
+export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
+  const { logging, metrics } = options;
+  const max = 4 * 1024 * 1024;
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? max,
+    'grpc.max_send_message_length': options.maxSendMessageBytes ?? max,
+  });
+  const includeDirs = options.services.flatMap((s) => s.includeDirs ?? []);
+  const files = [...new Set([...options.services.map((s) => s.protoPath), healthProtoPath])];
+  const packageDefinition = loadSync(files, { ...GRPC_PROTO_LOADER_OPTIONS, includeDirs });
+  const serviceNames = options.services.map((s) => s.service);
+  const health = new HealthImplementation(
+    Object.fromEntries(['', ...serviceNames].map((n) => [n, 'NOT_SERVING' as ServingStatus])),
+  );
+  const watches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  let inFlight = 0;
+
+  for (const reg of options.services) {
+    const definition = packageDefinition[reg.service] as grpc.ServiceDefinition | undefined;
+    if (!definition || 'format' in definition) {
+      throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `gRPC service ${reg.service} is not declared in ${reg.protoPath}`);
+    }
+    const impl: grpc.UntypedServiceImplementation = {};
+    for (const [methodName, method] of Object.entries(definition)) {
+      const handler = reg.handlers[methodName] ?? reg.handlers[method.originalName ?? ''];
+      if (method.requestStream || method.responseStream) {
+        throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `${reg.service}/${methodName}: only unary methods are supported`);
+      }
+      if (!handler) {
+        throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `${reg.service}/${methodName} has no handler`);
+      }
+      impl[methodName] = wrapUnary(reg.service, methodName, handler);
+    }
+    server.addService(definition, impl);
+  }
+
+  function wrapUnary(service: string, method: string, handler: GrpcUnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
+    return (call, callback) => {
+      const started = performance.now();
+      inFlight++;
+      const requestId = requestIdFrom(call.metadata.get('x-request-id')[0]);
+      const trace = traceBindingsFrom(call.metadata.get('traceparent')[0]);
+      const out = new grpc.Metadata();
+      out.set('x-request-id', requestId);
+      call.sendMetadata(out);
+      const controller = new AbortController();
+      call.once('cancelled', () => controller.abort(new Error('call cancelled')));
+      const rawDeadline = call.getDeadline();
+      const deadline = rawDeadline === Infinity ? undefined : new Date(rawDeadline);
+      let timer: NodeJS.Timeout | undefined;
+      if (deadline) {
+        timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
+        timer.unref();
+      }
+      logging.runWithContext({ request_id: requestId, ...trace }, () => {
+        const logger = logging.current();
+        const finish = (code: grpc.status, err?: unknown): void => {
+          if (timer) clearTimeout(timer);
+          inFlight--;
+          const durationMs = performance.now() - started;
+          metrics.observeRpcCall({ service, method, grpcStatusCode: code, durationSeconds: durationMs / 1000 });
+          const fields = {
+            request_id: requestId,
+            ...trace,
+            rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round(durationMs * 100) / 100 },
+          };
+          if (code === grpc.status.INTERNAL) logger.error({ ...fields, err }, 'grpc call');
+          else logger.info(fields, 'grpc call');
+        };
+        const context: GrpcCallContext = { requestId, metadata: call.metadata, signal: controller.signal, deadline, logger };
+        Promise.resolve()
+          .then(() => handler(call.request, context))
+          .then(
+            (response) => {
+              finish(grpc.status.OK);
+              callback(null, response);
+            },
+            (err: unknown) => {
+              if (err instanceof ServiceError) {
+                const md = new grpc.Metadata();
+                md.set('x-request-id', requestId);
+                md.set('kenos-error-code', err.code);
+                if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
+                finish(err.grpcCode);
+                callback({ code: err.grpcCode, details: err.message, metadata: md });
+              } else {
+                finish(grpc.status.INTERNAL, err);
+                callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
+              }
+            },
+          );
+      });
+    };
+  }
+
+  health.addToServer({
+    addService: (definition, implementation) => {
+      const watch = implementation['watch'] as grpc.handleServerStreamingCall<unknown, unknown>;
+      server.addService(definition as grpc.ServiceDefinition, {
+        ...implementation,
+        watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+          watches.add(call);
+          call.once('close', () => watches.delete(call));
+          call.once('cancelled', () => watches.delete(call));
+          watch(call);
+        },
+      } as grpc.UntypedServiceImplementation);
+    },
+  });
+  new ReflectionService(packageDefinition).addToServer(server);
+
+  let port = options.port;
+  return {
+    name: 'grpc',
+    get port() {
+      return port;
+    },
+    setServing(serving) {
+      const status: ServingStatus = serving ? 'SERVING' : 'NOT_SERVING';
+      for (const n of ['', ...serviceNames]) health.setStatus(n, status);
+    },
+    start() {
+      return new Promise<void>((resolve, reject) => {
+        server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+          if (err) return reject(err);
+          port = bound;
+          resolve();
+        });
+      });
+    },
+    async stop(signal) {
+      // health watchers saw NOT_SERVING when shutdown began; end their streams so they do not hold the drain
+      for (const call of watches) call.end();
+      watches.clear();
+      await new Promise<void>((resolve) => {
+        const force = (): void => {
+          logging.root.warn({ in_flight: inFlight }, 'grpc drain deadline reached, forcing');
+          server.forceShutdown();
+          resolve();
+        };
+        signal.addEventListener('abort', force, { once: true });
+        server.tryShutdown(() => {
+          signal.removeEventListener('abort', force);
+          resolve();
+        });
+      });
+    },
+  };
+}
+

@@ -1,0 +1,155 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ServiceError } from '../errors.js';
+import { requestIdFrom, traceBindingsFrom } from '../request-context.js';
+import type { LoggingSeam } from '../service/logger.js';
+import { UNMATCHED_ROUTE, type MetricsSeam } from '../service/metrics.js';
+import type { Transport } from '../transport.js';
+import { problem } from './problem.js';
+
+/** Options of {@link createHttpTransport}; every one has a default. */
+export interface HttpTransportOptions {
+  /** Port to listen on; 0 = ephemeral. */
+  port: number;
+  /** Host to bind; default all interfaces. */
+  host?: string;
+  /** Largest accepted JSON body; larger ones get 413. Default `'1mb'` (1 MiB). */
+  jsonLimit?: string | number;
+  /**
+   * Idle keep-alive timeout of client connections. Default 65 000 ms: above the
+   * 60 s idle timeout of AWS ALB / nginx / GCP LB, so the load balancer, not the
+   * server, closes idle connections (else the LB may reuse a closing socket → 502).
+   */
+  keepAliveTimeoutMs?: number;
+  /** Time to receive request headers. Default 66 000 ms: must exceed `keepAliveTimeoutMs`. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+  /** Mounts the service's routes. */
+  routes: (router: Router) => void | Promise<void>;
+  logging: LoggingSeam;
+  metrics: MetricsSeam;
+}
+
+/** The HTTP transport plus the port it bound. */
+export interface HttpTransport extends Transport {
+  /** The bound port (after start). */
+  readonly port: number;
+}
+
+type KenosLocals = { requestId: string };
+
+/** Express 5 transport: request id, trace ids, access log, metrics, problem+json, drain. */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const { logging, metrics } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    (res.locals as KenosLocals).requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    const trace = traceBindingsFrom(req.headers['traceparent']);
+    logging.runWithContext({ request_id: requestId, ...trace }, () => {
+      const log = logging.current();
+      res.once('close', () => {
+        inFlight.delete(res);
+        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : UNMATCHED_ROUTE;
+        const durationMs = performance.now() - started;
+        metrics.observeHttpRequest({ method: req.method, route, statusCode: res.statusCode, durationSeconds: durationMs / 1000 });
+        log.info(
+          {
+            request_id: requestId,
+            ...trace,
+            http: { method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(durationMs * 100) / 100 },
+            aborted: !res.writableFinished || undefined,
+          },
+          'http request',
+        );
+      });
+      next();
+    });
+  });
+  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
+  const router = express.Router();
+  app.use(router);
+
+  const sendProblem = (req: Request, res: Response, status: number, fields: Parameters<typeof problem>[1]): void => {
+    if (res.headersSent) return void res.end();
+    const requestId = (res.locals as KenosLocals).requestId;
+    res
+      .status(status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem(status, { instance: req.originalUrl, request_id: requestId, ...fields })));
+  };
+
+  app.use((req: Request, res: Response) => {
+    sendProblem(req, res, 404, { detail: `no route for ${req.method} ${req.path}`, code: 'KENOS_ERR_SERVER_NOT_FOUND' });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ServiceError) {
+      return sendProblem(req, res, err.httpStatus, {
+        detail: err.message,
+        code: err.code,
+        ...(err.violations.length > 0 ? { errors: err.violations } : {}),
+      });
+    }
+    const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (e.type === 'entity.parse.failed') {
+      return sendProblem(req, res, 400, { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' });
+    }
+    if (e.type === 'entity.too.large') {
+      return sendProblem(req, res, 413, { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' });
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      return sendProblem(req, res, e.status, { detail: e.message ?? 'bad request' });
+    }
+    logging.current().error({ err }, 'unhandled error in http handler');
+    sendProblem(req, res, 500, { detail: 'internal error; quote the request id when reporting it', code: 'KENOS_ERR_SERVER_INTERNAL' });
+  });
+
+  let server: Server | undefined;
+  let port = options.port;
+
+  return {
+    name: 'http',
+    get port() {
+      return port;
+    },
+    async start() {
+      await options.routes(router);
+      server = createServer(app);
+      server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+      server.headersTimeout = options.headersTimeoutMs ?? 66_000;
+      server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+      const s = server;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen({ port: options.port, host: options.host }, () => {
+          s.off('error', reject);
+          resolve();
+        });
+      });
+      port = (s.address() as AddressInfo).port;
+    },
+    async stop(signal) {
+      const s = server;
+      if (!s) return;
+      draining = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeIdleConnections();
+      const force = (): void => s.closeAllConnections();
+      signal.addEventListener('abort', force, { once: true });
+      await closed;
+      signal.removeEventListener('abort', force);
+    },
+  };
+}

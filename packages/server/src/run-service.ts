@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceContext } from './context.js';
+import { listComponents, type ServiceDefinition } from './define-service.js';
+import { ServerError } from './errors.js';
+import { ConfigProblems, loadServiceConfig, type ConfigSchema, type LoadedConfig } from './service/config.js';
+import { createLifecycleSeam, type LifecycleSeam } from './service/lifecycle.js';
+import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
+import { createMetricsSeam, type MetricsSeam } from './service/metrics.js';
+import type { Transport } from './transport.js';
+
+/** Exit codes of a Kenos process. */
+export const ExitCode = {
+  OK: 0,
+  FAILURE: 1,
+  /** Unknown component on the command line (EX_USAGE). */
+  USAGE: 64,
+  /** Invalid config (EX_CONFIG). */
+  CONFIG: 78,
+} as const;
+
+/** Options of {@link runService}, for tests and embedding. */
+export interface RunServiceOptions {
+  /** Environment to read config from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Called with the exit code at the end. Default `process.exit`. */
+  exit?: (code: number) => void;
+}
+
+interface Seams<S> {
+  loaded: LoadedConfig<S>;
+  logging: LoggingSeam;
+  metrics: MetricsSeam;
+  context: ServiceContext<S>;
+  hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
+}
+
+function fatalLine(service: { name: string; version: string }, component: string, fields: Record<string, unknown>, msg: string): void {
+  process.stdout.write(
+    JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: service.name, version: service.version, component, ...fields, msg }) + '\n',
+  );
+}
+
+/**
+ * Runs the component named by `argv[0]` (`api` — the default —, `worker:<name>`
+ * or `batch:<name>`) until it ends, then exits the process: 0 after a clean
+ * shutdown or a successful batch, 1 on failure, 64 for an unknown component,
+ * 78 for invalid config.
+ */
+export async function runService<S extends ConfigSchema>(
+  service: ServiceDefinition<S>,
+  argv: string[] = process.argv.slice(2),
+  options: RunServiceOptions = {},
+): Promise<void> {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const env = options.env ?? process.env;
+  const component = argv[0] ?? 'api';
+  const components = listComponents(service);
+  if (!components.includes(component)) {
+    fatalLine(service, component, { code: 'KENOS_ERR_SERVER_UNKNOWN_COMPONENT', components }, `unknown component "${component}"; this service offers: ${components.join(', ')}`);
+    return exit(ExitCode.USAGE);
+  }
+
+  let loaded: LoadedConfig<S>;
+  try {
+    loaded = loadServiceConfig(service.config, env);
+  } catch (err) {
+    if (err instanceof ConfigProblems) {
+      fatalLine(service, component, { code: 'KENOS_ERR_CONFIG_INVALID', problems: err.problems }, `invalid config (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.join('; ')}`);
+      return exit(ExitCode.CONFIG);
+    }
+    throw err;
+  }
+  const config = loaded.value;
+  const logging = createLoggingSeam({
+    service: service.name,
+    version: service.version,
+    env: config.env,
+    component,
+    level: config.log.level,
+    format: config.log.format,
+  });
+  const logger = logging.root;
+  const metrics = createMetricsSeam();
+  const hooks: Seams<S>['hooks'] = [];
+  const context: ServiceContext<S> = {
+    service: { name: service.name, version: service.version },
+    component,
+    config,
+    logger,
+    getLogger: () => logging.current(),
+    onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
+  };
+  logger.info({ config: loaded.masked, node: process.version, pid: process.pid }, 'starting');
+  const seams: Seams<S> = { loaded, logging, metrics, context, hooks };
+
+  if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
+  return runLongLived(service, component, seams, exit);
+}
+
+async function runBatch<S extends ConfigSchema>(
+  service: ServiceDefinition<S>,
+  name: string,
+  { logging, metrics, context }: Seams<S>,
+  exit: (code: number) => void,
+): Promise<void> {
+  const fn = service.batches?.[name];
+  if (!fn) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no batch ${name}`);
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      logging.root.fatal({ signal }, 'second signal; exiting now');
+      return exit(ExitCode.FAILURE);
+    }
+    logging.root.warn({ signal }, 'signal received; aborting the batch');
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const started = performance.now();
+  let code: number = ExitCode.OK;
+  await logging.runWithContext({ job: name, job_id: randomUUID() }, async () => {
+    const logger = logging.current();
+    logger.info('batch started');
+    try {
+      await fn(context, { signal: controller.signal, logger });
+      metrics.observeJob({ kind: 'batch', name, outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+      logger.info({ duration_ms: Math.round(performance.now() - started) }, 'batch succeeded');
+    } catch (err) {
+      const outcome = controller.signal.aborted ? 'aborted' : 'failure';
+      metrics.observeJob({ kind: 'batch', name, outcome, durationSeconds: (performance.now() - started) / 1000 });
+      logger.error({ err, outcome, duration_ms: Math.round(performance.now() - started) }, outcome === 'aborted' ? 'batch aborted before it finished' : 'batch failed');
+      code = ExitCode.FAILURE;
+    }
+  });
+  await logging.flush();
+  exit(code);
+}
+
+function describeStartError(err: unknown, ports: Record<string, { port: number; env: string }>, transport: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const p = ports[transport];
+  if (/EADDRINUSE/.test(message) || (err as { code?: string }).code === 'EADDRINUSE') {
+    return p ? `${transport} port ${p.port} (${p.env}) is already in use` : `${transport}: address already in use`;
+  }
+  return `${transport} failed to start: ${message}`;
+}
+
+async function runLongLived<S extends ConfigSchema>(
+  service: ServiceDefinition<S>,
+  component: string,
+  { logging, metrics, context, hooks }: Seams<S>,
+  exit: (code: number) => void,
+): Promise<void> {
+  const { config } = context;
+  const logger = logging.root;
+  const lifecycle: LifecycleSeam = createLifecycleSeam({
+    logger,
+    adminPort: config.admin.port,
+    shutdownDelayMs: component === 'api' ? config.shutdown.delayMs : 0,
+    shutdownTimeoutMs: config.shutdown.timeoutMs,
+    exit,
+  });
+  lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
+  lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
+
+  const signals = (signal: NodeJS.Signals): void => {
+    if (lifecycle.state === 'shutting_down' || lifecycle.state === 'stopped') {
+      logger.fatal({ signal }, 'second signal during shutdown; exiting now');
+      return exit(ExitCode.FAILURE);
+    }
+    void lifecycle.shutdown(signal);
+  };
+  process.on('SIGTERM', signals);
+  process.on('SIGINT', signals);
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void lifecycle.shutdown('uncaughtException', ExitCode.FAILURE);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void lifecycle.shutdown('unhandledRejection', ExitCode.FAILURE);
+  });
+
+  const transports: Transport[] = [];
+  const ports: Record<string, { port: number; env: string }> = { admin: { port: config.admin.port, env: 'ADMIN_PORT' } };
+  let setGrpcServing: ((serving: boolean) => void) | undefined;
+  try {
+    if (component === 'api') {
+      if (service.rest) {
+        const { createHttpTransport } = await import('./http/http-transport.js');
+        const rest = service.rest;
+        transports.push(
+          createHttpTransport({ ...service.restOptions, port: config.http.port, routes: (router) => rest(router, context), logging, metrics }),
+        );
+        ports['http'] = { port: config.http.port, env: 'HTTP_PORT' };
+      }
+      if (service.grpc) {
+        const { createGrpcTransport } = await import('./grpc/grpc-transport.js');
+        const grpcTransport = createGrpcTransport({ port: config.grpc.port, services: await service.grpc(context), logging, metrics });
+        setGrpcServing = (serving) => grpcTransport.setServing(serving);
+        transports.push(grpcTransport);
+        ports['grpc'] = { port: config.grpc.port, env: 'GRPC_PORT' };
+      }
+    } else {
+      const name = component.slice('worker:'.length);
+      const factory = service.workers?.[name];
+      if (!factory) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no worker ${name}`);
+      const spec = await factory(context);
+      const { createWorkerTransport } = await import('./worker/worker-transport.js');
+      transports.push(createWorkerTransport({ name: component, ...spec, logging, metrics }));
+    }
+  } catch (err) {
+    logger.fatal({ err, code: (err as { code?: unknown }).code }, `service setup failed: ${(err as Error).message}`);
+    await logging.flush();
+    return exit(ExitCode.FAILURE);
+  }
+
+  const bound: Record<string, number> = {};
+  let current = 'admin';
+  try {
+    bound['admin'] = await lifecycle.start();
+    for (const t of transports) {
+      current = t.name;
+      await t.start();
+      const port = (t as Partial<{ port: number }>).port;
+      if (port !== undefined) bound[t.name] = port;
+    }
+  } catch (err) {
+    logger.fatal({ err, code: 'KENOS_ERR_SERVER_START' }, describeStartError(err, ports, current));
+    await logging.flush();
+    return exit(ExitCode.FAILURE);
+  }
+  for (const t of transports) lifecycle.registerDrainer({ name: t.name, drain: (signal) => t.stop(signal) });
+  for (const h of hooks) lifecycle.registerShutdownHook(h);
+  lifecycle.onStateChange((state) => setGrpcServing?.(state === 'ready'));
+  lifecycle.signalReady();
+  logger.info({ ports: bound, startup_ms: Math.round(process.uptime() * 1000) }, 'service ready');
+}

@@ -1,0 +1,96 @@
+import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
+import type { MetricsSeam } from '../service/metrics.js';
+import type { Transport } from '../transport.js';
+import type { Job, JobSource } from './job-source.js';
+
+/** What a job handler gets besides the job. */
+export interface JobContext {
+  /** Aborted when the shutdown deadline passes: stop and throw. */
+  readonly signal: AbortSignal;
+  /** The job-scoped logger (`job_id` bound). */
+  readonly logger: ServiceLogger;
+}
+
+/** Options of {@link createWorkerTransport}. */
+export interface WorkerTransportOptions<T> {
+  /** `worker:<name>`. */
+  name: string;
+  source: JobSource<T>;
+  handle: (job: Job<T>, context: JobContext) => Promise<void>;
+  /** Jobs run at the same time. Default 1. */
+  concurrency?: number;
+  logging: LoggingSeam;
+  metrics: MetricsSeam;
+}
+
+/**
+ * Runs a job source with a concurrency limit. `stop` stops taking jobs, waits
+ * for the in-flight ones, and aborts them through their AbortSignal when the
+ * shutdown deadline passes.
+ */
+export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Transport {
+  const { logging, metrics, source } = options;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const stopTaking = new AbortController();
+  const deadline = new AbortController();
+  const running = new Set<Promise<void>>();
+  let loop: Promise<void> | undefined;
+  const jobName = options.name.replace(/^worker:/, '');
+
+  const runJob = async (job: Job<T>): Promise<void> => {
+    const started = performance.now();
+    await logging.runWithContext({ job_id: job.id, job: jobName }, async () => {
+      const logger = logging.current();
+      logger.info('job started');
+      try {
+        await options.handle(job, { signal: deadline.signal, logger });
+        await source.complete(job);
+        metrics.observeJob({ kind: 'worker', name: jobName, outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+        logger.info({ duration_ms: Math.round(performance.now() - started) }, 'job completed');
+      } catch (err) {
+        const outcome = deadline.signal.aborted ? 'aborted' : 'failure';
+        metrics.observeJob({ kind: 'worker', name: jobName, outcome, durationSeconds: (performance.now() - started) / 1000 });
+        logger.error({ err, outcome }, 'job failed');
+        await Promise.resolve(source.fail(job, err)).catch(() => undefined);
+      }
+    });
+  };
+
+  const takeLoop = async (): Promise<void> => {
+    while (!stopTaking.signal.aborted) {
+      if (running.size >= concurrency) {
+        await Promise.race(running);
+        continue;
+      }
+      let job: Job<T> | undefined;
+      try {
+        job = await source.next(stopTaking.signal);
+      } catch (err) {
+        logging.root.error({ err }, 'job source failed; retrying in 1 s');
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (!job) break;
+      const p = runJob(job).finally(() => running.delete(p));
+      running.add(p);
+    }
+  };
+
+  return {
+    name: options.name,
+    start() {
+      loop = takeLoop();
+      return Promise.resolve();
+    },
+    async stop(signal) {
+      stopTaking.abort();
+      const onDeadline = (): void => deadline.abort(signal.reason);
+      signal.addEventListener('abort', onDeadline, { once: true });
+      if (running.size > 0) logging.root.info({ in_flight: running.size }, 'worker stopped taking jobs; finishing in-flight jobs');
+      await loop;
+      await Promise.allSettled([...running]);
+      signal.removeEventListener('abort', onDeadline);
+      await source.close?.();
+    },
+  };
+}
