@@ -1,9 +1,40 @@
 /**
- * @kenos/config: Typed, validated service config on convict: every error at once, secrets masked everywhere, encrypted values decrypted at boot.
- *
- * Export every public symbol by name (no `export *`); each export is part of
- * the API report in `api/config.api.md`.
+ * @kenos/config: typed, validated service config on convict: every error at once,
+ * secrets masked everywhere, encrypted values decrypted at boot.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  ConfigError,
+  ConfigKeyError,
+  ConfigSchemaError,
+  EX_CONFIG,
+  formatConfigError,
+  formatConfigProblem,
+} from './config-error.js';
+export type { ConfigProblem, ConfigProblemKind } from './config-error.js';
+export { defineConfigSchema } from './define-config-schema.js';
+export type { ServiceConfigSchema } from './define-config-schema.js';
+export { kenosFormats, parseDuration } from './formats.js';
+export type { KenosFormat } from './formats.js';
+export { MASK } from './kenos-config.js';
+export type { ConfigAccessors, KenosConfig } from './kenos-config.js';
+export { loadConfig } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+export type {
+  ConfigFormat,
+  ConfigFormatName,
+  ConfigLeaf,
+  ConfigLeafPath,
+  ConfigPath,
+  ConfigPathValue,
+  ConfigSchema,
+  ConfigValidator,
+  ConfigValues,
+  FormatType,
+  LeafValue,
+  MergedSchema,
+  WidenDefault,
+} from './schema-types.js';
+export { LOG_LEVELS, standardConfigSchema } from './standard-schema.js';
+export type { StandardConfigSchema } from './standard-schema.js';

@@ -1,0 +1,100 @@
+/** Exit code for invalid configuration (sysexits.h EX_CONFIG); the caller (the server) exits with it. */
+export const EX_CONFIG = 78;
+
+/** What kind of problem a {@link ConfigProblem} is. */
+export type ConfigProblemKind =
+  | 'unknown-key'
+  | 'invalid-value'
+  | 'missing-required'
+  | 'parse-error'
+  | 'not-an-object'
+  | 'file-not-found'
+  | 'forbidden-key'
+  | 'decrypt-failed'
+  | 'conflict'
+  | 'policy';
+
+/** One problem found while loading config. Every field is safe to print: sensitive values are masked. */
+export interface ConfigProblem {
+  readonly kind: ConfigProblemKind;
+  /** Dotted key path, when the problem is about a key. */
+  readonly key?: string;
+  /** The environment variable(s) that set the key, e.g. `HTTP_PORT`. */
+  readonly env?: string;
+  /** Where the bad value came from: `default`, `file:config/default.yaml`, `env:HTTP_PORT`, `arg:--http.port`, … */
+  readonly source?: string;
+  /** What was expected. */
+  readonly expected?: string;
+  /** The bad value as JSON, or `[sensitive]`. */
+  readonly value?: string;
+  /** Line (1-based) of a parse error. */
+  readonly line?: number;
+  /** Column (1-based) of a parse error. */
+  readonly column?: number;
+  /** One-line human description. */
+  readonly message: string;
+}
+
+/** Renders one problem as one line. */
+export function formatConfigProblem(p: ConfigProblem): string {
+  const parts: string[] = [];
+  if (p.key) parts.push(p.key);
+  if (p.env) parts.push(`(env ${p.env})`);
+  if (p.source) parts.push(`from ${p.source}${p.line !== undefined ? `:${p.line}:${p.column ?? 0}` : ''}`);
+  const head = parts.length > 0 ? `${parts.join(' ')}: ` : '';
+  let line = `${head}${p.message}`;
+  if (p.value !== undefined) line += `; got ${p.value}`;
+  return line;
+}
+
+/**
+ * Invalid configuration: every problem found, from every source, at once
+ * (code `KENOS_ERR_CONFIG_INVALID`). The message lists them all, one per line.
+ */
+export class ConfigError extends Error {
+  readonly code = 'KENOS_ERR_CONFIG_INVALID';
+  override readonly name = 'ConfigError';
+  /** Every problem, in source order. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[], options?: { cause?: unknown }) {
+    const n = problems.length;
+    super(
+      `Invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${problems
+        .map((p) => `  - ${formatConfigProblem(p)}`)
+        .join('\n')}`,
+      options,
+    );
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/** A schema a service declared is itself wrong (a programming error; code `KENOS_ERR_CONFIG_SCHEMA`). */
+export class ConfigSchemaError extends Error {
+  readonly code = 'KENOS_ERR_CONFIG_SCHEMA';
+  override readonly name = 'ConfigSchemaError';
+}
+
+/** A `get`/`sourceOf` of a path the schema does not have (code `KENOS_ERR_CONFIG_UNKNOWN_KEY`). */
+export class ConfigKeyError extends Error {
+  readonly code = 'KENOS_ERR_CONFIG_UNKNOWN_KEY';
+  override readonly name = 'ConfigKeyError';
+  readonly key: string;
+  constructor(key: string) {
+    super(`Unknown config key '${key}'`);
+    this.key = key;
+  }
+}
+
+/**
+ * Renders a config error for a terminal or one log line: for a
+ * {@link ConfigError}, the message with every problem and a hint about the
+ * exit code; for any other error, its message.
+ */
+export function formatConfigError(err: unknown): string {
+  if (err instanceof ConfigError) {
+    return `${err.message}\nThe service did not start (exit code ${EX_CONFIG}, EX_CONFIG). Run \`kenos config docs\` for every key.`;
+  }
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,119 @@
+import type { ConfigSchema } from './schema-types.js';
+
+/** Log levels of @kenos/logger (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * The standard keys every Kenos service has (ARCHITECTURE.md §3), merged into
+ * every service schema. A service may change their defaults, never remove them.
+ * `shutdown.delayMs` defaults to 5000 on Kubernetes (`KUBERNETES_SERVICE_HOST`
+ * set) and to 0 elsewhere.
+ */
+export const standardConfigSchema = {
+  env: {
+    doc: 'Environment name; selects config/<env>.* and the secrets file.',
+    format: 'non-empty-string',
+    default: 'development',
+    env: ['KENOS_ENV', 'NODE_ENV'],
+  },
+  service: {
+    name: {
+      doc: 'Service name, in every log line and metric.',
+      format: 'non-empty-string',
+      default: 'kenos-service',
+      env: 'SERVICE_NAME',
+    },
+    version: {
+      doc: 'Service version, in every log line and kenos_build_info.',
+      format: 'non-empty-string',
+      default: '0.0.0',
+      env: 'SERVICE_VERSION',
+    },
+  },
+  http: {
+    port: {
+      doc: 'REST (express) listener port; 0 = ephemeral.',
+      format: 'port',
+      default: 8080,
+      env: 'HTTP_PORT',
+    },
+  },
+  grpc: {
+    port: {
+      doc: 'gRPC listener port; 0 = ephemeral.',
+      format: 'port',
+      default: 50051,
+      env: 'GRPC_PORT',
+    },
+  },
+  admin: {
+    port: {
+      doc: 'Admin listener (probes, metrics) port; never exposed through the Service.',
+      format: 'port',
+      default: 9000,
+      env: 'ADMIN_PORT',
+    },
+  },
+  log: {
+    level: {
+      doc: 'Log level.',
+      format: LOG_LEVELS,
+      default: 'info',
+      env: 'LOG_LEVEL',
+    },
+    format: {
+      doc: 'Log output: json, or pretty for local development.',
+      format: ['json', 'pretty'],
+      default: 'json',
+      env: 'LOG_FORMAT',
+    },
+  },
+  shutdown: {
+    delayMs: {
+      doc: 'Time between readiness going false and listeners closing.',
+      format: 'duration',
+      default: 5000,
+      env: 'SHUTDOWN_DELAY_MS',
+    },
+    timeoutMs: {
+      doc: 'Hard deadline for the whole shutdown; past it, exit 1.',
+      format: 'duration',
+      default: 30000,
+      env: 'SHUTDOWN_TIMEOUT_MS',
+    },
+  },
+  keys: {
+    provider: {
+      doc: 'Key provider for encrypted secrets: local (development key file) or aws (KMS). Production refuses local.',
+      format: ['local', 'aws'],
+      default: 'local',
+      env: 'KENOS_KEY_PROVIDER',
+    },
+    localKeyFile: {
+      doc: 'Local development key file (keys.provider = local), relative to the working directory.',
+      format: 'string',
+      default: '.kenos/local.key',
+      env: 'KENOS_LOCAL_KEY_FILE',
+    },
+    kmsKeyId: {
+      doc: 'KMS key id or ARN (keys.provider = aws).',
+      format: 'string',
+      default: '',
+      env: 'KENOS_KMS_KEY_ID',
+    },
+    kmsEndpoint: {
+      doc: 'KMS endpoint override, e.g. the URL of `kenos kms-local`; empty = the AWS default.',
+      format: 'string',
+      default: '',
+      env: 'KENOS_KMS_ENDPOINT',
+    },
+  },
+} as const satisfies ConfigSchema;
+
+/** The type of {@link standardConfigSchema}. */
+export type StandardConfigSchema = typeof standardConfigSchema;
+
+/** Defaults that apply when not running on Kubernetes (`KUBERNETES_SERVICE_HOST` unset). */
+export const OFF_KUBERNETES_DEFAULTS: Readonly<Record<string, unknown>> = {
+  'shutdown.delayMs': 0,
+};
