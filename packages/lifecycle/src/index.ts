@@ -6,4 +6,32 @@
  *
  * @packageDocumentation
  */
-export {};
+export { createLifecycle } from './createLifecycle.js';
+export { LifecycleError, type LifecycleErrorCode } from './errors.js';
+export {
+  createFallbackLogger,
+  type LifecycleLogFn,
+  type LifecycleLogger,
+} from './logger.js';
+export {
+  resolveLifecycleOptions,
+  type LifecycleOptions,
+  type ResolvedLifecycleOptions,
+} from './options.js';
+export {
+  LIFECYCLE_STATES,
+  type AdminRouteHandler,
+  type Beacon,
+  type Drainer,
+  type Flusher,
+  type HealthCheck,
+  type HealthCheckResult,
+  type HealthCheckStatus,
+  type Lifecycle,
+  type LifecycleEvent,
+  type LifecycleSnapshot,
+  type LifecycleState,
+  type ShutdownHook,
+  type ShutdownPhase,
+  type TaskOutcome,
+} from './types.js';

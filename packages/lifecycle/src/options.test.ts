@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { LifecycleError } from './errors.js';
+import { resolveLifecycleOptions } from './options.js';
+
+describe('resolveLifecycleOptions', () => {
+  it('fills every option with its documented default outside Kubernetes', () => {
+    const o = resolveLifecycleOptions({}, {});
+    expect(o).toMatchObject({
+      adminPort: 9000,
+      adminHost: '0.0.0.0',
+      shutdownDelayMs: 0,
+      shutdownTimeoutMs: 30_000,
+      drainTimeoutMs: 30_000,
+      hookTimeoutMs: 5000,
+      checkTimeoutMs: 2000,
+      checkIntervalMs: 5000,
+      startupTimeoutMs: 60_000,
+      handleSignals: true,
+      handleCrashes: true,
+    });
+    expect(typeof o.exit).toBe('function');
+    expect(typeof o.logger.fatal).toBe('function');
+  });
+
+  it('defaults the shutdown delay to 5000 ms when KUBERNETES_SERVICE_HOST is set', () => {
+    expect(
+      resolveLifecycleOptions({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' })
+        .shutdownDelayMs,
+    ).toBe(5000);
+    expect(
+      resolveLifecycleOptions(
+        { shutdownDelayMs: 0 },
+        { KUBERNETES_SERVICE_HOST: '10.0.0.1' },
+      ).shutdownDelayMs,
+    ).toBe(0);
+  });
+
+  it('derives the drain deadline from the overall deadline unless given', () => {
+    expect(
+      resolveLifecycleOptions({ shutdownTimeoutMs: 1000 }, {}).drainTimeoutMs,
+    ).toBe(1000);
+    expect(
+      resolveLifecycleOptions(
+        { shutdownTimeoutMs: 1000, drainTimeoutMs: 400 },
+        {},
+      ).drainTimeoutMs,
+    ).toBe(400);
+  });
+
+  it('rejects out-of-range options with KENOS_ERR_LIFECYCLE_INVALID_OPTIONS listing every problem', () => {
+    let caught: unknown;
+    try {
+      resolveLifecycleOptions(
+        { adminPort: 70_000, shutdownTimeoutMs: -1, hookTimeoutMs: Number.NaN },
+        {},
+      );
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(LifecycleError);
+    const err = caught as LifecycleError;
+    expect(err.code).toBe('KENOS_ERR_LIFECYCLE_INVALID_OPTIONS');
+    expect(err.message).toContain(
+      'adminPort must be an integer from 0 to 65535, got 70000',
+    );
+    expect(err.message).toContain('shutdownTimeoutMs must be');
+    expect(err.message).toContain('hookTimeoutMs must be');
+  });
+
+  it('logs through logger.child({ module: "lifecycle" }) when the logger has one', () => {
+    const seen: Record<string, unknown>[] = [];
+    const base = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      fatal: () => undefined,
+      child: (bindings: Record<string, unknown>) => {
+        seen.push(bindings);
+        return base;
+      },
+    };
+    resolveLifecycleOptions({ logger: base }, {});
+    expect(seen).toEqual([{ module: 'lifecycle' }]);
+  });
+});
