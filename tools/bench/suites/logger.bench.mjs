@@ -1,0 +1,97 @@
+// @kenos/logger vs raw pino, same destination (a synchronous sonic-boom on /dev/null with the
+// same 8 KiB batch that Kenos uses in production), same log call.
+import { openSync, writeSync } from 'node:fs';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { pino } from 'pino';
+import { createLogger, registerSecretValue, runWithLogContext } from '@kenos/logger';
+import { opsPerSecond } from '../src/index.mjs';
+
+const DEV_NULL = '/dev/null';
+const fields = { user_id: 'u-123', order_id: 42, amount: 19.99, currency: 'EUR', retry: false };
+const sensitive = {
+  user: { name: 'ada', Password: 'hunter2-hunter2' },
+  headers: { Authorization: 'Bearer abc.def.ghi', accept: 'application/json' },
+  note: 'paid with token-value-000007',
+  order_id: 42,
+};
+
+function rawPino() {
+  return pino(pino.destination({ dest: DEV_NULL, sync: true, minLength: 8192 }));
+}
+function kenos() {
+  return createLogger({ service: 'bench', version: '1.0.0', env: 'production', component: 'api', destination: DEV_NULL });
+}
+const side = (name, make, line) => ({
+  name,
+  setup: () => make(),
+  measure: (log, { durationMs }) => opsPerSecond(() => line(log), durationMs, { batch: 1024 }),
+  teardown: (log) => log.flush?.(),
+});
+
+// A span context made active the way the OpenTelemetry SDK would make it: through the
+// AsyncLocalStorage context manager.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const span = trace.wrapSpanContext({
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.SAMPLED,
+});
+const inScopeWithSpan = (log) =>
+  context.with(trace.setSpan(context.active(), span), () =>
+    runWithLogContext({ request_id: 'req-1' }, () => log.info(fields, 'request handled')),
+  );
+
+export default {
+  name: 'logger',
+  cases: [
+    {
+      name: 'standard info line, 5 fields',
+      unit: 'lines/s',
+      target: { min: 0.85 },
+      anchor: side('raw pino', rawPino, (log) => log.info(fields, 'request handled')),
+      subject: side('@kenos/logger', kenos, (log) => log.info(fields, 'request handled')),
+      context: [
+        {
+          name: 'console.log(JSON.stringify)',
+          setup: () => {
+            const fd = openSync(DEV_NULL, 'w');
+            return new Console({
+              stdout: new Writable({
+                write(chunk, _enc, cb) {
+                  writeSync(fd, chunk);
+                  cb();
+                },
+              }),
+            });
+          },
+          measure: (c, { durationMs }) =>
+            opsPerSecond(() => c.log(JSON.stringify({ level: 30, time: Date.now(), msg: 'request handled', ...fields })), durationMs, { batch: 1024 }),
+        },
+      ],
+    },
+    {
+      name: 'line in a request scope with an active span',
+      unit: 'lines/s',
+      target: { min: 0.75 },
+      anchor: side('raw pino', rawPino, (log) => log.info(fields, 'request handled')),
+      subject: side('@kenos/logger', kenos, inScopeWithSpan),
+    },
+    {
+      name: 'path redaction + 20 registered secret values',
+      unit: 'lines/s',
+      target: { min: 0.6 },
+      anchor: side('raw pino, no redaction', rawPino, (log) => log.info(sensitive, 'payment captured')),
+      subject: side(
+        '@kenos/logger',
+        () => {
+          for (let i = 0; i < 20; i++) registerSecretValue(`token-value-${String(i).padStart(6, '0')}`);
+          return kenos();
+        },
+        (log) => log.info(sensitive, 'payment captured'),
+      ),
+    },
+  ],
+};
