@@ -6,4 +6,47 @@
  *
  * @packageDocumentation
  */
-export {};
+export { ciphertextKeyId } from './ciphertext-format.js';
+export { DATA_KEY_CACHE_DEFAULTS, type DataKeyCacheOptions } from './data-key-cache.js';
+export { canonicalizeContext, type EncryptionContext } from './encryption-context.js';
+export { createEnvelope, type Envelope, type EnvelopeOptions } from './envelope.js';
+export {
+  CryptoError,
+  DecryptionError,
+  KeyProviderError,
+  SecretFileError,
+  type CryptoErrorCode,
+  type KeyProviderErrorDetails,
+  type SecretFileErrorReason,
+} from './errors.js';
+export { DATA_KEY_BYTES, type DataKey, type KeyProvider, type WrappedDataKey } from './key-provider.js';
+export { addLocalKey, generateLocalKey } from './local-key-file.js';
+export { createKmsKeyProvider, type KmsKeyProviderOptions } from './kms-key-provider.js';
+export { createLocalKeyProvider, type LocalKeyProviderOptions } from './local-key-provider.js';
+export {
+  decryptSecretDocument,
+  encryptSecretDocument,
+  formatKeyPath,
+  isEncryptedSecretDocument,
+  rotateSecretDocument,
+  SECRET_FILE_CONTEXT,
+  SECRET_METADATA_KEY,
+  updateSecretDocumentKeys,
+  type SecretDocumentKey,
+  type SecretDocumentMetadata,
+  type SecretDocumentOptions,
+} from './secret-document.js';
+export {
+  decryptSecretFile,
+  editSecretFile,
+  encryptSecretFile,
+  loadSecretFile,
+  parseSecretDocument,
+  rotateSecretFile,
+  secretFileFormat,
+  serializeSecretDocument,
+  updateSecretFileKeys,
+  writeSecretFile,
+  type SecretFileFormat,
+  type SecretFileOptions,
+} from './secret-file.js';

@@ -1,0 +1,107 @@
+/**
+ * Typed errors of `@kenos/crypto`. Every error has a stable `code`
+ * (`KENOS_ERR_CRYPTO_*`), listed in `docs/errors.md`.
+ */
+
+/** Stable codes of {@link CryptoError}. */
+export type CryptoErrorCode =
+  | 'KENOS_ERR_CRYPTO_DECRYPT'
+  | 'KENOS_ERR_CRYPTO_KEY_PROVIDER'
+  | 'KENOS_ERR_CRYPTO_KEY_FILE'
+  | 'KENOS_ERR_CRYPTO_KEY_FILE_EXISTS'
+  | 'KENOS_ERR_CRYPTO_LOCAL_KEY_IN_PRODUCTION'
+  | 'KENOS_ERR_CRYPTO_INVALID_ARGUMENT'
+  | 'KENOS_ERR_CRYPTO_CLOSED'
+  | 'KENOS_ERR_CRYPTO_SECRET_FILE';
+
+/** Base class of every error thrown by `@kenos/crypto`. */
+export class CryptoError extends Error {
+  override readonly name: string = 'CryptoError';
+  readonly code: CryptoErrorCode;
+
+  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * The one error for a ciphertext that cannot be decrypted: tampered,
+ * truncated, made with a key this provider does not have, or decrypted
+ * with a different encryption context. It deliberately never says which
+ * check failed and carries no `cause`; no data is ever returned alongside it.
+ */
+export class DecryptionError extends CryptoError {
+  override readonly name = 'DecryptionError';
+
+  constructor() {
+    super('KENOS_ERR_CRYPTO_DECRYPT', 'decryption failed: the ciphertext is invalid for this key and context');
+  }
+}
+
+/** What went wrong in a key provider call (KMS or local). */
+export interface KeyProviderErrorDetails {
+  /** The provider operation, e.g. `GenerateDataKey`, `Decrypt`, `ReEncrypt`, `Encrypt`. */
+  readonly operation: string;
+  /** The error name reported by the provider, e.g. `ThrottlingException`, `AccessDeniedException`. */
+  readonly errorName: string;
+  /** Whether trying again later may succeed (throttling, 5xx, network, timeout). */
+  readonly retryable: boolean;
+  /** The key id the call was about, when known. */
+  readonly keyId?: string;
+}
+
+/**
+ * A key provider call failed for a reason other than an invalid ciphertext:
+ * throttling, a 5xx, a timeout, access denied, a disabled key. Keeps the KMS
+ * error name (`errorName`) and whether the call may be retried
+ * (`retryable`); the SDK error is the `cause`.
+ */
+export class KeyProviderError extends CryptoError {
+  override readonly name = 'KeyProviderError';
+  readonly operation: string;
+  readonly errorName: string;
+  readonly retryable: boolean;
+  readonly keyId: string | undefined;
+
+  constructor(details: KeyProviderErrorDetails, options?: { cause?: unknown }) {
+    super(
+      'KENOS_ERR_CRYPTO_KEY_PROVIDER',
+      `key provider ${details.operation} failed: ${details.errorName}` +
+        (details.keyId ? ` (key ${details.keyId})` : '') +
+        (details.retryable ? ' (retryable)' : ''),
+      options,
+    );
+    this.operation = details.operation;
+    this.errorName = details.errorName;
+    this.retryable = details.retryable;
+    this.keyId = details.keyId;
+  }
+}
+
+/** Why a secret file could not be read or written. */
+export type SecretFileErrorReason =
+  | 'not-encrypted'
+  | 'already-encrypted'
+  | 'invalid-format'
+  | 'plaintext-value'
+  | 'value-authentication'
+  | 'mac-mismatch'
+  | 'no-usable-key';
+
+/**
+ * A secret file is malformed or fails its integrity checks. `reason` tells
+ * the operator what to look at and `keyPath` (when set) where, e.g. a value
+ * that was moved to another key path or added in plaintext.
+ */
+export class SecretFileError extends CryptoError {
+  override readonly name = 'SecretFileError';
+  readonly reason: SecretFileErrorReason;
+  readonly keyPath: string | undefined;
+
+  constructor(reason: SecretFileErrorReason, message: string, options?: { cause?: unknown; keyPath?: string }) {
+    super('KENOS_ERR_CRYPTO_SECRET_FILE', message, options);
+    this.reason = reason;
+    this.keyPath = options?.keyPath;
+  }
+}

@@ -1,0 +1,280 @@
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  KMSClient,
+  ReEncryptCommand,
+  type KMSClientConfig,
+} from '@aws-sdk/client-kms';
+import { kmsContext, type EncryptionContext } from './encryption-context.js';
+import { CryptoError, DecryptionError, KeyProviderError } from './errors.js';
+import { DATA_KEY_BYTES, type DataKey, type KeyProvider, type WrappedDataKey } from './key-provider.js';
+
+/** Options of {@link createKmsKeyProvider}. */
+export interface KmsKeyProviderOptions {
+  /**
+   * KMS key ids, key ARNs or alias names/ARNs. The first is the primary:
+   * new data keys are made and re-wrapped with it. Ciphertexts naming any of
+   * them decrypt. Required, at least one.
+   */
+  readonly keyIds: readonly string[];
+  /**
+   * A KMSClient you configured yourself; its retry and timeout settings are
+   * used as they are, and `close()` leaves it open. Default: a client made
+   * from `clientConfig`.
+   */
+  readonly client?: KMSClient;
+  /**
+   * Configuration of the client the provider makes. Anything left out follows
+   * the SDK's standard configuration: `AWS_REGION`/profile region, the default
+   * credential provider chain, `AWS_ENDPOINT_URL_KMS`/`AWS_ENDPOINT_URL`.
+   * Default `{}`.
+   */
+  readonly clientConfig?: KMSClientConfig;
+  /**
+   * Attempts per KMS call, the first included, for a client the provider
+   * makes. The SDK's standard retry mode retries throttling, 5xx and network
+   * errors with exponential backoff and full jitter; access denied and
+   * invalid ciphertext are never retried. Default 3.
+   */
+  readonly maxAttempts?: number;
+  /** Timeout of one HTTP attempt in ms (a hanging KMS), for a client the provider makes. Default 3000. */
+  readonly requestTimeoutMs?: number;
+  /** Deadline of one provider call, retries included, in ms; past it the call fails with a retryable `TimeoutError`. Default 10000. */
+  readonly timeoutMs?: number;
+  /**
+   * Decrypt with whatever key a ciphertext names (KMS and IAM decide), not
+   * only with `keyIds`. Default `false` (strict: a ciphertext naming another
+   * key fails with `DecryptionError` without calling KMS).
+   */
+  readonly discovery?: boolean;
+}
+
+const DEFAULTS = { maxAttempts: 3, requestTimeoutMs: 3000, timeoutMs: 10_000, discovery: false };
+
+/** KMS error names that mean "this ciphertext is not valid for this key and context". */
+const INVALID_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
+/** Error names that a later attempt may not get. */
+const RETRYABLE = new Set([
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * A key provider over AWS KMS (`GenerateDataKey`, `Decrypt`, `ReEncrypt`,
+ * `Encrypt`) with the encryption context passed as KMS `EncryptionContext`.
+ */
+export function createKmsKeyProvider(options: KmsKeyProviderOptions): KeyProvider {
+  const keyIds = options?.keyIds;
+  if (!Array.isArray(keyIds) || keyIds.length === 0 || keyIds.some((k) => typeof k !== 'string' || k === '')) {
+    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'createKmsKeyProvider needs keyIds: at least one key id');
+  }
+  const settings = {
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    discovery: options.discovery ?? DEFAULTS.discovery,
+  };
+  const client =
+    options.client ??
+    new KMSClient({
+      maxAttempts: settings.maxAttempts,
+      retryMode: 'standard',
+      requestHandler: {
+        requestTimeout: settings.requestTimeoutMs,
+        connectionTimeout: settings.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
+      ...options.clientConfig,
+    });
+  return new KmsKeyProvider(client, options.client === undefined, [...keyIds], settings);
+}
+
+class KmsKeyProvider implements KeyProvider {
+  readonly kind = 'aws-kms';
+  readonly primaryKeyId: string;
+  readonly #client: KMSClient;
+  readonly #ownsClient: boolean;
+  readonly #keyIds: string[];
+  readonly #allowed: Set<string>;
+  readonly #timeoutMs: number;
+  readonly #discovery: boolean;
+  #resolving: Promise<void> | undefined;
+  #resolved = false;
+
+  constructor(
+    client: KMSClient,
+    ownsClient: boolean,
+    keyIds: string[],
+    settings: { timeoutMs: number; discovery: boolean },
+  ) {
+    this.#client = client;
+    this.#ownsClient = ownsClient;
+    this.#keyIds = keyIds;
+    this.primaryKeyId = keyIds[0] ?? '';
+    this.#allowed = new Set(keyIds);
+    this.#timeoutMs = settings.timeoutMs;
+    this.#discovery = settings.discovery;
+  }
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    const out = await this.#send('GenerateDataKey', this.primaryKeyId, (abortSignal) =>
+      this.#client.send(
+        new GenerateDataKeyCommand({
+          KeyId: this.primaryKeyId,
+          KeySpec: 'AES_256',
+          EncryptionContext: kmsContext(context),
+        }),
+        { abortSignal },
+      ),
+    );
+    if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES || !out.CiphertextBlob || !out.KeyId) {
+      throw new KeyProviderError({ operation: 'GenerateDataKey', errorName: 'InvalidResponse', retryable: false });
+    }
+    this.#allowed.add(out.KeyId);
+    return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob, plaintextKey: out.Plaintext };
+  }
+
+  async decryptDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array> {
+    await this.#assertAllowed(wrapped.keyId);
+    const out = await this.#send('Decrypt', wrapped.keyId, (abortSignal) =>
+      this.#client.send(
+        new DecryptCommand({
+          CiphertextBlob: wrapped.wrappedKey,
+          KeyId: wrapped.keyId,
+          EncryptionContext: kmsContext(context),
+        }),
+        { abortSignal },
+      ),
+    );
+    if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES) {
+      out.Plaintext?.fill(0);
+      throw new DecryptionError();
+    }
+    return out.Plaintext;
+  }
+
+  async reWrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<WrappedDataKey> {
+    await this.#assertAllowed(wrapped.keyId);
+    const out = await this.#send('ReEncrypt', wrapped.keyId, (abortSignal) =>
+      this.#client.send(
+        new ReEncryptCommand({
+          CiphertextBlob: wrapped.wrappedKey,
+          SourceKeyId: wrapped.keyId,
+          SourceEncryptionContext: kmsContext(context),
+          DestinationKeyId: this.primaryKeyId,
+          DestinationEncryptionContext: kmsContext(context),
+        }),
+        { abortSignal },
+      ),
+    );
+    if (!out.CiphertextBlob || !out.KeyId) {
+      throw new KeyProviderError({ operation: 'ReEncrypt', errorName: 'InvalidResponse', retryable: false });
+    }
+    this.#allowed.add(out.KeyId);
+    return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob };
+  }
+
+  async wrapDataKey(plaintextKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
+    if (plaintextKey.length !== DATA_KEY_BYTES) {
+      throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a data key must be 32 bytes');
+    }
+    const out = await this.#send('Encrypt', this.primaryKeyId, (abortSignal) =>
+      this.#client.send(
+        new EncryptCommand({ KeyId: this.primaryKeyId, Plaintext: plaintextKey, EncryptionContext: kmsContext(context) }),
+        { abortSignal },
+      ),
+    );
+    if (!out.CiphertextBlob || !out.KeyId) {
+      throw new KeyProviderError({ operation: 'Encrypt', errorName: 'InvalidResponse', retryable: false });
+    }
+    this.#allowed.add(out.KeyId);
+    return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob };
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) this.#client.destroy();
+  }
+
+  /** Strict mode: only keys listed in keyIds (or their ARNs) may decrypt. */
+  async #assertAllowed(keyId: string): Promise<void> {
+    if (this.#discovery || this.#matches(keyId)) return;
+    if (!this.#resolved) {
+      this.#resolving ??= this.#resolveArns().finally(() => {
+        this.#resolving = undefined;
+      });
+      await this.#resolving;
+      if (this.#matches(keyId)) return;
+    }
+    throw new DecryptionError();
+  }
+
+  #matches(keyId: string): boolean {
+    if (this.#allowed.has(keyId)) return true;
+    return this.#keyIds.some((id) => !id.includes(':') && !id.startsWith('alias/') && keyId.endsWith(`:key/${id}`));
+  }
+
+  async #resolveArns(): Promise<void> {
+    for (const id of this.#keyIds) {
+      const out = await this.#send('DescribeKey', id, (abortSignal) =>
+        this.#client.send(new DescribeKeyCommand({ KeyId: id }), { abortSignal }),
+      );
+      if (out.KeyMetadata?.Arn) this.#allowed.add(out.KeyMetadata.Arn);
+    }
+    this.#resolved = true;
+  }
+
+  async #send<T>(operation: string, keyId: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const timeout = new Error(`KMS ${operation} did not answer within ${this.#timeoutMs} ms`);
+        timeout.name = 'TimeoutError';
+        controller.abort(timeout);
+        reject(timeout);
+      }, this.#timeoutMs);
+    });
+    try {
+      return await Promise.race([call(controller.signal), deadline]);
+    } catch (error) {
+      throw toProviderError(operation, keyId, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function toProviderError(operation: string, keyId: string, error: unknown): Error {
+  if (error instanceof CryptoError) return error;
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
+  const errorName = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
+  if (INVALID_CIPHERTEXT.has(errorName) && operation !== 'GenerateDataKey' && operation !== 'Encrypt') {
+    return new DecryptionError();
+  }
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  const retryable =
+    RETRYABLE.has(errorName) ||
+    status >= 500 ||
+    (e.code !== undefined && RETRYABLE_CODES.has(e.code)) ||
+    e.$retryable !== undefined;
+  return new KeyProviderError({ operation, errorName, retryable, keyId }, { cause: error });
+}
