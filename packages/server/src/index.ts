@@ -27,7 +27,7 @@ export type { Problem } from './http/problem.js';
 export { ExitCode, runService } from './run-service.js';
 export type { RunServiceOptions } from './run-service.js';
 export type { ConfigLeaf, ConfigOf, ConfigSchema, ServiceConfig, StandardSettings } from './service/config.js';
-export type { LogFn, ServiceLogger } from './service/logger.js';
+export type { ServiceLogger } from './service/logger.js';
 export type { Transport } from './transport.js';
 export { createInProcessJobSource } from './worker/job-source.js';
 export type { InProcessJobSource, Job, JobSource } from './worker/job-source.js';

@@ -5,7 +5,7 @@ import { ServerError } from './errors.js';
 import { ConfigProblems, loadServiceConfig, type ConfigSchema, type LoadedConfig } from './service/config.js';
 import { createLifecycleSeam, type LifecycleSeam } from './service/lifecycle.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
-import { createMetricsSeam, type MetricsSeam } from './service/metrics.js';
+import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
 
 /** Exit codes of a Kenos process. */
@@ -32,6 +32,7 @@ interface Seams<S> {
   metrics: MetricsSeam;
   context: ServiceContext<S>;
   hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
+  telemetryShutdown: () => Promise<void>;
 }
 
 function fatalLine(service: { name: string; version: string }, component: string, fields: Record<string, unknown>, msg: string): void {
@@ -80,7 +81,9 @@ export async function runService<S extends ConfigSchema>(
     format: config.log.format,
   });
   const logger = logging.root;
-  const metrics = createMetricsSeam();
+  for (const secret of loaded.sensitiveValues) logging.registerSecret(secret);
+  const telemetry = createTelemetrySeam({ service: service.name, version: service.version, environment: config.env, env, logger });
+  const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
   const context: ServiceContext<S> = {
     service: { name: service.name, version: service.version },
@@ -91,7 +94,7 @@ export async function runService<S extends ConfigSchema>(
     onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
   logger.info({ config: loaded.masked, node: process.version, pid: process.pid }, 'starting');
-  const seams: Seams<S> = { loaded, logging, metrics, context, hooks };
+  const seams: Seams<S> = { loaded, logging, metrics, context, hooks, telemetryShutdown: telemetry.shutdown };
 
   if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
   return runLongLived(service, component, seams, exit);
@@ -100,7 +103,7 @@ export async function runService<S extends ConfigSchema>(
 async function runBatch<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   name: string,
-  { logging, metrics, context }: Seams<S>,
+  { logging, metrics, context, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const fn = service.batches?.[name];
@@ -117,21 +120,23 @@ async function runBatch<S extends ConfigSchema>(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   const started = performance.now();
+  const end = metrics.startJob('batch', name);
   let code: number = ExitCode.OK;
   await logging.runWithContext({ job: name, job_id: randomUUID() }, async () => {
     const logger = logging.current();
     logger.info('batch started');
     try {
       await fn(context, { signal: controller.signal, logger });
-      metrics.observeJob({ kind: 'batch', name, outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+      end('success');
       logger.info({ duration_ms: Math.round(performance.now() - started) }, 'batch succeeded');
     } catch (err) {
-      const outcome = controller.signal.aborted ? 'aborted' : 'failure';
-      metrics.observeJob({ kind: 'batch', name, outcome, durationSeconds: (performance.now() - started) / 1000 });
-      logger.error({ err, outcome, duration_ms: Math.round(performance.now() - started) }, outcome === 'aborted' ? 'batch aborted before it finished' : 'batch failed');
+      const outcome = controller.signal.aborted ? 'cancelled' : 'failure';
+      end(outcome);
+      logger.error({ err, outcome, duration_ms: Math.round(performance.now() - started) }, outcome === 'cancelled' ? 'batch aborted before it finished' : 'batch failed');
       code = ExitCode.FAILURE;
     }
   });
+  await telemetryShutdown().catch(() => undefined);
   await logging.flush();
   exit(code);
 }
@@ -148,7 +153,7 @@ function describeStartError(err: unknown, ports: Record<string, { port: number; 
 async function runLongLived<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   component: string,
-  { logging, metrics, context, hooks }: Seams<S>,
+  { logging, metrics, context, hooks, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const { config } = context;
@@ -161,6 +166,7 @@ async function runLongLived<S extends ConfigSchema>(
     exit,
   });
   lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
+  lifecycle.registerFlusher({ name: 'telemetry', flush: telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
 
   const signals = (signal: NodeJS.Signals): void => {

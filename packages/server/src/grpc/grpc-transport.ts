@@ -3,9 +3,9 @@ import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
 import { ServerError, ServiceError } from '../errors.js';
-import { requestIdFrom, traceBindingsFrom } from '../request-context.js';
+import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
-import type { MetricsSeam } from '../service/metrics.js';
+import { withSpan, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
 
@@ -112,7 +112,6 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const started = performance.now();
       inFlight++;
       const requestId = requestIdFrom(call.metadata.get('x-request-id')[0]);
-      const trace = traceBindingsFrom(call.metadata.get('traceparent')[0]);
       const out = new grpc.Metadata();
       out.set('x-request-id', requestId);
       call.sendMetadata(out);
@@ -125,7 +124,10 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
         timer.unref();
       }
-      logging.runWithContext({ request_id: requestId, ...trace }, () => {
+      const carrier: Record<string, string> = {};
+      for (const [k, v] of Object.entries(call.metadata.getMap())) if (typeof v === 'string') carrier[k] = v;
+      void withSpan({ name: `${service}/${method}`, kind: 'server', carrier }, () =>
+      logging.runWithContext({ request_id: requestId }, () => {
         const logger = logging.current();
         const finish = (code: grpc.status, err?: unknown): void => {
           if (timer) clearTimeout(timer);
@@ -133,15 +135,13 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
           const durationMs = performance.now() - started;
           metrics.observeRpcCall({ service, method, grpcStatusCode: code, durationSeconds: durationMs / 1000 });
           const fields = {
-            request_id: requestId,
-            ...trace,
             rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round(durationMs * 100) / 100 },
           };
           if (code === grpc.status.INTERNAL) logger.error({ ...fields, err }, 'grpc call');
           else logger.info(fields, 'grpc call');
         };
         const context: GrpcCallContext = { requestId, metadata: call.metadata, signal: controller.signal, deadline, logger };
-        Promise.resolve()
+        return Promise.resolve()
           .then(() => handler(call.request, context))
           .then(
             (response) => {
@@ -162,7 +162,8 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
               }
             },
           );
-      });
+      }),
+      );
     };
   }
 

@@ -2,9 +2,9 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ServiceError } from '../errors.js';
-import { requestIdFrom, traceBindingsFrom } from '../request-context.js';
+import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam } from '../service/logger.js';
-import { UNMATCHED_ROUTE, type MetricsSeam } from '../service/metrics.js';
+import { UNMATCHED_ROUTE, withSpan, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { problem } from './problem.js';
 
@@ -56,26 +56,33 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
-    const trace = traceBindingsFrom(req.headers['traceparent']);
-    logging.runWithContext({ request_id: requestId, ...trace }, () => {
-      const log = logging.current();
-      res.once('close', () => {
-        inFlight.delete(res);
-        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : UNMATCHED_ROUTE;
-        const durationMs = performance.now() - started;
-        metrics.observeHttpRequest({ method: req.method, route, statusCode: res.statusCode, durationSeconds: durationMs / 1000 });
-        log.info(
-          {
-            request_id: requestId,
-            ...trace,
-            http: { method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(durationMs * 100) / 100 },
-            aborted: !res.writableFinished || undefined,
-          },
-          'http request',
-        );
-      });
-      next();
-    });
+    // the server span (W3C traceparent in, trace ids in every log line) ends when the response closes
+    void withSpan({ name: req.method, kind: 'server', carrier: req.headers }, (span) =>
+      logging.runWithContext({ request_id: requestId }, () => {
+        const log = logging.current();
+        const done = new Promise<void>((resolve) => {
+          res.once('close', () => {
+            inFlight.delete(res);
+            const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : UNMATCHED_ROUTE;
+            const durationMs = performance.now() - started;
+            span.updateName(`${req.method} ${route}`);
+            span.setAttribute('http.route', route);
+            span.setAttribute('http.response.status_code', res.statusCode);
+            metrics.observeHttpRequest({ method: req.method, route, statusCode: res.statusCode, durationSeconds: durationMs / 1000 });
+            log.info(
+              {
+                http: { method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(durationMs * 100) / 100 },
+                ...(res.writableFinished ? {} : { aborted: true }),
+              },
+              'http request',
+            );
+            resolve();
+          });
+        });
+        next();
+        return done;
+      }),
+    );
   });
   app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
   const router = express.Router();

@@ -39,17 +39,18 @@ export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Tr
 
   const runJob = async (job: Job<T>): Promise<void> => {
     const started = performance.now();
+    const end = metrics.startJob('worker', jobName);
     await logging.runWithContext({ job_id: job.id, job: jobName }, async () => {
       const logger = logging.current();
       logger.info('job started');
       try {
         await options.handle(job, { signal: deadline.signal, logger });
         await source.complete(job);
-        metrics.observeJob({ kind: 'worker', name: jobName, outcome: 'success', durationSeconds: (performance.now() - started) / 1000 });
+        end('success');
         logger.info({ duration_ms: Math.round(performance.now() - started) }, 'job completed');
       } catch (err) {
-        const outcome = deadline.signal.aborted ? 'aborted' : 'failure';
-        metrics.observeJob({ kind: 'worker', name: jobName, outcome, durationSeconds: (performance.now() - started) / 1000 });
+        const outcome = deadline.signal.aborted ? 'cancelled' : 'failure';
+        end(outcome);
         logger.error({ err, outcome }, 'job failed');
         await Promise.resolve(source.fail(job, err)).catch(() => undefined);
       }
