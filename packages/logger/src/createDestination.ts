@@ -29,6 +29,25 @@ interface FlushableStream extends DestinationStream {
 /** Every destination to flush at exit. A process normally has one. */
 const live = new Set<ManagedDestination>();
 let exitHookInstalled = false;
+let droppedLines = 0;
+
+/**
+ * Bytes a file or descriptor destination may hold while its writes fail (a closed descriptor, a
+ * full disk). A working destination never holds more than `bufferBytes` plus one line, because a
+ * full pipe blocks the writer; past this cap lines are dropped and counted, never silently.
+ */
+export const FAILING_DESTINATION_CAP_BYTES = 1024 * 1024;
+
+/**
+ * Number of log lines dropped since the process started because a destination kept failing and
+ * its buffer reached {@link FAILING_DESTINATION_CAP_BYTES}. Zero in a healthy process; export it
+ * as a metric.
+ *
+ * @public
+ */
+export function getDroppedLogLines(): number {
+  return droppedLines;
+}
 
 function flushAllOnExit(): void {
   for (const dest of live) dest.flushSync();
@@ -71,23 +90,56 @@ export function createDestination(
     return track(wrapStream(destination as FlushableStream));
   }
   const dest = destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination;
+  if (dest === 1 || dest === 2) makeBlocking(dest);
   const sonic = pino.destination({
     dest,
     sync: true,
     minLength: bufferBytes,
+    maxLength: FAILING_DESTINATION_CAP_BYTES,
     periodicFlush: bufferBytes > 0 ? flushIntervalMs : 0,
     mkdir: typeof dest === 'string',
   });
+  // A failing destination is not flushed synchronously at exit: sonic-boom would retry forever.
+  const health = { failing: false };
   sonic.on('error', (error: unknown) => {
+    health.failing = true;
     reportOnce('destination', 'writing a log line failed', error);
   });
-  return track(wrapStream(sonic as unknown as FlushableStream));
+  sonic.on('write', () => {
+    health.failing = false;
+  });
+  sonic.on('drop', () => {
+    droppedLines++;
+    reportOnce(
+      'drop',
+      `the log destination keeps failing and holds ${FAILING_DESTINATION_CAP_BYTES} bytes; further lines are dropped and counted (getDroppedLogLines())`,
+    );
+  });
+  return track(wrapStream(sonic as unknown as FlushableStream, health));
 }
 
-function wrapStream(stream: FlushableStream): ManagedDestination {
+/**
+ * Once anything touches `process.stdout` (a `console.log`), libuv puts a pipe descriptor in
+ * non-blocking mode; a full pipe then makes sonic-boom sleep 100 ms per retry. Switching the
+ * descriptor back to blocking (what the `set-blocking` package does) makes a full pipe wait exactly
+ * as long as the reader needs.
+ */
+function makeBlocking(fd: 1 | 2): void {
+  try {
+    const stdio = (fd === 1 ? process.stdout : process.stderr) as unknown as {
+      _handle?: { setBlocking?: (blocking: boolean) => number };
+    };
+    stdio._handle?.setBlocking?.(true);
+  } catch (error) {
+    reportOnce('blocking', `could not make file descriptor ${fd} blocking`, error);
+  }
+}
+
+function wrapStream(stream: FlushableStream, health = { failing: false }): ManagedDestination {
   return {
     stream,
     flushSync() {
+      if (health.failing) return;
       try {
         stream.flushSync?.();
       } catch (error) {

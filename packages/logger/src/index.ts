@@ -16,7 +16,7 @@ export type Logger = PinoLogger;
 export { createLogger } from './createLogger.js';
 export type { LoggerOptions } from './loggerOptions.js';
 export type { LogDestination } from './createDestination.js';
-export { flushLogs } from './createDestination.js';
+export { flushLogs, getDroppedLogLines } from './createDestination.js';
 export { getLogger, runWithLogContext, setLogLevel, getLogLevel } from './logContext.js';
 export { registerSecretValue, MIN_SECRET_LENGTH } from './secretRegistry.js';
 export { DEFAULT_REDACT_KEYS } from './createKeyRedactor.js';

@@ -16,7 +16,7 @@ export interface LoggerOptions {
   env: string;
   /** Component (`api`, `worker:<name>`, `batch:<name>`), written as `component` on every line. */
   component: string;
-  /** Minimum level written. Default: `LOG_LEVEL` from the environment, else `'info'`. */
+  /** Minimum level written. Default: `LOG_LEVEL` from the environment (when set and not empty), else `'info'`. */
   level?: LevelName;
   /** `'json'` (one JSON object per line) or `'pretty'` (pino-pretty, for local development). Default: `LOG_FORMAT`, else `'json'`. */
   format?: 'json' | 'pretty';
@@ -66,11 +66,11 @@ export function resolveLoggerOptions(
     const value: unknown = options?.[key];
     if (typeof value !== 'string' || value.length === 0) problems.push(`${key} must be a non-empty string`);
   }
-  const level: unknown = options?.level ?? environment['LOG_LEVEL'] ?? 'info';
+  const level: unknown = options?.level ?? (environment['LOG_LEVEL'] || undefined) ?? 'info';
   if (!isLevelName(level)) {
     problems.push(`level ${JSON.stringify(level)} is not one of trace, debug, info, warn, error, fatal, silent`);
   }
-  const format: unknown = options?.format ?? environment['LOG_FORMAT'] ?? 'json';
+  const format: unknown = options?.format ?? (environment['LOG_FORMAT'] || undefined) ?? 'json';
   if (format !== 'json' && format !== 'pretty') {
     problems.push(`format ${JSON.stringify(format)} is not 'json' or 'pretty'`);
   }
