@@ -37,3 +37,13 @@ export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing } from 
 export type { Tracing, TracingOptions } from './startTracing.js';
 export { currentTraceIds, extractContext, injectContext, withSpan } from './spans.js';
 export type { Carrier, KenosSpanKind, TraceIds, WithSpanOptions } from './spans.js';
+export { DEFAULT_RUNBOOK_BASE_URL, ERROR_RATIO_WINDOWS, buildAlertRules } from './buildAlertRules.js';
+export type { AlertRulesOptions, AlertingRule, PrometheusRuleFile, RecordingRule } from './buildAlertRules.js';
+export { buildDashboard, dashboardQueries } from './buildDashboard.js';
+export type { DashboardOptions, DashboardPanel, DashboardTarget, GrafanaDashboard } from './buildDashboard.js';
+export { buildPodMonitor } from './buildPodMonitor.js';
+export type { PodMonitorManifest, PodMonitorOptions } from './buildPodMonitor.js';
+export { renderObservabilityAssets } from './renderObservabilityAssets.js';
+export type { ObservabilityAssetsOptions } from './renderObservabilityAssets.js';
+export { toYaml } from './toYaml.js';
+export type { YamlValue } from './toYaml.js';
