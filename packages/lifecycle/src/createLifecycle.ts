@@ -156,6 +156,7 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
   };
 
   const doStart = async (): Promise<void> => {
+    if (sequence.phase !== 'running') return;
     startedAt = performance.now();
     if (opts.handleSignals)
       for (const signal of SIGNALS) process.on(signal, onSignal);

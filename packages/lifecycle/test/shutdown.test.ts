@@ -145,6 +145,18 @@ describe('shutdown on SIGTERM (real child processes)', () => {
 });
 
 describe('crash handling (real child processes)', () => {
+  it('wraps a rejection with a non-Error reason in KENOS_ERR_LIFECYCLE_CRASH so it is logged with a stack', async () => {
+    const app = spawnFixture('crash', { MODE: 'string' });
+    const exit = await app.exited;
+    expect(exit.code).toBe(1);
+    const fatal = app.logs().find((r) => r['level'] === 'fatal') as {
+      err: { code: string; message: string; stack: string };
+    };
+    expect(fatal.err.code).toBe('KENOS_ERR_LIFECYCLE_CRASH');
+    expect(fatal.err.message).toContain('plain string reason');
+    expect(fatal.err.stack).toContain('LifecycleError');
+  });
+
   it.each([
     [
       'reject',
