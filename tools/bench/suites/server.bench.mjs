@@ -1,0 +1,70 @@
+// @kenos/server: the greeter's hello route and SayHello through the full standard middleware
+// and interceptors, against bare express 5, bare @grpc/grpc-js and hand-assembled stacks;
+// startup to ready and RSS against a bare express + lightship app.
+import { greeterGrpcSide, greeterMain, greeterRestSide, startupToReady } from '../src/greeter.mjs';
+import { grpcServerSide } from '../src/grpc-load.mjs';
+import { httpServerSide } from '../src/http-load.mjs';
+
+const servers = new URL('../servers/', import.meta.url).pathname;
+const expressLightship = `${servers}express-lightship.mjs`;
+
+/** A cost side: repeated cold starts within the round's duration (at least one). */
+function startupSide(name, args, pick) {
+  return {
+    name,
+    measure: async (_state, { durationMs }) => {
+      const samples = [];
+      const end = performance.now() + durationMs;
+      do samples.push(pick(await startupToReady(args)));
+      while (performance.now() < end);
+      return samples.reduce((a, b) => a + b, 0) / samples.length;
+    },
+  };
+}
+
+export default {
+  name: 'server',
+  cases: [
+    {
+      name: 'REST hello, full standard middleware',
+      unit: 'req/s',
+      target: { min: 0.8 },
+      anchor: httpServerSide('bare express 5', `${servers}bare-express.mjs`),
+      subject: greeterRestSide(),
+      context: [
+        httpServerSide('bare node:http', `${servers}bare-http.mjs`),
+        httpServerSide('fastify 5 + logger', `${servers}fastify-logger.mjs`),
+      ],
+    },
+    {
+      name: 'REST hello vs the same stack by hand',
+      unit: 'req/s',
+      target: { min: 1.0 },
+      anchor: httpServerSide('express + pino-http + prom-client', `${servers}express-by-hand.mjs`),
+      subject: greeterRestSide(),
+    },
+    {
+      name: 'gRPC unary hello, all interceptors (grpc-js client load)',
+      unit: 'calls/s',
+      target: { min: 0.8 },
+      anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`]),
+      subject: greeterGrpcSide(),
+    },
+    {
+      name: 'startup: process start to /ready = 200',
+      unit: 'ms',
+      better: 'lower',
+      target: { max: 1.2 },
+      anchor: startupSide('express + lightship', [expressLightship], (r) => r.ms),
+      subject: startupSide('greeter api', [greeterMain, 'api'], (r) => r.ms),
+    },
+    {
+      name: 'resident memory after startup',
+      unit: 'MiB',
+      better: 'lower',
+      target: { max: 1.3 },
+      anchor: startupSide('express + lightship', [expressLightship], (r) => r.rss),
+      subject: startupSide('greeter api', [greeterMain, 'api'], (r) => r.rss),
+    },
+  ],
+};
