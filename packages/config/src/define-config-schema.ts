@@ -66,7 +66,7 @@ function validateNode(node: unknown, path: string): void {
     return;
   }
   const keys = Object.keys(node);
-  if (keys.length === 0) throw new ConfigSchemaError(`'${path || '(root)'}': an empty schema node has no keys`);
+  if (keys.length === 0 && path !== '') throw new ConfigSchemaError(`'${path}': an empty schema node has no keys`);
   for (const key of keys) {
     checkKey(key, path ? `${path}.${key}` : key, path === '');
     validateNode(node[key], path ? `${path}.${key}` : key);
@@ -123,7 +123,7 @@ function resolveFormat(leaf: ConfigLeaf, path: string): { format: KenosFormat; l
   }
   if (Array.isArray(f)) {
     if (f.length === 0) throw new ConfigSchemaError(`'${path}': an enum format needs at least one value`);
-    return { format: enumFormat(f), label: f.map((v: unknown) => JSON.stringify(v)).join(' \\| ') };
+    return { format: enumFormat(f), label: f.map((v: unknown) => JSON.stringify(v)).join(' | ') };
   }
   const ctor = CONSTRUCTOR_FORMATS.get(f);
   if (ctor) return { format: kenosFormats[ctor] as KenosFormat, label: ctor };

@@ -13,6 +13,8 @@ export {
   formatConfigProblem,
 } from './config-error.js';
 export type { ConfigProblem, ConfigProblemKind } from './config-error.js';
+export { configDocs, describeConfig } from './describe-config.js';
+export type { ConfigRow } from './describe-config.js';
 export { defineConfigSchema } from './define-config-schema.js';
 export type { ServiceConfigSchema } from './define-config-schema.js';
 export { kenosFormats, parseDuration } from './formats.js';
@@ -36,5 +38,5 @@ export type {
   MergedSchema,
   WidenDefault,
 } from './schema-types.js';
-export { LOG_LEVELS, standardConfigSchema } from './standard-schema.js';
+export { standardConfigSchema } from './standard-schema.js';
 export type { StandardConfigSchema } from './standard-schema.js';

@@ -1,3 +1,4 @@
+import { MIN_SECRET_LENGTH, registerSecretValue } from '@kenos/logger';
 import convict from 'convict';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizeSchema, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
@@ -131,6 +132,18 @@ function resolveLeaf(
   out.sources.set(leaf.path, entry.source);
 }
 
+/**
+ * Registers every string of a sensitive value with the logger's scrubber. Strings shorter than
+ * the logger's minimum cannot be scrubbed by value (they stay masked in every config dump).
+ */
+function registerSecrets(value: unknown): void {
+  if (typeof value === 'string') {
+    if (value.length >= MIN_SECRET_LENGTH) registerSecretValue(value);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) registerSecrets(v);
+  }
+}
+
 function nest(flat: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [path, value] of Object.entries(flat)) {
@@ -227,6 +240,7 @@ export async function loadConfig<const S extends ConfigSchema>(
   if (problems.length > 0) throw new ConfigError(problems);
 
   const sensitive = new Set([...normalized.leaves.values()].filter((l) => l.sensitive).map((l) => l.path));
+  for (const path of sensitive) registerSecrets(resolved.values[path]);
   return buildConfig<ServiceConfigSchema<S>>({
     schema: normalized,
     values: resolved.values,

@@ -97,7 +97,9 @@ export type FormatType<F, D> = F extends readonly (infer E)[]
                   : unknown[]
                 : F extends ObjectConstructor | 'object'
                   ? D extends object
-                    ? WidenDefault<D>
+                    ? keyof D extends never
+                      ? Record<string, unknown>
+                      : WidenDefault<D>
                     : Record<string, unknown>
                   : F extends (value: unknown) => asserts value is infer T
                     ? T

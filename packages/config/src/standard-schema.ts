@@ -1,7 +1,5 @@
+import { LOG_LEVELS } from '@kenos/logger';
 import type { ConfigSchema } from './schema-types.js';
-
-/** Log levels of @kenos/logger (pino's). */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /**
  * The standard keys every Kenos service has (ARCHITECTURE.md §3), merged into
@@ -56,7 +54,7 @@ export const standardConfigSchema = {
   },
   log: {
     level: {
-      doc: 'Log level.',
+      doc: 'Log level (changeable at runtime through the admin server).',
       format: LOG_LEVELS,
       default: 'info',
       env: 'LOG_LEVEL',

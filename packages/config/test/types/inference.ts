@@ -16,6 +16,8 @@ const schema = defineConfigSchema({
   verbose: { format: Boolean, default: false },
   tags: { format: Array, default: ['a'] },
   admin: { email: { format: isEmail, default: 'ops@example.com' } },
+  extra: { format: Object, default: {} },
+  options: { format: 'object', default: { ssl: false } },
   nickname: { format: 'string', default: null, nullable: true },
   http: { port: { default: 3000 } },
 });
@@ -37,6 +39,8 @@ export type TypeChecks = [
   Expect<Equal<typeof config.tags, string[]>>,
   Expect<Equal<typeof config.admin.email, `${string}@${string}`>>,
   Expect<Equal<typeof config.nickname, string | null>>,
+  Expect<Equal<typeof config.extra, Record<string, unknown>>>,
+  Expect<Equal<typeof config.options, { ssl: boolean }>>,
   Expect<Equal<typeof config.http.port, number>>,
   Expect<Equal<ReturnType<typeof config.get<'grpc.port'>>, number>>,
   Expect<Equal<typeof config.log.level, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'>>,
