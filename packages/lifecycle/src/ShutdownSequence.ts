@@ -158,6 +158,15 @@ export class ShutdownSequence {
     }
 
     this.#enter('flush');
+    // logged before the flushers run, so that an asynchronous logger flushes this line too
+    opts.logger.info(
+      {
+        reason: this.#reason,
+        exitCode: this.#exitCode,
+        durationMs: this.#elapsed(),
+      },
+      `shutdown complete after ${this.#elapsed()} ms: flushing, then exiting with code ${this.#exitCode}`,
+    );
     await Promise.all(
       this.flushers.map((f) =>
         this.#task(
@@ -168,7 +177,11 @@ export class ShutdownSequence {
         ),
       ),
     );
-    this.#exit(this.#exitCode);
+    this.#exit(this.#exitCode, false);
+  }
+
+  #elapsed(): number {
+    return Math.round(performance.now() - this.#startedAt);
   }
 
   async #drain(): Promise<void> {
@@ -190,12 +203,13 @@ export class ShutdownSequence {
         once: true,
       });
     });
-    const work = Promise.all([
-      ...this.drainers.map((d) =>
+    // beacons are awaited once the drainers are done: a job that starts while a consumer drains
+    // is still waited for
+    const work = Promise.all(
+      this.drainers.map((d) =>
         this.#task('drainer', d.name, () => d.drain(controller.signal)),
       ),
-      this.#waitForBeacons(),
-    ]);
+    ).then(() => this.#waitForBeacons());
     await Promise.race([work, aborted]);
     clearTimeout(timer);
     if (controller.signal.aborted && !this.#exited) {
@@ -288,7 +302,7 @@ export class ShutdownSequence {
     this.#deps.onPhase();
   }
 
-  #exit(code: number): void {
+  #exit(code: number, log = true): void {
     if (this.#exited) return;
     this.#exited = true;
     clearTimeout(this.#deadline);
@@ -302,14 +316,16 @@ export class ShutdownSequence {
       exitCode: code,
       durationMs,
     });
-    this.#deps.opts.logger.info(
-      {
-        reason: this.#reason,
-        exitCode: code,
-        durationMs: Math.round(durationMs),
-      },
-      `shutdown complete: exiting with code ${code} after ${Math.round(durationMs)} ms`,
-    );
+    if (log) {
+      this.#deps.opts.logger.info(
+        {
+          reason: this.#reason,
+          exitCode: code,
+          durationMs: Math.round(durationMs),
+        },
+        `exiting with code ${code} after ${Math.round(durationMs)} ms`,
+      );
+    }
     this.#deps.beforeExit();
     this.#resolveDone();
     this.#deps.opts.exit(code);

@@ -260,6 +260,30 @@ describe('createLifecycle: shutdown', () => {
     ).toEqual(['drainer:http:ok', 'hook:b:ok', 'hook:a:ok', 'flusher:logs:ok']);
   });
 
+  it('waits for a beacon created while a drainer was still draining', async () => {
+    const order: string[] = [];
+    const { lifecycle, exits } = make();
+    lifecycle.registerDrainer({
+      name: 'consumer',
+      drain: async () => {
+        const job = lifecycle.beacon('job-9');
+        setTimeout(() => {
+          order.push('job:done');
+          job.release();
+        }, 50);
+        order.push('drained');
+      },
+    });
+    lifecycle.registerShutdownHook({
+      name: 'broker',
+      run: () => void order.push('hook'),
+    });
+    await lifecycle.start();
+    await lifecycle.shutdown('deploy');
+    expect(order).toEqual(['drained', 'job:done', 'hook']);
+    expect(exits).toEqual([0]);
+  });
+
   it('skips the delay when the process never became ready', async () => {
     const { lifecycle, exits } = make({ shutdownDelayMs: 5000 });
     await lifecycle.start();

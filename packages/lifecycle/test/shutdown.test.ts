@@ -110,9 +110,10 @@ describe('shutdown on SIGTERM (real child processes)', () => {
     await app.waitFor('ready');
     app.child.kill('SIGTERM');
     await app.waitForLog(
-      (r) => String(r['msg']).startsWith('drain held by'),
+      (r) => String(r['msg']).startsWith('shutdown started'),
       5000,
     );
+    await sleep(100);
     const secondAt = performance.now();
     app.child.kill('SIGTERM');
     const exit = await app.exited;
