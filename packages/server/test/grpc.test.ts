@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startReady, type ChildService } from './helpers/child-service.js';
+import { clientFor, healthProto, listServices, unary } from './helpers/grpc-client.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
+const echoProto = fileURLToPath(new URL('./fixtures/proto/echo.proto', import.meta.url));
+const Echo = clientFor(echoProto, 'kenos.test.v1.EchoService');
+const Health = clientFor(healthProto, 'grpc.health.v1.Health');
+
+let svc: ChildService;
+let address: string;
+let echo: grpc.Client;
+
+beforeAll(async () => {
+  svc = await startReady(fixture, ['api'], { SHUTDOWN_DELAY_MS: '300' });
+  address = `127.0.0.1:${svc.ports.grpc}`;
+  echo = new Echo(address, grpc.credentials.createInsecure());
+});
+afterAll(() => {
+  echo.close();
+  killAll();
+});
+
+describe('gRPC transport', () => {
+  it('answers a unary call and echoes the x-request-id metadata', async () => {
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'grpc-req-1');
+    const { response, metadata } = await unary<{ text: string; requestId: string }>(echo, 'Echo', { text: 'hi' }, md);
+    expect(response).toEqual({ text: 'hi', requestId: 'grpc-req-1' });
+    expect(metadata?.get('x-request-id')).toEqual(['grpc-req-1']);
+    const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-req-1');
+    expect(line['rpc']).toMatchObject({ service: 'kenos.test.v1.EchoService', method: 'Echo', status: 'OK', code: 0 });
+    expect(line['trace_id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('maps a ValidationError to INVALID_ARGUMENT with its message', async () => {
+    const { error } = await unary(echo, 'Echo', { text: 'x', fail: 'validation' });
+    expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(error?.details).toBe('text is invalid');
+    expect(error?.metadata.get('kenos-error-code')).toEqual(['KENOS_ERR_SERVER_VALIDATION']);
+  });
+
+  it('maps an unexpected exception to INTERNAL without internals', async () => {
+    const { error } = await unary(echo, 'Echo', { text: 'x', fail: 'crash' });
+    expect(error?.code).toBe(grpc.status.INTERNAL);
+    expect(error?.details).not.toContain('secret');
+    expect(error?.details).toMatch(/request id/);
+  });
+
+  it('honours the client deadline', async () => {
+    const { error } = await unary(echo, 'Echo', { text: 'slow', delayMs: 2000 }, new grpc.Metadata(), { deadline: Date.now() + 200 });
+    expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+  });
+
+  it('records rpc metrics on the admin port', async () => {
+    await unary(echo, 'Echo', { text: 'm' });
+    const text = await (await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)).text();
+    expect(text).toMatch(/rpc_server_call_duration_seconds_count\{[^}]*rpc_service="kenos\.test\.v1\.EchoService"[^}]*\} \d+/);
+  });
+
+  it('lists the served services through server reflection', async () => {
+    const names = await listServices(address);
+    expect(names).toEqual(expect.arrayContaining(['kenos.test.v1.EchoService', 'grpc.health.v1.Health']));
+  });
+
+  it('reports SERVING overall and per service, then NOT_SERVING on Watch from the first moment of shutdown', async () => {
+    const health = new Health(address, grpc.credentials.createInsecure());
+    for (const service of ['', 'kenos.test.v1.EchoService']) {
+      const { response } = await unary<{ status: string }>(health, 'Check', { service });
+      expect(response?.status).toBe('SERVING');
+    }
+    const { error } = await unary(health, 'Check', { service: 'no.such.Service' });
+    expect(error?.code).toBe(grpc.status.NOT_FOUND);
+
+    const statuses: string[] = [];
+    const watch = (health as unknown as { watch(req: unknown): grpc.ClientReadableStream<{ status: string }> }).watch({ service: 'kenos.test.v1.EchoService' });
+    const ended = new Promise<void>((resolve) => {
+      watch.on('data', (m) => statuses.push(m.status));
+      watch.on('error', () => resolve());
+      watch.on('end', () => resolve());
+    });
+    await expect.poll(() => statuses, { timeout: 5000 }).toEqual(['SERVING']);
+    const signalled = Date.now();
+    svc.kill('SIGTERM');
+    await expect.poll(() => statuses, { timeout: 5000 }).toEqual(['SERVING', 'NOT_SERVING']);
+    // within the shutdown delay (300 ms) the service still answers, and Check agrees
+    const during = await unary<{ status: string }>(health, 'Check', { service: '' });
+    expect(during.response?.status ?? during.error?.code).toBeDefined();
+    await ended;
+    const { code, at } = await svc.exited;
+    expect(code).toBe(0);
+    expect(at - signalled).toBeLessThan(10_000);
+    health.close();
+  });
+});

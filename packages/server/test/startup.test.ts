@@ -1,0 +1,46 @@
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { killAll, startChild } from './helpers/child-service.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
+afterAll(() => killAll());
+
+describe('startup failures', () => {
+  it('exits 78 on invalid config, listing every problem in one line', async () => {
+    const svc = startChild(fixture, ['api'], { HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', FIXTURE_JOBS: '-1' });
+    const { code } = await svc.exited;
+    expect(code).toBe(78);
+    const fatal = svc.lines.filter((l) => l.level === 'fatal');
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]?.['code']).toBe('KENOS_ERR_CONFIG_INVALID');
+    const problems = fatal[0]?.['problems'] as string[];
+    expect(problems.join('\n')).toMatch(/http\.port/);
+    expect(problems.join('\n')).toMatch(/log\.level/);
+    expect(problems.join('\n')).toMatch(/fixture\.jobs/);
+    expect(svc.lines.some((l) => l.msg === 'service ready')).toBe(false);
+  });
+
+  it('exits non-zero with one clear line when the HTTP port is in use, before reporting ready', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const svc = startChild(fixture, ['api'], { HTTP_PORT: String(port) });
+      const { code } = await svc.exited;
+      expect(code).toBe(1);
+      const fatal = svc.lines.find((l) => l.level === 'fatal');
+      expect(fatal?.msg).toBe(`http port ${port} (HTTP_PORT) is already in use`);
+      expect(svc.lines.some((l) => l.msg === 'service ready')).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 64 naming the offered components when the component is unknown', async () => {
+    const svc = startChild(fixture, ['worker:nope']);
+    const { code } = await svc.exited;
+    expect(code).toBe(64);
+    expect(svc.lines[0]?.['components']).toEqual(['api', 'worker:jobs', 'batch:ok', 'batch:fail', 'batch:slow']);
+  });
+});

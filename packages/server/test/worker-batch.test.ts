@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { killAll, startChild, startReady } from './helpers/child-service.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
+afterAll(() => killAll());
+
+describe('workers', () => {
+  it('finishes the in-flight job when SIGTERMed mid-job, takes no new one, and exits 0', async () => {
+    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '3', FIXTURE_JOB_MS: '1500' });
+    await svc.waitForLine((l) => l.msg === 'working' && l['n'] === 1);
+    svc.kill('SIGTERM');
+    const { code } = await svc.exited;
+    expect(code).toBe(0);
+    expect(svc.lines.some((l) => l.msg === 'worked' && l['n'] === 1)).toBe(true);
+    expect(svc.lines.some((l) => l.msg === 'job completed' && typeof l['job_id'] === 'string')).toBe(true);
+    expect(svc.lines.some((l) => l.msg === 'working' && l['n'] === 2)).toBe(false);
+  });
+
+  it('aborts the in-flight job through its AbortSignal at the shutdown deadline and exits 1', async () => {
+    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '1', FIXTURE_JOB_MS: '20000', SHUTDOWN_TIMEOUT_MS: '800' });
+    await svc.waitForLine((l) => l.msg === 'working');
+    svc.kill('SIGTERM');
+    const { code } = await svc.exited;
+    expect(code).toBe(1);
+    expect(svc.lines.some((l) => l.level === 'fatal' && /deadline/.test(String(l.msg)))).toBe(true);
+  });
+});
+
+describe('batches', () => {
+  it('exits 0 when the batch succeeds', async () => {
+    const svc = startChild(fixture, ['batch:ok']);
+    expect((await svc.exited).code).toBe(0);
+    expect(svc.lines.some((l) => l.msg === 'report done' && l['component'] === 'batch:ok')).toBe(true);
+  });
+
+  it('exits 1 when the batch fails, logging the error', async () => {
+    const svc = startChild(fixture, ['batch:fail']);
+    expect((await svc.exited).code).toBe(1);
+    expect(svc.lines.some((l) => l.msg === 'batch failed')).toBe(true);
+  });
+
+  it('exits 78 on invalid config', async () => {
+    const svc = startChild(fixture, ['batch:ok'], { SHUTDOWN_TIMEOUT_MS: 'soon' });
+    expect((await svc.exited).code).toBe(78);
+  });
+
+  it('aborts the batch through its AbortSignal on SIGTERM and exits non-zero', async () => {
+    const svc = startChild(fixture, ['batch:slow']);
+    await svc.waitForLine((l) => l.msg === 'slow batch working');
+    svc.kill('SIGTERM');
+    expect((await svc.exited).code).toBe(1);
+    expect(svc.lines.some((l) => l.msg === 'batch aborted before it finished')).toBe(true);
+  });
+});
