@@ -284,6 +284,15 @@ describe('createLifecycle: shutdown', () => {
     expect(exits).toEqual([0]);
   });
 
+  it('refuses to start once a shutdown began', async () => {
+    const { lifecycle, exits } = make();
+    await lifecycle.shutdown('config invalid', 78);
+    expect(exits).toEqual([78]);
+    await expect(lifecycle.start()).rejects.toMatchObject({
+      code: 'KENOS_ERR_LIFECYCLE_PHASE_STARTED',
+    });
+  });
+
   it('skips the delay when the process never became ready', async () => {
     const { lifecycle, exits } = make({ shutdownDelayMs: 5000 });
     await lifecycle.start();
@@ -346,9 +355,10 @@ describe('createLifecycle: admin server', () => {
     lifecycle.adminRoute('GET', '/boom', () => {
       throw new Error('handler bug');
     });
-    await lifecycle.start();
-    const port = lifecycle.adminPort ?? 0;
+    const port = await lifecycle.start();
     expect(port).toBeGreaterThan(0);
+    expect(lifecycle.adminPort).toBe(port);
+    expect(await lifecycle.start()).toBe(port);
     expect(await http(port, 'GET', '/live')).toEqual({
       status: 200,
       body: 'live\n',

@@ -32,7 +32,7 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
   let readySignalled = false;
   let everReady = false;
   let startedAt: number | undefined;
-  let startPromise: Promise<void> | undefined;
+  let startPromise: Promise<number> | undefined;
   let startupTimer: NodeJS.Timeout | undefined;
   let signalsReceived = 0;
   const listeners = new Set<
@@ -155,8 +155,8 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
     }
   };
 
-  const doStart = async (): Promise<void> => {
-    if (sequence.phase !== 'running') return;
+  const doStart = async (): Promise<number> => {
+    assertPhase(['running'], 'start');
     startedAt = performance.now();
     if (opts.handleSignals)
       for (const signal of SIGNALS) process.on(signal, onSignal);
@@ -178,11 +178,14 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
         );
       }, opts.startupTimeoutMs);
     }
-    adminPort = await admin.listen(opts.adminPort, opts.adminHost);
+    const port = await admin.listen(opts.adminPort, opts.adminHost);
+    adminPort = port;
+    if (sequence.phase === 'exit') admin.close(); // the process ended while binding
     log.info(
-      { adminPort, adminHost: opts.adminHost },
-      `admin server listening on ${opts.adminHost}:${adminPort}`,
+      { adminPort: port, adminHost: opts.adminHost },
+      `admin server listening on ${opts.adminHost}:${port}`,
     );
+    return port;
   };
 
   const snapshot = (): LifecycleSnapshot => {

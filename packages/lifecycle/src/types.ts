@@ -151,10 +151,11 @@ export interface LifecycleSnapshot {
 export interface Lifecycle {
   /**
    * Binds the admin server, installs signal and crash handlers, starts health checks and the
-   * startup deadline. Idempotent. Rejects with `KENOS_ERR_LIFECYCLE_ADMIN_LISTEN` when the port
-   * cannot be bound.
+   * startup deadline; resolves with the bound admin port. Idempotent (later calls return the same
+   * promise). Rejects with `KENOS_ERR_LIFECYCLE_ADMIN_LISTEN` when the port cannot be bound, and
+   * with `KENOS_ERR_LIFECYCLE_PHASE_STARTED` when a shutdown already began.
    */
-  start(): Promise<void>;
+  start(): Promise<number>;
   /** Current state. */
   readonly state: LifecycleState;
   /** Port the admin server is bound to (useful with `adminPort: 0`), null before `start()`. */
