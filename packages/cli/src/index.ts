@@ -1,9 +1,13 @@
 /**
  * @kenos/cli: The kenos command: new, config, secrets, kms-local, observability.
  *
- * Export every public symbol by name (no `export *`); each export is part of
- * the API report in `api/cli.api.md`.
+ * The `kenos` bin runs {@link runCli}; embedding tools can call it directly.
  *
  * @packageDocumentation
  */
-export {};
+export { runCli, cliCommands } from './run-cli.js';
+export type { Command } from './command.js';
+export type { CliIo } from './cli-io.js';
+export { CliError } from './cli-error.js';
+export type { CliErrorCode } from './cli-error.js';
+export { KMS_LOCAL_DEFAULT_PORT } from './commands/kms-local.js';

@@ -1,0 +1,28 @@
+/** Stable codes of {@link CliError}. */
+export type CliErrorCode = 'KENOS_ERR_CLI_USAGE' | 'KENOS_ERR_CLI_INPUT';
+
+/**
+ * A command-line mistake: an unknown command or flag, a missing or malformed
+ * argument (`KENOS_ERR_CLI_USAGE`, exit code 2, usage on stderr), or unusable
+ * input such as non-UTF-8 plaintext (`KENOS_ERR_CLI_INPUT`, exit code 1).
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  /** Stable error code. */
+  readonly code: CliErrorCode;
+  /** The process exit code this error leads to. */
+  readonly exitCode: number;
+  /** The usage text of the command, printed after the message for usage errors. */
+  readonly usage: string | undefined;
+
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    options: { usage?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.exitCode = code === 'KENOS_ERR_CLI_USAGE' ? 2 : 1;
+    this.usage = options.usage;
+  }
+}

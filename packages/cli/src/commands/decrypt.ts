@@ -1,0 +1,62 @@
+import { createEnvelope } from '@kenos/crypto';
+import { readAll, write, type CliIo } from '../cli-io.js';
+import { parseCommandArgs, type Command } from '../command.js';
+import { CONTEXT_FLAG, parseContext } from './context-flag.js';
+import {
+  closeProviders,
+  KEY_FLAGS,
+  keyProviders,
+  selectKeys,
+} from './key-selection.js';
+
+const usage = `Usage: kenos decrypt [--context KEY=VALUE]... (--local-key FILE | --kms-key-id ID)...
+
+Reads the text form (kenos:v1:..., surrounding whitespace ignored) on stdin
+and writes the plaintext, exactly, on stdout. When decryption fails (tampered,
+truncated or foreign ciphertext, another context, an unusable key) it exits 1
+with one line on stderr and writes nothing on stdout.
+
+Flags:
+  --context KEY=VALUE   encryption context entry, repeatable; must equal the one used to encrypt (default: none)
+  --local-key FILE      a local key file holding the key the ciphertext names; repeatable
+  --kms-key-id ID       an AWS KMS key id, ARN or alias/NAME allowed to decrypt; repeatable
+  -h, --help            show this help
+Each key source is tried in turn (KMS first). Without a key flag, .kenos-keys.json is used as for encrypt.
+`;
+
+/** `kenos decrypt`: the text form on stdin to plaintext on stdout. */
+export const decryptCommand: Command = {
+  name: 'decrypt',
+  summary: 'decrypt the text form on stdin to stdout',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseCommandArgs(this, args, {
+      ...CONTEXT_FLAG,
+      ...KEY_FLAGS,
+    });
+    const context = parseContext(this, values.context);
+    const providers = keyProviders(selectKeys(this, values));
+    try {
+      const ciphertext = (await readAll(io.stdin)).toString('utf8').trim();
+      let lastError: unknown;
+      for (const provider of providers) {
+        const envelope = createEnvelope({
+          keyProvider: provider,
+          cache: false,
+        });
+        try {
+          const plaintext = await envelope.decryptString(ciphertext, context);
+          await write(io.stdout, plaintext);
+          return 0;
+        } catch (err) {
+          lastError = err;
+        } finally {
+          await envelope.close();
+        }
+      }
+      throw lastError;
+    } finally {
+      await closeProviders(providers);
+    }
+  },
+};

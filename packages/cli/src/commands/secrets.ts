@@ -1,0 +1,162 @@
+import {
+  decryptSecretFile,
+  editSecretFile,
+  encryptSecretFile,
+  rotateSecretFile,
+  updateSecretFileKeys,
+  type KeyProvider,
+} from '@kenos/crypto';
+import { spawn } from 'node:child_process';
+import { CliError } from '../cli-error.js';
+import { write, type CliIo } from '../cli-io.js';
+import { parseCommandArgs, usageError, type Command } from '../command.js';
+import {
+  closeProviders,
+  KEY_FLAGS,
+  keyProviders,
+  selectKeys,
+} from './key-selection.js';
+
+const usage = `Usage: kenos secrets <action> FILE [--local-key FILE]... [--kms-key-id ID]...
+
+Secret files are JSON or YAML (by extension: .json, .yaml, .yml) whose keys stay
+readable and whose values are each encrypted, with a MAC over the whole file.
+
+Actions:
+  encrypt FILE      encrypt a plaintext secret file in place
+  decrypt FILE      print the decrypted file on stdout (the file is not changed)
+  edit FILE         decrypt to a private temporary directory, run $VISUAL or $EDITOR
+                    (default vi) on it, and encrypt the result back; unchanged values
+                    keep their ciphertext; the temporary plaintext is removed afterwards
+  rotate FILE       encrypt every value again under a new data key
+  updatekeys FILE   wrap the file's data key for exactly the selected keys (add or
+                    remove a key); values stay byte-identical
+
+Flags:
+  --local-key FILE  a local key file; repeatable
+  --kms-key-id ID   an AWS KMS key id, ARN or alias/NAME; repeatable (the first is primary)
+  -h, --help        show this help
+Without key flags, the first rule of the nearest .kenos-keys.json whose pathRegex
+matches FILE chooses the keys. New data keys use the first key (KMS before local);
+opening a file tries each key in turn.
+`;
+
+const ACTIONS = ['encrypt', 'decrypt', 'edit', 'rotate', 'updatekeys'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Runs `fn` with each provider in turn until one succeeds; rethrows the last error. */
+async function withOpener<T>(
+  providers: readonly KeyProvider[],
+  fn: (p: KeyProvider) => Promise<T>,
+): Promise<T> {
+  let lastError: unknown = new CliError(
+    'KENOS_ERR_CLI_INPUT',
+    'no key provider',
+  );
+  for (const provider of providers) {
+    try {
+      return await fn(provider);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/** Runs the user's editor on `path` and waits for it; throws when it fails. */
+function runEditor(io: CliIo, path: string): Promise<void> {
+  const editor = io.env['VISUAL'] || io.env['EDITOR'] || 'vi';
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${editor} "$KENOS_EDIT_FILE"`, {
+      shell: true,
+      stdio: 'inherit',
+      env: { ...io.env, KENOS_EDIT_FILE: path },
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new CliError(
+            'KENOS_ERR_CLI_INPUT',
+            `the editor '${editor}' exited with ${signal ?? `code ${String(code)}`}; the secret file is unchanged`,
+          ),
+        );
+    });
+  });
+}
+
+/** `kenos secrets encrypt|decrypt|edit|rotate|updatekeys FILE`: sops-like secret files. */
+export const secretsCommand: Command = {
+  name: 'secrets',
+  summary: 'encrypt, decrypt, edit, rotate or re-key a secret file (JSON/YAML)',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(this, args, KEY_FLAGS, {
+      min: 2,
+      max: 2,
+    });
+    const [action, file] = positionals as [string, string];
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw usageError(
+        this,
+        `unknown action '${action}' (${ACTIONS.join(', ')})`,
+      );
+    }
+    const providers = keyProviders(selectKeys(this, values, file));
+    try {
+      const primary = providers[0];
+      if (primary === undefined)
+        throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
+      switch (action as Action) {
+        case 'encrypt':
+          await encryptSecretFile(file, { keyProvider: primary });
+          await write(io.stderr, `kenos secrets: encrypted ${file}\n`);
+          break;
+        case 'decrypt':
+          await write(
+            io.stdout,
+            await withOpener(providers, (keyProvider) =>
+              decryptSecretFile(file, { keyProvider }),
+            ),
+          );
+          break;
+        case 'edit': {
+          const changed = await withOpener(providers, (keyProvider) =>
+            editSecretFile(file, {
+              keyProvider,
+              edit: (plaintextPath) => runEditor(io, plaintextPath),
+            }),
+          );
+          await write(
+            io.stderr,
+            `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
+          );
+          break;
+        }
+        case 'rotate':
+          await rotateSecretFile(file, { keyProvider: primary });
+          await write(
+            io.stderr,
+            `kenos secrets: rotated the data key of ${file}\n`,
+          );
+          break;
+        case 'updatekeys':
+          await withOpener(providers, (keyProvider) =>
+            updateSecretFileKeys(file, {
+              keyProvider,
+              keyProviders: providers,
+            }),
+          );
+          await write(
+            io.stderr,
+            `kenos secrets: ${file} is now readable with ${providers.map((p) => `${p.kind}:${p.primaryKeyId}`).join(', ')}\n`,
+          );
+          break;
+      }
+      return 0;
+    } finally {
+      await closeProviders(providers);
+    }
+  },
+};

@@ -1,0 +1,71 @@
+import { CliError } from './cli-error.js';
+import { processIo, write, type CliIo } from './cli-io.js';
+import type { Command } from './command.js';
+import { decryptCommand } from './commands/decrypt.js';
+import { encryptCommand } from './commands/encrypt.js';
+import { globalUsage, helpCommand } from './commands/help.js';
+import { kmsLocalCommand } from './commands/kms-local.js';
+import { localKeyCommand } from './commands/local-key.js';
+import { secretsCommand } from './commands/secrets.js';
+
+const commands: readonly Command[] = [
+  encryptCommand,
+  decryptCommand,
+  secretsCommand,
+  localKeyCommand,
+  kmsLocalCommand,
+  helpCommand(() => commands),
+];
+
+/** Every `kenos` subcommand, in the order `kenos help` lists them. */
+export function cliCommands(): readonly Command[] {
+  return commands;
+}
+
+/**
+ * Runs `kenos` with `argv` (the arguments after the program name) and
+ * resolves to the process exit code: 0 on success, 1 when the command
+ * failed (one line on stderr), 2 for an unknown command or flag (usage on
+ * stderr). Never rejects.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h') {
+      const help = commands.find((c) => c.name === 'help');
+      return help === undefined ? 2 : await help.run([], io);
+    }
+    const command = commands.find((c) => c.name === name);
+    if (command === undefined) {
+      await write(
+        io.stderr,
+        `kenos: unknown command '${name}'\n\n${globalUsage(commands)}`,
+      );
+      return 2;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      await write(io.stdout, command.usage);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof CliError && err.usage !== undefined) {
+      await write(io.stderr, `${err.message}\n\n${err.usage}`);
+      return err.exitCode;
+    }
+    await write(io.stderr, `${oneLine(err, name)}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+/** `kenos <command>: <message> (<code>)` on one line. */
+function oneLine(err: unknown, command: string | undefined): string {
+  const e = err as { message?: unknown; code?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const code = typeof e?.code === 'string' ? ` (${e.code})` : '';
+  const prefix = message.startsWith('kenos ') ? '' : `kenos ${command ?? ''}: `;
+  return `${prefix}${message}${code}`.replace(/\s*\n\s*/g, ' ');
+}

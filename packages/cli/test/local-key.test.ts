@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runKenos } from './kenos-process.js';
+
+describe('kenos local-key', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kenos-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('generates a key file with mode 0600 and prints the key id', async () => {
+    const file = join(dir, 'dev.key');
+    const r = await runKenos([
+      'local-key',
+      'generate',
+      file,
+      '--key-id',
+      'dev-1',
+    ]);
+    expect(r).toMatchObject({ code: 0, stdout: 'dev-1\n' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      primary: 'dev-1',
+    });
+  });
+
+  it('refuses to overwrite an existing key file: exit 1, one line on stderr, file unchanged', async () => {
+    const file = join(dir, 'dev.key');
+    await runKenos(['local-key', 'generate', file]);
+    const before = readFileSync(file, 'utf8');
+    const r = await runKenos(['local-key', 'generate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('KENOS_ERR_CRYPTO_KEY_FILE_EXISTS');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('adds a new primary key; ciphertexts of the old key still decrypt', async () => {
+    const file = join(dir, 'dev.key');
+    await runKenos(['local-key', 'generate', file, '--key-id', 'k1']);
+    const old = await runKenos(['encrypt', '--local-key', file], {
+      input: 'before rotation',
+    });
+    const added = await runKenos(['local-key', 'add', file, '--key-id', 'k2']);
+    expect(added).toMatchObject({ code: 0, stdout: 'k2\n' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      primary: 'k2',
+    });
+    const dec = await runKenos(['decrypt', '--local-key', file], {
+      input: old.stdout,
+    });
+    expect(dec).toMatchObject({ code: 0, stdout: 'before rotation' });
+  });
+});
