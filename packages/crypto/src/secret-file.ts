@@ -5,7 +5,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { SecretFileError } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
+import { overlayYaml } from './yaml-overlay.js';
 import {
+  SECRET_METADATA_KEY,
   decryptSecretDocument,
   encryptSecretDocument,
   isEncryptedSecretDocument,
@@ -51,14 +53,32 @@ export function serializeSecretDocument(document: Record<string, unknown>, forma
   return format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : stringifyYaml(document, { lineWidth: 0 });
 }
 
-async function readDocument(path: string, format: SecretFileFormat): Promise<Record<string, unknown>> {
+interface ReadDocument {
+  readonly text: string;
+  readonly document: Record<string, unknown>;
+}
+
+async function readDocument(path: string, format: SecretFileFormat): Promise<ReadDocument> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
     throw new SecretFileError('invalid-format', `cannot read the secret file ${path}`, { cause });
   }
-  return parseSecretDocument(text, format);
+  return { text, document: parseSecretDocument(text, format) };
+}
+
+/**
+ * Serialise `document`; for YAML, on top of `sourceText` when given, so that
+ * comments, key order and scalar styles of the source survive.
+ */
+function render(format: SecretFileFormat, document: Record<string, unknown>, sourceText?: string): string {
+  if (format === 'yaml' && sourceText !== undefined) {
+    const { [SECRET_METADATA_KEY]: metadata, ...values } = document;
+    const text = overlayYaml(sourceText, values, SECRET_METADATA_KEY, metadata);
+    if (text !== undefined) return text;
+  }
+  return serializeSecretDocument(document, format);
 }
 
 /** Replace `path` atomically, keeping its mode (0644 for a new file). */
@@ -95,13 +115,14 @@ function withPath<T>(path: string, promise: Promise<T>): Promise<T> {
  */
 export async function loadSecretFile(path: string, options: SecretFileOptions): Promise<Record<string, unknown>> {
   const format = secretFileFormat(path, options.format);
-  return withPath(path, decryptSecretDocument(await readDocument(path, format), options));
+  return withPath(path, decryptSecretDocument((await readDocument(path, format)).document, options));
 }
 
 /** Decrypt a secret file to its plaintext text in the same format (`kenos secrets decrypt FILE`). */
 export async function decryptSecretFile(path: string, options: SecretFileOptions): Promise<string> {
   const format = secretFileFormat(path, options.format);
-  return serializeSecretDocument(await loadSecretFile(path, { ...options, format }), format);
+  const { text, document } = await readDocument(path, format);
+  return render(format, await withPath(path, decryptSecretDocument(document, options)), text);
 }
 
 /**
@@ -111,12 +132,12 @@ export async function decryptSecretFile(path: string, options: SecretFileOptions
  */
 export async function encryptSecretFile(path: string, options: SecretFileOptions): Promise<void> {
   const format = secretFileFormat(path, options.format);
-  const plain = await readDocument(path, format);
+  const { text, document: plain } = await readDocument(path, format);
   if (isEncryptedSecretDocument(plain)) {
     throw new SecretFileError('already-encrypted', `${path} is already encrypted`);
   }
   const encrypted = await withPath(path, encryptSecretDocument(plain, options));
-  await writeAtomically(path, serializeSecretDocument(encrypted, format));
+  await writeAtomically(path, render(format, encrypted, text));
 }
 
 /**
@@ -129,17 +150,26 @@ export async function writeSecretFile(
   plain: Record<string, unknown>,
   options: SecretFileOptions,
 ): Promise<void> {
-  const format = secretFileFormat(path, options.format);
+  await writeEncrypted(path, plain, secretFileFormat(path, options.format), options.keyProvider, undefined);
+}
+
+async function writeEncrypted(
+  path: string,
+  plain: Record<string, unknown>,
+  format: SecretFileFormat,
+  keyProvider: KeyProvider,
+  plaintextText: string | undefined,
+): Promise<void> {
   const existing = await readFile(path, 'utf8').then(
-    (text) => parseSecretDocument(text, format),
+    (text) => ({ text, document: parseSecretDocument(text, format) }),
     () => undefined,
   );
-  const previous = existing && isEncryptedSecretDocument(existing) ? existing : undefined;
+  const previous = existing && isEncryptedSecretDocument(existing.document) ? existing : undefined;
   const encrypted = await withPath(
     path,
-    encryptSecretDocument(plain, { keyProvider: options.keyProvider, ...(previous ? { previous } : {}) }),
+    encryptSecretDocument(plain, { keyProvider, ...(previous ? { previous: previous.document } : {}) }),
   );
-  await writeAtomically(path, serializeSecretDocument(encrypted, format));
+  await writeAtomically(path, render(format, encrypted, plaintextText ?? previous?.text));
 }
 
 /**
@@ -165,7 +195,7 @@ export async function editSecretFile(
     await options.edit(plaintextPath);
     const after = await readFile(plaintextPath, 'utf8');
     if (after === before) return false;
-    await writeSecretFile(path, parseSecretDocument(after, format), { ...options, format });
+    await writeEncrypted(path, parseSecretDocument(after, format), format, options.keyProvider, after);
     return true;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -175,8 +205,9 @@ export async function editSecretFile(
 /** Give a secret file a new data key; every value is encrypted again (`kenos secrets rotate FILE`). */
 export async function rotateSecretFile(path: string, options: SecretFileOptions): Promise<void> {
   const format = secretFileFormat(path, options.format);
-  const rotated = await withPath(path, rotateSecretDocument(await readDocument(path, format), options));
-  await writeAtomically(path, serializeSecretDocument(rotated, format));
+  const { text, document } = await readDocument(path, format);
+  const rotated = await withPath(path, rotateSecretDocument(document, options));
+  await writeAtomically(path, render(format, rotated, text));
 }
 
 /**
@@ -189,6 +220,7 @@ export async function updateSecretFileKeys(
   options: SecretFileOptions & { readonly keyProviders: readonly KeyProvider[] },
 ): Promise<void> {
   const format = secretFileFormat(path, options.format);
-  const updated = await withPath(path, updateSecretDocumentKeys(await readDocument(path, format), options));
-  await writeAtomically(path, serializeSecretDocument(updated, format));
+  const { text, document } = await readDocument(path, format);
+  const updated = await withPath(path, updateSecretDocumentKeys(document, options));
+  await writeAtomically(path, render(format, updated, text));
 }

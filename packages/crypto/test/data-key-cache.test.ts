@@ -22,7 +22,7 @@ function counted(cache?: ConstructorParameters<typeof DataKeyCache>[0], delayMs 
 }
 
 describe('data-key cache', () => {
-  it('makes one data key for 10,000 encryptions under one context and one unwrap for their 10,000 decryptions', async () => {
+  it('makes one data key for 10,000 encryptions under one context and one unwrap for their 10,000 decryptions', { timeout: 120_000 }, async () => {
     const { envelope, provider } = counted();
     const cts: Uint8Array[] = [];
     for (let i = 0; i < 10_000; i++) cts.push(await envelope.encrypt(`value ${i}`, ctx));
@@ -106,5 +106,25 @@ describe('data-key cache', () => {
     cache.close();
     expect(cache.size()).toEqual({ encryption: 0, decryption: 0 });
     for (const key of [...held, ...provider.issued.slice(0, 3)]) expect(key.every((b) => b === 0)).toBe(true);
+  });
+
+  it('gives every concurrent caller the provider error of a shared miss, and tries again on the next call', async () => {
+    const provider = new CountingProvider(localProvider(), 10);
+    let fail = true;
+    const flaky = Object.assign(Object.create(provider) as CountingProvider, {
+      generateDataKey: async (context: Record<string, string>) => {
+        const key = await provider.generateDataKey(context);
+        if (fail) throw new Error('KMS is down');
+        return key;
+      },
+    });
+    const envelope = createEnvelope({ keyProvider: flaky });
+    opened.push(envelope);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => envelope.encrypt('x', ctx)));
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'KMS is down')).toBe(true);
+    expect(provider.calls.generateDataKey).toBe(1);
+    fail = false;
+    await envelope.encrypt('x', ctx);
+    expect(provider.calls.generateDataKey).toBe(2);
   });
 });

@@ -17,8 +17,15 @@ import {
   type Envelope,
   type KeyProvider,
   type KmsKeyProviderOptions,
+  encryptSecretFile,
+  loadSecretFile,
+  SecretFileError,
+  updateSecretFileKeys,
 } from '../src/index.js';
 import { startKmsLocal, type KmsLocal } from '../src/kms-local/index.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rejection } from './helpers.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -215,6 +222,24 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
       expect(calls('GenerateDataKey')).toBe(1);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it('encrypts a secret file under a KMS key and re-wraps its data key for a second key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kenos-kms-secrets-'));
+    try {
+      const path = join(dir, 'secrets.yaml');
+      await writeFile(path, 'db:\n  password: hunter2-hunter2\n');
+      await encryptSecretFile(path, { keyProvider: provider([keyA]) });
+      expect(await readFile(path, 'utf8')).toContain('provider: aws-kms');
+      expect(await loadSecretFile(path, { keyProvider: provider([keyA]) })).toEqual({ db: { password: 'hunter2-hunter2' } });
+      expect(await rejection(loadSecretFile(path, { keyProvider: provider([keyB]) }))).toBeInstanceOf(SecretFileError);
+      kms.resetStats();
+      await updateSecretFileKeys(path, { keyProvider: provider([keyA]), keyProviders: [provider([keyA]), provider([keyB])] });
+      expect(calls('Encrypt')).toBe(2);
+      expect(await loadSecretFile(path, { keyProvider: provider([keyB]) })).toEqual({ db: { password: 'hunter2-hunter2' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

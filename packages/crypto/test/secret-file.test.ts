@@ -190,3 +190,49 @@ describe('secret file keys', () => {
     expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(plain);
   });
 });
+
+describe('YAML secret files', () => {
+  const source = [
+    '# database credentials for local development',
+    'db:',
+    '  user: app # the service account',
+    '  password: "s3cr3t-pw"',
+    '  port: 5432',
+    'hosts:',
+    '  - a.internal',
+    '  - b.internal',
+    'note: |',
+    '  line one',
+    '  line two',
+    '',
+  ].join('\n');
+
+  it('keeps comments, key order and styles through encrypt, edit and decrypt', async () => {
+    const path = join(dir, 'commented.yaml');
+    await writeFile(path, source);
+    await encryptSecretFile(path, { keyProvider: provider });
+    const encrypted = await readFile(path, 'utf8');
+    expect(encrypted).toContain('# database credentials for local development');
+    expect(encrypted).toContain('# the service account');
+    expect(encrypted).not.toContain('s3cr3t-pw');
+    expect(await decryptSecretFile(path, { keyProvider: provider })).toBe(source);
+
+    await editSecretFile(path, {
+      keyProvider: provider,
+      edit: async (p) => {
+        const text = await readFile(p, 'utf8');
+        await writeFile(p, text.replace('port: 5432', 'port: 5433 # moved'));
+      },
+    });
+    const edited = await readFile(path, 'utf8');
+    expect(edited).toContain('# moved');
+    const changed = encrypted.split('\n').filter((line, i) => line !== edited.split('\n')[i]);
+    expect(changed.map((line) => line.trim().split(':')[0])).toEqual(['port', 'lastModified', 'mac']);
+    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual({
+      db: { user: 'app', password: 's3cr3t-pw', port: 5433 },
+      hosts: ['a.internal', 'b.internal'],
+      note: 'line one\nline two\n',
+    });
+  });
+});
+
