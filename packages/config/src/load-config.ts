@@ -1,3 +1,4 @@
+import type { KeyProvider } from '@kenos/crypto';
 import { MIN_SECRET_LENGTH, registerSecretValue } from '@kenos/logger';
 import convict from 'convict';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -6,6 +7,7 @@ import { registerConvictFormats } from './formats.js';
 import { buildConfig, MASK, type KenosConfig } from './kenos-config.js';
 import type { ConfigSchema } from './schema-types.js';
 import { readArguments, readConfigFile, readEnvironment, type SourceEntry, type SourceResult } from './sources.js';
+import { keySettingsFrom, readSecretsFile } from './secrets-source.js';
 import { OFF_KUBERNETES_DEFAULTS, standardConfigSchema } from './standard-schema.js';
 import type { ServiceConfigSchema } from './define-config-schema.js';
 
@@ -17,12 +19,18 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Command-line arguments (`--http.port=8081`). Default: `process.argv.slice(2)`. */
   argv?: readonly string[];
+  /**
+   * Key provider that decrypts `config/<env>.secrets.*`. Default: one made from
+   * the `keys.*` settings (a local key file, or AWS KMS), closed after loading.
+   */
+  keyProvider?: KeyProvider;
 }
 
 interface ResolvedOptions {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   argv: readonly string[];
+  keyProvider: KeyProvider | undefined;
 }
 
 function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
@@ -30,6 +38,7 @@ function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     argv: options.argv ?? process.argv.slice(2),
+    keyProvider: options.keyProvider,
   };
 }
 
@@ -182,7 +191,8 @@ function convictValidate(schema: NormalizedSchema, values: Record<string, unknow
  * Loads, validates and freezes the config of a service, once at boot.
  *
  * Sources, lowest to highest: schema defaults < `config/default.{json,yaml,yml}`
- * < `config/<env>.{json,yaml,yml}` < environment variables (`NAME_FILE` reads a
+ * < `config/<env>.{json,yaml,yml}` < the encrypted `config/<env>.secrets.{yaml,yml,json}`
+ * (decrypted through @kenos/crypto) < environment variables (`NAME_FILE` reads a
  * file) < command-line arguments (`--http.port=8081`). Every problem of every
  * source is collected; if there is any, it throws one {@link ConfigError}
  * listing them all (the caller exits with {@link EX_CONFIG}).
@@ -211,8 +221,14 @@ export async function loadConfig<const S extends ConfigSchema>(
       message: 'the environment name selects config files and must be a simple name',
     });
   }
+  const secretPaths = new Set<string>();
+  if (ENV_NAME.test(envName)) {
+    const settings = keySettingsFrom(normalized, envName, [...layers, envResult, argResult]);
+    const secrets = await readSecretsFile(normalized, opts.cwd, settings, opts.keyProvider);
+    for (const entry of secrets.entries) secretPaths.add(entry.path);
+    layers.push(secrets);
+  }
   layers.push(envResult, argResult);
-  await Promise.resolve();
 
   const winners = new Map<string, SourceEntry>();
   for (const layer of layers) {
@@ -223,7 +239,7 @@ export async function loadConfig<const S extends ConfigSchema>(
   // a key whose source already failed (unreadable NAME_FILE, NAME and NAME_FILE both set) is not also "missing"
   const failed = new Set(problems.map((p) => p.key));
   for (const leaf of normalized.leaves.values()) {
-    if (!failed.has(leaf.path)) resolveLeaf(leaf, winners.get(leaf.path), opts, resolved, new Set());
+    if (!failed.has(leaf.path)) resolveLeaf(leaf, winners.get(leaf.path), opts, resolved, secretPaths);
   }
   if (resolved.values['env'] === 'production' && resolved.values['keys.provider'] === 'local') {
     problems.push({
@@ -239,7 +255,9 @@ export async function loadConfig<const S extends ConfigSchema>(
   if (problems.length === 0) problems.push(...convictValidate(normalized, resolved.values));
   if (problems.length > 0) throw new ConfigError(problems);
 
+  // every value the secrets file supplies is sensitive, whatever the schema says
   const sensitive = new Set([...normalized.leaves.values()].filter((l) => l.sensitive).map((l) => l.path));
+  for (const path of secretPaths) if (resolved.sources.get(path)?.startsWith('secrets:')) sensitive.add(path);
   for (const path of sensitive) registerSecrets(resolved.values[path]);
   return buildConfig<ServiceConfigSchema<S>>({
     schema: normalized,

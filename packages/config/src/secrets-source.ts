@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import {
+  createKmsKeyProvider,
+  createLocalKeyProvider,
+  CryptoError,
+  loadSecretFile,
+  SecretFileError,
+  type KeyProvider,
+} from '@kenos/crypto';
+import type { ConfigProblem } from './config-error.js';
+import type { NormalizedSchema } from './define-config-schema.js';
+import { entriesFromObject, type SourceEntry, type SourceResult } from './sources.js';
+
+/** The `keys.*` settings that choose the key provider of the secrets file (internal). */
+export interface KeySettings {
+  readonly env: string;
+  readonly provider: unknown;
+  readonly localKeyFile: unknown;
+  readonly kmsKeyId: unknown;
+  readonly kmsEndpoint: unknown;
+}
+
+const SECRET_EXTENSIONS = ['yaml', 'yml', 'json'];
+
+/** The value a `keys.*` leaf has from the sources below the secrets file (they cannot come from it). */
+export function keySettingsFrom(
+  schema: NormalizedSchema,
+  envName: string,
+  layers: readonly SourceResult[],
+): KeySettings {
+  const winner = (path: string): unknown => {
+    let entry: SourceEntry | undefined;
+    for (const layer of layers) for (const e of layer.entries) if (e.path === path) entry = e;
+    return entry ? entry.value : schema.leaves.get(path)?.default;
+  };
+  return {
+    env: envName,
+    provider: winner('keys.provider'),
+    localKeyFile: winner('keys.localKeyFile'),
+    kmsKeyId: winner('keys.kmsKeyId'),
+    kmsEndpoint: winner('keys.kmsEndpoint'),
+  };
+}
+
+function providerFor(settings: KeySettings, cwd: string, source: string): KeyProvider | ConfigProblem | undefined {
+  if (settings.provider === 'local') {
+    // production + local is reported as a policy problem by the loader
+    if (settings.env === 'production' || typeof settings.localKeyFile !== 'string') return undefined;
+    try {
+      return createLocalKeyProvider({ keyFile: resolve(cwd, settings.localKeyFile) });
+    } catch (err) {
+      return {
+        kind: 'decrypt-failed',
+        key: 'keys.localKeyFile',
+        env: 'KENOS_LOCAL_KEY_FILE',
+        source,
+        message: `cannot open the local key file to decrypt ${source.slice('secrets:'.length)}: ${(err as Error).message}`,
+      };
+    }
+  }
+  if (settings.provider === 'aws') {
+    if (typeof settings.kmsKeyId !== 'string' || settings.kmsKeyId === '') {
+      return {
+        kind: 'missing-required',
+        key: 'keys.kmsKeyId',
+        env: 'KENOS_KMS_KEY_ID',
+        source,
+        message: 'keys.provider is aws and a secrets file exists: set the KMS key id (KENOS_KMS_KEY_ID)',
+      };
+    }
+    const endpoint = typeof settings.kmsEndpoint === 'string' && settings.kmsEndpoint !== '' ? settings.kmsEndpoint : undefined;
+    return createKmsKeyProvider({ keyIds: [settings.kmsKeyId], clientConfig: endpoint ? { endpoint } : {} });
+  }
+  return undefined; // an invalid keys.provider is reported by the loader
+}
+
+function describeFailure(err: unknown): { key?: string; message: string } {
+  if (err instanceof SecretFileError) {
+    return {
+      ...(err.keyPath ? { key: err.keyPath } : {}),
+      message: `cannot decrypt (${err.reason}${err.keyPath ? ` at ${err.keyPath}` : ''}): ${err.message}`,
+    };
+  }
+  if (err instanceof CryptoError) return { message: `cannot decrypt (${err.code}): ${err.message}` };
+  return { message: `cannot decrypt: ${(err as Error).message}` };
+}
+
+/**
+ * Reads and decrypts `config/<env>.secrets.{yaml,yml,json}` through @kenos/crypto
+ * (the caller's key provider, or one made from the `keys.*` settings). A value
+ * that cannot be decrypted is a problem naming the key, never a silent default.
+ */
+export async function readSecretsFile(
+  schema: NormalizedSchema,
+  cwd: string,
+  settings: KeySettings,
+  keyProvider: KeyProvider | undefined,
+): Promise<SourceResult> {
+  const found = SECRET_EXTENSIONS.map((ext) => join(cwd, 'config', `${settings.env}.secrets.${ext}`)).filter((f) =>
+    existsSync(f),
+  );
+  if (found.length === 0) return { entries: [], problems: [] };
+  const shown = found.map((f) => relative(cwd, f) || f);
+  const source = `secrets:${shown[0]}`;
+  if (found.length > 1) {
+    return { entries: [], problems: [{ kind: 'conflict', source, message: `several secrets files: ${shown.join(', ')}; keep one` }] };
+  }
+  const provider = keyProvider ?? providerFor(settings, cwd, source);
+  if (provider === undefined) return { entries: [], problems: [] };
+  if (!('decryptDataKey' in provider)) return { entries: [], problems: [provider] };
+  try {
+    const data = await loadSecretFile(found[0] as string, { keyProvider: provider });
+    return entriesFromObject(schema, data, source);
+  } catch (err) {
+    return { entries: [], problems: [{ kind: 'decrypt-failed', source, ...describeFailure(err) }] };
+  } finally {
+    if (provider !== keyProvider) await provider.close();
+  }
+}
