@@ -7,20 +7,23 @@ import { LoggerError } from './LoggerError.js';
 import { resolveLoggerOptions, type LoggerOptions } from './loggerOptions.js';
 import { describeError, reportOnce } from './reportOnce.js';
 import { scrubSecrets } from './secretRegistry.js';
-import { mergeTraceFields, traceMixin } from './traceMixin.js';
+import { traceFragment } from './traceFields.js';
 
 type Serializer = (value: unknown) => unknown;
 
 let lastMs = -1;
 let lastTime = '';
-/** `,"time":"<ISO 8601 UTC>"`, computed once per millisecond. */
-function isoTime(): string {
+/**
+ * pino `timestamp`: `,"time":"<ISO 8601 UTC>"` (computed once per millisecond), followed by the
+ * trace fields of the active span when there is one.
+ */
+function timeAndTrace(): string {
   const now = Date.now();
   if (now !== lastMs) {
     lastMs = now;
     lastTime = `,"time":"${new Date(now).toISOString()}"`;
   }
-  return lastTime;
+  return lastTime + traceFragment();
 }
 
 function levelLabel(label: string): Record<string, unknown> {
@@ -86,11 +89,9 @@ export function buildLogger(options: LoggerOptions): Logger {
     {
       level: o.level,
       base: { service: o.service, version: o.version, env: o.env, component: o.component },
-      timestamp: isoTime,
+      timestamp: timeAndTrace,
       serializers,
       formatters: { level: levelLabel, bindings: redactRecord, log: redactRecord },
-      mixin: traceMixin,
-      mixinMergeStrategy: mergeTraceFields as (merge: object, mixin: object) => object,
       hooks: {
         streamWrite:
           prettify === undefined ? scrubSecrets : (line: string) => prettify(scrubSecrets(line)),

@@ -106,37 +106,41 @@ export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedacto
     skip: ReadonlySet<string> | undefined,
   ): Record<string, unknown> {
     let out: Record<string, unknown> | undefined;
-    const keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
+    // for…in over own keys (pino does the same): no key array is allocated for the common case.
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       let value: unknown;
       let next: unknown;
-      let changed = false;
       try {
         value = obj[key];
         if (skip !== undefined && skip.has(key)) {
           next = value;
         } else if (isSensitive(key)) {
           next = value === undefined || value === null ? value : REDACTED;
-        } else {
+        } else if (typeof value === 'object' && value !== null) {
           next = walk(value, depth + 1, ancestors);
+        } else {
+          next = value;
         }
-        changed = next !== value;
       } catch (error) {
         reportOnce('walk', `a logged value could not be read (key "${key}")`, error);
         next = `[unserializable: ${describeError(error)}]`;
-        changed = true;
+        value = undefined;
       }
-      if (changed && out === undefined) {
-        out = {};
-        for (let j = 0; j < i; j++) {
-          const k = keys[j] as string;
-          out[k] = obj[k];
-        }
-      }
+      if (out === undefined && next !== value) out = copyUntil(obj, key);
       if (out !== undefined) out[key] = next;
     }
     return out ?? obj;
+  }
+
+  /** A plain copy of the own enumerable properties of `obj` that come before `stop`. */
+  function copyUntil(obj: Record<string, unknown>, stop: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key in obj) {
+      if (key === stop) break;
+      if (Object.prototype.hasOwnProperty.call(obj, key)) out[key] = obj[key];
+    }
+    return out;
   }
 
   return {

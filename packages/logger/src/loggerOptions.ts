@@ -25,7 +25,7 @@ export interface LoggerOptions {
   /**
    * Bytes batched in memory before one write to a file or descriptor destination (0 writes each
    * line at once; at most 16383). Default: `0` when `env` is `development` or `test` or `format`
-   * is `pretty`, else `8192`.
+   * is `pretty`, else `4096`.
    */
   bufferBytes?: number;
   /** With a batch buffer, how often a partly filled batch is written anyway, in ms. Default: `100`. */
@@ -53,7 +53,7 @@ export interface ResolvedLoggerOptions {
 
 /** The largest batch buffer: sonic-boom needs it below its 16 KiB maximum write. */
 const MAX_BUFFER_BYTES = 16_383;
-const DEFAULT_BUFFER_BYTES = 8192;
+const DEFAULT_BUFFER_BYTES = 4096;
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
 
 /** Merges `options` with the defaults (the one place where that happens) and validates them. */

@@ -132,6 +132,21 @@ describe('redaction by value', () => {
     expect(raw[0]).not.toContain(JSON.stringify(secret).slice(1, -1));
   });
 
+  it('scrubs a secret made of regular-expression characters, and only that text', () => {
+    const { logger, records } = captureLogger();
+    registerSecretValue('a.b*c+d?(e)|[f]^$');
+    logger.info('x a.b*c+d?(e)|[f]^$ y aXb*c+d?(e)|[f]^$ z');
+    expect(records[0]!['msg']).toBe('x [REDACTED] y aXb*c+d?(e)|[f]^$ z');
+  });
+
+  it('replaces the longest of two overlapping secrets whole', () => {
+    const { logger, records } = captureLogger();
+    registerSecretValue('overlap-secret');
+    registerSecretValue('overlap-secret-longer');
+    logger.info('v=overlap-secret-longer w=overlap-secret');
+    expect(records[0]!['msg']).toBe('v=[REDACTED] w=[REDACTED]');
+  });
+
   it('scrubs a secret registered after the logger was created, in every logger', () => {
     const a = captureLogger();
     const b = captureLogger();
