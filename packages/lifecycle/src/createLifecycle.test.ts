@@ -152,6 +152,28 @@ describe('createLifecycle: state machine', () => {
     });
   });
 
+  it('never runs two evaluations of one check at once, even when it is slower than its interval', async () => {
+    const { lifecycle } = make();
+    let active = 0;
+    let maxActive = 0;
+    let calls = 0;
+    lifecycle.registerHealthCheck({
+      name: 'slow-db',
+      intervalMs: 1,
+      check: async () => {
+        calls += 1;
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        await sleep(40);
+        active -= 1;
+      },
+    });
+    await lifecycle.start();
+    await sleep(200);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(maxActive).toBe(1);
+  });
+
   it('rejects a second health check with the same name', () => {
     const { lifecycle } = make();
     lifecycle.registerHealthCheck({ name: 'db', check: async () => undefined });
