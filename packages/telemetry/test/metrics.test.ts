@@ -135,8 +135,9 @@ describe('createMetrics', () => {
       expect(body.length).toBeGreaterThan(100_000);
     }
     times.sort((a, b) => a - b);
-    console.log(`scrape of 250 series x 16 buckets: median ${times[5]!.toFixed(1)} ms, max ${times[9]!.toFixed(1)} ms`);
+    const median = times[5] ?? Infinity;
+    console.log(`scrape of 250 series x 16 buckets: median ${median.toFixed(1)} ms, max ${(times[9] ?? 0).toFixed(1)} ms`);
     // a kubelet probe period is 10 s and Prometheus scrape timeout 10 s; 1 s is a generous margin
-    expect(times[5]!).toBeLessThan(1000);
+    expect(median).toBeLessThan(1000);
   });
 });

@@ -13,8 +13,8 @@ export function parsePromText(text: string): { samples: Sample[]; types: Map<str
   for (const line of text.split('\n')) {
     if (line === '') continue;
     if (line.startsWith('# TYPE ')) {
-      const [name, type] = line.slice(7).split(' ');
-      types.set(name!, type!);
+      const [name = '', type = ''] = line.slice(7).split(' ');
+      types.set(name, type);
       continue;
     }
     if (line.startsWith('# HELP ')) {
@@ -31,12 +31,12 @@ export function parsePromText(text: string): { samples: Sample[]; types: Map<str
       const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g;
       let lm: RegExpExecArray | null;
       while ((lm = re.exec(m[3])) !== null) {
-        labels[lm[1]!] = lm[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+        labels[lm[1] ?? ''] = (lm[2] ?? '').replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
       }
     }
-    const raw = m[4]!;
+    const raw = m[4] ?? '';
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    samples.push({ name: m[1]!, labels, value });
+    samples.push({ name: m[1] ?? '', labels, value });
   }
   return { samples, types, help };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAlertRules, buildDashboard, dashboardQueries, toYaml, type YamlValue } from '../src/index.js';
+import { substituteGrafanaVariables } from './grafana.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kenos-telemetry-promtool-'));
@@ -17,11 +18,6 @@ function promtool(args: string[]): { status: number | null; output: string } {
     throw new Error(`promtool is required for these tests (apt-get install prometheus): ${r.error.message}`);
   }
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
-
-/** Grafana variables replaced by values Prometheus accepts. */
-export function substituteGrafanaVariables(expr: string, service = '.*'): string {
-  return expr.replaceAll('$__rate_interval', '1m').replaceAll('$namespace', '.*').replaceAll('$service', service);
 }
 
 describe('Prometheus rules checked by promtool', () => {
