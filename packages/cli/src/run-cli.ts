@@ -1,6 +1,7 @@
 import { CliError } from './cli-error.js';
 import { processIo, write, type CliIo } from './cli-io.js';
 import type { Command } from './command.js';
+import { configCommand } from './commands/config.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { encryptCommand } from './commands/encrypt.js';
 import { globalUsage, helpCommand } from './commands/help.js';
@@ -12,6 +13,7 @@ const commands: readonly Command[] = [
   encryptCommand,
   decryptCommand,
   secretsCommand,
+  configCommand,
   localKeyCommand,
   kmsLocalCommand,
   helpCommand(() => commands),
