@@ -90,7 +90,7 @@ export const standardConfigSchema = {
     localKeyFile: {
       doc: 'Local development key file (keys.provider = local), relative to the working directory.',
       format: 'string',
-      default: '.kenos/local.key',
+      default: '.kenos/dev.key',
       env: 'KENOS_LOCAL_KEY_FILE',
     },
     kmsKeyId: {

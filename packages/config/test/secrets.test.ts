@@ -13,7 +13,7 @@ const schema = defineConfigSchema({
   apiKey: { format: 'secret', default: undefined, env: 'API_KEY' },
 });
 
-/** A service dir with a local key at .kenos/local.key and an encrypted config/<env>.secrets.<ext>. */
+/** A service dir with a local key at .kenos/dev.key and an encrypted config/<env>.secrets.<ext>. */
 async function withSecrets(
   plain: Record<string, unknown>,
   { env = 'development', ext = 'yaml', files = {} }: { env?: string; ext?: string; files?: Record<string, string> } = {},
@@ -21,10 +21,10 @@ async function withSecrets(
   const dir = serviceDir(files);
   mkdirSync(join(dir, '.kenos'), { recursive: true });
   mkdirSync(join(dir, 'config'), { recursive: true });
-  await generateLocalKey(join(dir, '.kenos/local.key'));
+  await generateLocalKey(join(dir, '.kenos/dev.key'));
   const secretsFile = join(dir, 'config', `${env}.secrets.${ext}`);
   writeFileSync(secretsFile, JSON.stringify(plain));
-  const provider = createLocalKeyProvider({ keyFile: join(dir, '.kenos/local.key') });
+  const provider = createLocalKeyProvider({ keyFile: join(dir, '.kenos/dev.key') });
   await encryptSecretFile(secretsFile, { keyProvider: provider });
   await provider.close();
   return { dir, secretsFile };
@@ -70,7 +70,7 @@ describe('the encrypted secrets file of the env', () => {
 
   it('uses the caller key provider when one is given', async () => {
     const { dir } = await withSecrets({ db: { password: 'pw-from-secrets' }, apiKey: 'key-from-secrets' });
-    const keyProvider = createLocalKeyProvider({ keyFile: join(dir, '.kenos/local.key') });
+    const keyProvider = createLocalKeyProvider({ keyFile: join(dir, '.kenos/dev.key') });
     const config = await loadConfig(schema, { cwd: dir, env: { KENOS_LOCAL_KEY_FILE: 'nowhere.key' }, argv: [], keyProvider });
     expect(config.apiKey).toBe('key-from-secrets');
     await keyProvider.close();
@@ -106,7 +106,7 @@ describe('the encrypted secrets file of the env', () => {
   it('reports a secrets file that is not encrypted', async () => {
     const dir = serviceDir({ 'config/development.secrets.yaml': 'apiKey: plain-text-key\n' });
     mkdirSync(join(dir, '.kenos'));
-    await generateLocalKey(join(dir, '.kenos/local.key'));
+    await generateLocalKey(join(dir, '.kenos/dev.key'));
     const problems = await problemsOf(loadConfig(schema, { cwd: dir, env: { DB_PASSWORD: 'x' }, argv: [] }));
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'decrypt-failed', message: expect.stringContaining('not-encrypted') }));
     expect(JSON.stringify(problems)).not.toContain('plain-text-key');
