@@ -87,7 +87,11 @@ export function createDestination(
   flushIntervalMs: number,
 ): ManagedDestination {
   if (typeof destination === 'object' && destination !== null) {
-    return track(wrapStream(destination as FlushableStream));
+    const stream = destination as FlushableStream;
+    const managed = wrapStream(stream);
+    // A plain { write } sink has nothing to flush: do not keep it alive.
+    const flushable = typeof stream.flushSync === 'function' || typeof stream.flush === 'function';
+    return flushable ? track(managed) : managed;
   }
   const dest = destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination;
   if (dest === 1 || dest === 2) makeBlocking(dest);
