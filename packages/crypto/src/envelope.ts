@@ -154,22 +154,20 @@ class EnvelopeImpl implements Envelope {
     const canonical = canonicalizeContext(context);
     const parsed = parseCiphertext(ciphertext);
     const aad = payloadAad(canonical);
-    const wrapped: WrappedDataKey = { keyId: parsed.keyId, wrappedKey: Buffer.from(parsed.wrappedKey) };
+    const wrappedView = Buffer.from(parsed.wrappedKey.buffer, parsed.wrappedKey.byteOffset, parsed.wrappedKey.byteLength);
+    // a copy: the caller may reuse its buffer while the provider call is in flight
+    const wrapped = (): WrappedDataKey => ({ keyId: parsed.keyId, wrappedKey: Buffer.from(wrappedView) });
     const cache = this.#cache;
     if (cache) {
-      const cacheKey = lengthPrefixed([
-        parsed.keyId,
-        canonical.toString('latin1'),
-        Buffer.from(parsed.wrappedKey).toString('latin1'),
-      ]);
+      const cacheKey = lengthPrefixed([parsed.keyId, canonical.toString('latin1'), wrappedView.toString('latin1')]);
       for (let attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
         const key = cache.getDecryption(cacheKey);
         if (key) return open(key, aad, parsed.iv, parsed.body, parsed.tag);
-        await cache.loadDecryption(cacheKey, () => this.#provider.decryptDataKey(wrapped, context));
+        await cache.loadDecryption(cacheKey, () => this.#provider.decryptDataKey(wrapped(), context));
         this.#assertOpen();
       }
     }
-    const key = await this.#provider.decryptDataKey(wrapped, context);
+    const key = await this.#provider.decryptDataKey(wrapped(), context);
     try {
       return open(key, aad, parsed.iv, parsed.body, parsed.tag);
     } finally {
