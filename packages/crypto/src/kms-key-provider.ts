@@ -229,10 +229,15 @@ class KmsKeyProvider implements KeyProvider {
 
   async #resolveArns(): Promise<void> {
     for (const id of this.#keyIds) {
-      const out = await this.#send('DescribeKey', id, (abortSignal) =>
-        this.#client.send(new DescribeKeyCommand({ KeyId: id }), { abortSignal }),
-      );
-      if (out.KeyMetadata?.Arn) this.#allowed.add(out.KeyMetadata.Arn);
+      try {
+        const out = await this.#send('DescribeKey', id, (abortSignal) =>
+          this.#client.send(new DescribeKeyCommand({ KeyId: id }), { abortSignal }),
+        );
+        if (out.KeyMetadata?.Arn) this.#allowed.add(out.KeyMetadata.Arn);
+      } catch (error) {
+        // a listed key that no longer exists names no ciphertext; anything else (throttling) is retried next time
+        if (!(error instanceof KeyProviderError && error.errorName === 'NotFoundException')) throw error;
+      }
     }
     this.#resolved = true;
   }

@@ -1,6 +1,7 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  ScheduleKeyDeletionCommand,
   DecryptCommand,
   DisableKeyCommand,
   EnableKeyCommand,
@@ -242,4 +243,32 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('does not retry an invalid ciphertext: one Decrypt call at the server, then DecryptionError', async () => {
+    const ct = Buffer.from(await envelope(provider([keyA])).encrypt('x', ctx));
+    const parsed = parseCiphertext(ct);
+    const wrappedAt = ct.indexOf(Buffer.from(parsed.wrappedKey));
+    ct[wrappedAt + parsed.wrappedKey.length - 1] = (ct[wrappedAt + parsed.wrappedKey.length - 1] ?? 0) ^ 0x01;
+    kms.resetStats();
+    expect(await rejection(envelope(provider([keyA])).decrypt(ct, ctx))).toBeInstanceOf(DecryptionError);
+    expect(calls('Decrypt')).toBe(1);
+  });
+
+  it('reports a key pending deletion and an unknown alias as non-retryable KeyProviderErrors', async () => {
+    const out = await sdk.send(new CreateKeyCommand({}));
+    const keyId = out.KeyMetadata?.Arn ?? '';
+    const ct = await envelope(provider([keyId])).encrypt('x', ctx);
+    await sdk.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const pending = (await rejection(envelope(provider([keyId])).decrypt(ct, ctx))) as KeyProviderError;
+    expect(pending).toMatchObject({ errorName: 'KMSInvalidStateException', retryable: false });
+    const missing = (await rejection(envelope(provider(['alias/does-not-exist'])).encrypt('x', ctx))) as KeyProviderError;
+    expect(missing).toMatchObject({ errorName: 'NotFoundException', retryable: false, keyId: 'alias/does-not-exist' });
+  });
+
+  it('still decrypts when a listed alias no longer exists', async () => {
+    const ct = await envelope(provider([keyA])).encrypt('x', ctx);
+    const e = envelope(provider(['alias/gone', 'alias/payments']));
+    expect(Buffer.from(await e.decrypt(ct, ctx)).toString()).toBe('x');
+  });
 });
+
