@@ -93,6 +93,38 @@ describe('kenos secrets', () => {
     expect(dec.stdout).toContain('password: correct-horse');
   });
 
+  it('creates a secret file that does not exist yet through $EDITOR', async () => {
+    const file = join(dir, 'new.yaml');
+    const writer = `"${process.execPath}" "${fileURLToPath(new URL('./fixtures/write-secret.mjs', import.meta.url))}"`;
+    const r = await runKenos(['secrets', 'edit', file, '--local-key', key], {
+      env: { EDITOR: writer, CONTENT: 'token: brand-new-secret\n' },
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toContain('brand-new-secret');
+    const dec = await runKenos([
+      'secrets',
+      'decrypt',
+      file,
+      '--local-key',
+      key,
+    ]);
+    expect(dec.stdout).toContain('token: brand-new-secret');
+  });
+
+  it('leaves the file unchanged when the editor fails: exit 1, one line on stderr', async () => {
+    const file = join(dir, 'fail.yaml');
+    writeFileSync(file, PLAIN);
+    await runKenos(['secrets', 'encrypt', file, '--local-key', key]);
+    const before = readFileSync(file, 'utf8');
+    const r = await runKenos(['secrets', 'edit', file, '--local-key', key], {
+      env: { EDITOR: 'exit 3;' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('code 3');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
   it('rotates the data key (every value changes) and updates keys to another key file', async () => {
     const file = join(dir, 'rotate.json');
     writeFileSync(

@@ -6,7 +6,7 @@ import {
   updateSecretFileKeys,
   type KeyProvider,
 } from '@kenos/crypto';
-import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
@@ -16,6 +16,7 @@ import {
   keyProviders,
   selectKeys,
 } from './key-selection.js';
+import { editNewSecretFile, runEditor } from './secret-editor.js';
 
 const usage = `Usage: kenos secrets <action> FILE [--local-key FILE]... [--kms-key-id ID]...
 
@@ -27,7 +28,8 @@ Actions:
   decrypt FILE      print the decrypted file on stdout (the file is not changed)
   edit FILE         decrypt to a private temporary directory, run $VISUAL or $EDITOR
                     (default vi) on it, and encrypt the result back; unchanged values
-                    keep their ciphertext; the temporary plaintext is removed afterwards
+                    keep their ciphertext; the temporary plaintext is removed afterwards;
+                    a FILE that does not exist yet is created
   rotate FILE       encrypt every value again under a new data key
   updatekeys FILE   wrap the file's data key for exactly the selected keys (add or
                     remove a key); values stay byte-identical
@@ -61,29 +63,6 @@ async function withOpener<T>(
     }
   }
   throw lastError;
-}
-
-/** Runs the user's editor on `path` and waits for it; throws when it fails. */
-function runEditor(io: CliIo, path: string): Promise<void> {
-  const editor = io.env['VISUAL'] || io.env['EDITOR'] || 'vi';
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${editor} "$KENOS_EDIT_FILE"`, {
-      shell: true,
-      stdio: 'inherit',
-      env: { ...io.env, KENOS_EDIT_FILE: path },
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new CliError(
-            'KENOS_ERR_CLI_INPUT',
-            `the editor '${editor}' exited with ${signal ?? `code ${String(code)}`}; the secret file is unchanged`,
-          ),
-        );
-    });
-  });
 }
 
 /** `kenos secrets encrypt|decrypt|edit|rotate|updatekeys FILE`: sops-like secret files. */
@@ -122,12 +101,14 @@ export const secretsCommand: Command = {
           );
           break;
         case 'edit': {
-          const changed = await withOpener(providers, (keyProvider) =>
-            editSecretFile(file, {
-              keyProvider,
-              edit: (plaintextPath) => runEditor(io, plaintextPath),
-            }),
-          );
+          const changed = existsSync(file)
+            ? await withOpener(providers, (keyProvider) =>
+                editSecretFile(file, {
+                  keyProvider,
+                  edit: (plaintextPath) => runEditor(io, plaintextPath),
+                }),
+              )
+            : await editNewSecretFile(io, file, primary);
           await write(
             io.stderr,
             `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
