@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from './Logger.js';
 import { buildLogger } from './buildLogger.js';
 import { setRootLogger } from './logContext.js';
 import type { LoggerOptions } from './loggerOptions.js';

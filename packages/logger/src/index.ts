@@ -4,15 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { Logger as PinoLogger } from 'pino';
-
-/**
- * The logger type: a pino logger.
- *
- * @public
- */
-export type Logger = PinoLogger;
-
+export type { Logger } from './Logger.js';
 export { createLogger } from './createLogger.js';
 export type { LoggerOptions } from './loggerOptions.js';
 export type { LogDestination } from './createDestination.js';

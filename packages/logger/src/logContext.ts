@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from './Logger.js';
 import { buildLogger } from './buildLogger.js';
 import { LoggerError } from './LoggerError.js';
 import { isLevelName, type LevelName } from './levels.js';

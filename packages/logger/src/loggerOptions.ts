@@ -32,8 +32,11 @@ export interface LoggerOptions {
   flushIntervalMs?: number;
   /** Key names redacted in addition to the built-in list (same case-insensitive rule). Default: `[]`. */
   redactKeys?: readonly string[];
-  /** pino serializers by key, added to the default `err` serializer (cause chain included). Default: `{}`. */
-  serializers?: Record<string, (value: any) => unknown>;
+  /**
+   * pino serializers by key, added to the default `err` serializer (cause chain included). Their
+   * output is redacted by key too. Default: `{}`.
+   */
+  serializers?: Record<string, (value: never) => unknown>;
 }
 
 /** The options with every default applied. */
@@ -97,6 +100,6 @@ export function resolveLoggerOptions(
     bufferBytes,
     flushIntervalMs,
     redactKeys: options.redactKeys ?? [],
-    serializers: options.serializers ?? {},
+    serializers: (options.serializers ?? {}) as Record<string, (value: unknown) => unknown>,
   };
 }
