@@ -233,11 +233,25 @@ export async function loadConfig<const S extends ConfigSchema>(
   const winners = new Map<string, SourceEntry>();
   for (const layer of layers) {
     problems.push(...layer.problems);
-    for (const entry of layer.entries) winners.set(entry.path, entry);
+    for (const entry of layer.entries) {
+      if (entry.path === 'env' && !entry.fromText) {
+        problems.push({
+          kind: 'invalid-value',
+          key: 'env',
+          env: 'KENOS_ENV, NODE_ENV',
+          source: entry.source,
+          message: 'the environment name selects the config files, so no file can set it: use KENOS_ENV, NODE_ENV or --env',
+        });
+      } else {
+        winners.set(entry.path, entry);
+      }
+    }
   }
   const resolved: Resolved = { values: {}, sources: new Map(), problems };
-  // a key whose source already failed (unreadable NAME_FILE, NAME and NAME_FILE both set) is not also "missing"
-  const failed = new Set(problems.map((p) => p.key));
+  // a key whose source already failed (unreadable NAME_FILE, NAME and NAME_FILE both set,
+  // an undecryptable secrets file) is not also reported missing
+  const failed = new Set<string | undefined>(problems.map((p) => p.key));
+  for (const layer of layers) for (const path of layer.blocked ?? []) failed.add(path);
   for (const leaf of normalized.leaves.values()) {
     if (!failed.has(leaf.path)) resolveLeaf(leaf, winners.get(leaf.path), opts, resolved, secretPaths);
   }

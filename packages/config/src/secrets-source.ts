@@ -1,11 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   createKmsKeyProvider,
   createLocalKeyProvider,
   CryptoError,
   loadSecretFile,
+  parseSecretDocument,
+  SECRET_METADATA_KEY,
   SecretFileError,
+  secretFileFormat,
   type KeyProvider,
 } from '@kenos/crypto';
 import type { ConfigProblem } from './config-error.js';
@@ -75,6 +78,16 @@ function providerFor(settings: KeySettings, cwd: string, source: string): KeyPro
   return undefined; // an invalid keys.provider is reported by the loader
 }
 
+/** The keys a secrets file holds (they are readable without decrypting), or none if it does not parse. */
+function keysOf(schema: NormalizedSchema, file: string, source: string): string[] {
+  try {
+    const { [SECRET_METADATA_KEY]: _metadata, ...doc } = parseSecretDocument(readFileSync(file, 'utf8'), secretFileFormat(file));
+    return entriesFromObject(schema, doc, source).entries.map((e) => e.path);
+  } catch {
+    return [];
+  }
+}
+
 function describeFailure(err: unknown): { key?: string; message: string } {
   if (err instanceof SecretFileError) {
     return {
@@ -113,7 +126,14 @@ export async function readSecretsFile(
     const data = await loadSecretFile(found[0] as string, { keyProvider: provider });
     return entriesFromObject(schema, data, source);
   } catch (err) {
-    return { entries: [], problems: [{ kind: 'decrypt-failed', source, ...describeFailure(err) }] };
+    const blocked = keysOf(schema, found[0] as string, source);
+    const failure = describeFailure(err);
+    const holds = blocked.length > 0 ? ` (the file holds ${blocked.join(', ')})` : '';
+    return {
+      entries: [],
+      problems: [{ kind: 'decrypt-failed', source, ...failure, message: `${failure.message}${holds}` }],
+      blocked,
+    };
   } finally {
     if (provider !== keyProvider) await provider.close();
   }

@@ -20,6 +20,8 @@ export interface SourceEntry {
 export interface SourceResult {
   readonly entries: SourceEntry[];
   readonly problems: ConfigProblem[];
+  /** Keys this source should have supplied but could not (an undecryptable secrets file): not also reported missing. */
+  readonly blocked?: readonly string[];
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -202,6 +202,13 @@ describe('loadConfig rejects bad input with one ConfigError listing every proble
     expect(problems).toEqual([expect.objectContaining({ key: 'env', kind: 'invalid-value' })]);
   });
 
+  it('reports a config file that tries to set the environment name', async () => {
+    const { problems } = await problemsOf({ cwd: serviceDir({ 'config/default.yaml': 'env: production\n' }), env: ok });
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'invalid-value', key: 'env', source: 'file:config/default.yaml' }),
+    ]);
+  });
+
   it('reports a bad enum value with the allowed values', async () => {
     const { problems } = await problemsOf({ cwd: serviceDir(), env: { ...ok, LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' } });
     expect(problems.map((p) => [p.key, p.message])).toEqual([
