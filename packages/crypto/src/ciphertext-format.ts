@@ -1,4 +1,4 @@
-import { DecryptionError } from './errors.js';
+import { CryptoError, DecryptionError } from './errors.js';
 import type { WrappedDataKey } from './key-provider.js';
 
 /** Format version byte of the binary ciphertext. */
@@ -40,10 +40,10 @@ export function headerLength(keyIdBytes: Buffer, wrappedKey: Uint8Array): number
  */
 export function writeHeader(out: Buffer, keyIdBytes: Buffer, wrappedKey: Uint8Array): number {
   if (keyIdBytes.length === 0 || keyIdBytes.length > MAX_KEY_ID) {
-    throw new RangeError('a key id must be 1-255 bytes of UTF-8');
+    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a key provider returned a key id that is not 1-255 bytes of UTF-8');
   }
   if (wrappedKey.length === 0 || wrappedKey.length > MAX_WRAPPED) {
-    throw new RangeError('a wrapped data key must be 1-65535 bytes');
+    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a key provider returned a wrapped data key that is not 1-65535 bytes');
   }
   out[0] = FORMAT_VERSION;
   out[1] = SUITE_AES_256_GCM;

@@ -1,4 +1,5 @@
 import type { DataKey } from './key-provider.js';
+import { CryptoError } from './errors.js';
 
 /**
  * Limits of the data-key cache of an envelope. The defaults keep AES-GCM
@@ -67,7 +68,7 @@ export class DataKeyCache {
     this.limits = { ...DATA_KEY_CACHE_DEFAULTS, ...definedOnly(options) };
     for (const [name, value] of Object.entries(this.limits)) {
       if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-        throw new RangeError(`cache option ${name} must be a positive number`);
+        throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', `cache option ${name} must be a positive number`);
       }
     }
     const period = Math.min(60_000, Math.max(1000, Math.min(this.limits.maxAgeMs, this.limits.decryptionTtlMs)));
@@ -107,6 +108,13 @@ export class DataKeyCache {
     if (pending) return pending;
     const promise = load()
       .then((dataKey) => {
+        let headerBytes: Buffer;
+        try {
+          headerBytes = header(dataKey);
+        } catch (error) {
+          zero(dataKey.plaintextKey);
+          throw error;
+        }
         const key = Buffer.from(dataKey.plaintextKey);
         zero(dataKey.plaintextKey);
         if (this.#closed) {
@@ -117,7 +125,7 @@ export class DataKeyCache {
         if (previous) this.#evictEnc(contextKey, previous);
         this.#enc.set(contextKey, {
           key,
-          header: header(dataKey),
+          header: headerBytes,
           createdAt: Date.now(),
           messages: 0,
           bytes: 0,

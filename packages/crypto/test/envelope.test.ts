@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ciphertextKeyId, createEnvelope, CryptoError, DecryptionError, type Envelope } from '../src/index.js';
+import {
+  ciphertextKeyId,
+  createEnvelope,
+  CryptoError,
+  DecryptionError,
+  type Envelope,
+  type KeyProvider,
+} from '../src/index.js';
 import { localProvider, rejection } from './helpers.js';
 
 const ctx = { table: 'users', column: 'iban' };
@@ -123,6 +130,26 @@ describe('envelope API', () => {
     const e = envelope();
     const error = await rejection(e.encrypt('x', { n: 1 as unknown as string }));
     expect((error as CryptoError).code).toBe('KENOS_ERR_CRYPTO_INVALID_ARGUMENT');
+  });
+
+  it('rejects invalid cache limits and a provider key id longer than 255 bytes', async () => {
+    expect(() => createEnvelope({ keyProvider: localProvider(), cache: { maxMessages: 0 } })).toThrow(
+      expect.objectContaining({ code: 'KENOS_ERR_CRYPTO_INVALID_ARGUMENT' }),
+    );
+    const inner = localProvider();
+    const longId: KeyProvider = {
+      kind: 'custom',
+      primaryKeyId: 'x'.repeat(300),
+      generateDataKey: async (c) => ({ ...(await inner.generateDataKey(c)), keyId: 'x'.repeat(300) }),
+      decryptDataKey: (w, c) => inner.decryptDataKey(w, c),
+      reWrapDataKey: (w, c) => inner.reWrapDataKey(w, c),
+      wrapDataKey: (k, c) => inner.wrapDataKey(k, c),
+      close: () => inner.close(),
+    };
+    for (const cache of [undefined, false as const]) {
+      const e = envelope(cache === false ? { cache } : {}, longId);
+      expect(((await rejection(e.encrypt('x', ctx))) as CryptoError).code).toBe('KENOS_ERR_CRYPTO_INVALID_ARGUMENT');
+    }
   });
 
   it('refuses to work after close()', async () => {
