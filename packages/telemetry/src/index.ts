@@ -47,3 +47,5 @@ export { renderObservabilityAssets } from './renderObservabilityAssets.js';
 export type { ObservabilityAssetsOptions } from './renderObservabilityAssets.js';
 export { toYaml } from './toYaml.js';
 export type { YamlValue } from './toYaml.js';
+export { instrumentHttpRequest, startRpcServerCall } from './instrument.js';
+export type { HttpInstrumentationOptions, RpcServerCall } from './instrument.js';

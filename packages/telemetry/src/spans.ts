@@ -15,15 +15,15 @@ import {
 /** Headers or metadata as a plain record: Node's `IncomingHttpHeaders` fits. */
 export type Carrier = Record<string, string | string[] | number | undefined>;
 
-/** Reads a carrier case-insensitively, taking the first of repeated values. */
+/** Reads a carrier by lower-case key, taking the first of repeated values. */
 const carrierGetter: TextMapGetter<Carrier> = {
   keys: (carrier) => Object.keys(carrier),
   get(carrier, key) {
+    // Node lower-cases incoming header names and grpc-js metadata keys; W3C names are lower case
     let value = carrier[key];
     if (value === undefined) {
       const lower = key.toLowerCase();
-      const found = Object.keys(carrier).find((k) => k.toLowerCase() === lower);
-      value = found === undefined ? undefined : carrier[found];
+      if (lower !== key) value = carrier[lower];
     }
     if (value === undefined) return undefined;
     return Array.isArray(value) ? value[0] : String(value);

@@ -8,6 +8,7 @@ import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentel
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
 import { TelemetryError } from './errors.js';
+import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
 
 /** Options of {@link startTracing}. */
@@ -34,6 +35,10 @@ export interface Tracing {
   readonly exporting: boolean;
   /** The OTLP/HTTP traces URL spans go to, when exporting. */
   readonly otlpTracesUrl: string | undefined;
+  /** False when nothing consumes spans (no exporter, no processor): spans are then non-recording, with real ids and sampling flags, for propagation and log correlation only. */
+  readonly recording: boolean;
+  /** The resource attributes spans carry (`service.name`, `service.version`, …). */
+  readonly resourceAttributes: Readonly<Record<string, unknown>>;
   /** The service's tracer. */
   readonly tracer: Tracer;
   /** Exports every finished span now (bounded by the exporter timeout); never rejects. */
@@ -42,7 +47,7 @@ export interface Tracing {
 
 interface TracingState {
   tracing: Tracing;
-  provider: TracerProvider;
+  provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> };
   contextManager: AsyncLocalStorageContextManager;
 }
 
@@ -117,7 +122,9 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   processors.push(...(options.spanProcessors ?? []));
 
-  const provider = new TracerProvider({ resource, sampler: samplerFromEnv(env, logger), spanProcessors: processors });
+  const sampler = samplerFromEnv(env, logger);
+  const recording = processors.length > 0;
+  const provider = recording ? new TracerProvider({ resource, sampler, spanProcessors: processors }) : createPropagationOnlyProvider(sampler);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(
@@ -128,6 +135,8 @@ export function startTracing(options: TracingOptions): Tracing {
   const tracing: Tracing = {
     exporting: url !== undefined,
     otlpTracesUrl: url,
+    recording,
+    resourceAttributes: { ...resource.attributes },
     tracer: provider.getTracer(options.serviceName, options.serviceVersion),
     forceFlush: () => provider.forceFlush().catch(reportTelemetryFailure),
   };

@@ -86,6 +86,25 @@ describe('startTracing', () => {
     expect(a.downstream.traceparent).toBe(`00-${a.ids.traceId}-${a.ids.spanId}-01`);
   });
 
+  it('makes propagation-only spans when nothing consumes them, still following the sampler and the parent flags', () => {
+    const tracing = startTracing({ serviceName: 's', serviceVersion: '1', env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' } });
+    expect(tracing.recording).toBe(false);
+    expect(tracing.resourceAttributes).toMatchObject({ 'service.name': 's', 'service.version': '1' });
+    const root = withSpan({ name: 'root' }, (span) => ({ ids: currentTraceIds(), recording: span.isRecording() }));
+    expect(root.recording).toBe(false);
+    expect(root.ids).toMatchObject({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/), spanId: expect.stringMatching(/^[0-9a-f]{16}$/), sampled: false });
+    const child = withSpan({ name: 'in', kind: 'server', carrier: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: 'vendor=1' } }, () => ({
+      ids: currentTraceIds(),
+      nested: withSpan({ name: 'nested' }, () => currentTraceIds()),
+      out: injectContext({}),
+    }));
+    expect(child.ids).toMatchObject({ traceId: TRACE_ID, sampled: true });
+    expect(child.ids?.spanId).not.toBe(PARENT_ID);
+    expect(child.nested?.traceId).toBe(TRACE_ID);
+    expect(child.nested?.spanId).not.toBe(child.ids?.spanId);
+    expect(child.out).toEqual({ traceparent: `00-${TRACE_ID}-${child.ids?.spanId}-01`, tracestate: 'vendor=1' });
+  });
+
   it('honours OTEL_TRACES_SAMPLER: always_off records nothing yet keeps valid ids', async () => {
     const memory = new InMemorySpanExporter();
     startTracing({ serviceName: 's', serviceVersion: '1', env: { OTEL_TRACES_SAMPLER: 'always_off' }, spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
