@@ -16,6 +16,7 @@ export type ConfigProblemKind =
 
 /** One problem found while loading config. Every field is safe to print: sensitive values are masked. */
 export interface ConfigProblem {
+  /** What kind of problem this is (see {@link ConfigProblemKind}). */
   readonly kind: ConfigProblemKind;
   /** Dotted key path, when the problem is about a key. */
   readonly key?: string;
@@ -52,7 +53,9 @@ export function formatConfigProblem(p: ConfigProblem): string {
  * (code `KENOS_ERR_CONFIG_INVALID`). The message lists them all, one per line.
  */
 export class ConfigError extends Error {
+  /** Stable error code. */
   readonly code = 'KENOS_ERR_CONFIG_INVALID';
+  /** `ConfigError`. */
   override readonly name = 'ConfigError';
   /** Every problem, in source order. */
   readonly problems: readonly ConfigProblem[];
@@ -71,14 +74,19 @@ export class ConfigError extends Error {
 
 /** A schema a service declared is itself wrong (a programming error; code `KENOS_ERR_CONFIG_SCHEMA`). */
 export class ConfigSchemaError extends Error {
+  /** Stable error code. */
   readonly code = 'KENOS_ERR_CONFIG_SCHEMA';
+  /** `ConfigSchemaError`. */
   override readonly name = 'ConfigSchemaError';
 }
 
 /** A `get`/`sourceOf` of a path the schema does not have (code `KENOS_ERR_CONFIG_UNKNOWN_KEY`). */
 export class ConfigKeyError extends Error {
+  /** Stable error code. */
   readonly code = 'KENOS_ERR_CONFIG_UNKNOWN_KEY';
+  /** `ConfigKeyError`. */
   override readonly name = 'ConfigKeyError';
+  /** The unknown path. */
   readonly key: string;
   constructor(key: string) {
     super(`Unknown config key '${key}'`);

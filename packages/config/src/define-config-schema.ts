@@ -6,7 +6,7 @@ import { standardConfigSchema, type StandardConfigSchema } from './standard-sche
 /** Keys rejected anywhere (schema, files, env, arguments): prototype pollution. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** Names the loaded config object uses for its own methods. */
-const RESERVED_TOP = new Set(['get', 'sourceOf', 'has']);
+const RESERVED_TOP = new Set(['get', 'sourceOf']);
 const RESERVED_ANY = new Set(['toJSON', 'toString', '_cvtProperties']);
 const LEAF_KEYS = new Set(['default', 'format', 'doc', 'env', 'arg', 'sensitive', 'nullable']);
 

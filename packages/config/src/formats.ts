@@ -8,7 +8,9 @@ import convict from 'convict';
 export interface KenosFormat {
   /** What a valid value looks like, for error messages and the docs table. */
   readonly description: string;
+  /** Throws an Error saying what was expected when `value` is not valid. */
   validate(value: unknown): void;
+  /** Turns env/argument text into the value; returns the text unchanged when it cannot (validation then reports it). */
   coerce?(text: string): unknown;
 }
 

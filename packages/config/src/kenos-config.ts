@@ -34,11 +34,15 @@ export interface ConfigState {
   readonly sensitive: ReadonlySet<string>;
 }
 
-const states = new WeakMap<object, ConfigState>();
+/**
+ * Where a config object keeps its state: a global symbol, so that `describeConfig` of one
+ * copy of this package (the CLI's) reads a config loaded by another copy (the service's).
+ */
+const STATE = Symbol.for('@kenos/config.state.v1');
 
 /** The state behind a config object built by loadConfig (internal). */
 export function configState(config: object): ConfigState {
-  const state = states.get(config);
+  const state = (config as { [STATE]?: ConfigState })[STATE];
   if (!state) throw new TypeError('not a config object returned by loadConfig()');
   return state;
 }
@@ -101,7 +105,7 @@ export function buildConfig<S>(state: ConfigState): KenosConfig<S> {
     if (source === undefined) throw new ConfigKeyError(path);
     return source;
   });
-  states.set(root, state);
+  defineHidden(root, STATE, state);
   return Object.freeze(root) as unknown as KenosConfig<S>;
 }
 

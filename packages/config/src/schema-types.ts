@@ -60,6 +60,7 @@ export interface ConfigLeaf {
 
 /** A config schema: nested objects whose leaves are {@link ConfigLeaf}s. */
 export interface ConfigSchema {
+  /** A leaf (it has `default`) or a nested group of keys. */
   readonly [key: string]: ConfigLeaf | ConfigSchema;
 }
 
