@@ -57,10 +57,11 @@ function loadPrettifier(): (line: string) => string {
  */
 export function buildLogger(options: LoggerOptions): Logger {
   const o = resolveLoggerOptions(options);
-  const redactor = createKeyRedactor(o.redactKeys);
 
   const serializers: Record<string, Serializer> = {};
   const given: Record<string, Serializer> = { err: stdSerializers.errWithCause as Serializer, ...o.serializers };
+  // Keys with a serializer are redacted in the serializer's output, not before it runs.
+  const redactor = createKeyRedactor(o.redactKeys, Object.keys(given));
   for (const [key, serialize] of Object.entries(given)) {
     serializers[key] = (value) => {
       try {
@@ -71,11 +72,10 @@ export function buildLogger(options: LoggerOptions): Logger {
       }
     };
   }
-  const skip: ReadonlySet<string> = new Set(Object.keys(serializers));
 
   const redactRecord = (record: Record<string, unknown>): Record<string, unknown> => {
     try {
-      return redactor.redactRecord(record, skip);
+      return redactor.redactRecord(record);
     } catch (error) {
       reportOnce('redact', 'a log record could not be redacted; its fields were dropped', error);
       return { logger_error: `fields dropped: ${describeError(error)}` };

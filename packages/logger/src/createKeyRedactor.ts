@@ -30,12 +30,31 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
 const MAX_DEPTH = 32;
 /** Bound on the per-logger cache of key decisions (keys can be data, e.g. ids). */
 const MAX_CACHED_KEYS = 4096;
+const SENSITIVE = 1;
+const SKIP = 2;
 
 export interface KeyRedactor {
-  /** Redacts a log object (top level); keys in `skip` are left for their serializers. */
-  redactRecord(record: Record<string, unknown>, skip: ReadonlySet<string>): Record<string, unknown>;
+  /** Redacts a log object (top level); the `skipAtTop` keys are left for their serializers. */
+  redactRecord(record: Record<string, unknown>): Record<string, unknown>;
   /** Redacts any value (the output of a serializer, a binding). */
   redactValue(value: unknown): unknown;
+}
+
+/** `{ ...obj }`, or, if a getter throws, a copy with that property marked unserializable. */
+function cloneObject(obj: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return { ...obj };
+  } catch {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) {
+      try {
+        out[key] = obj[key];
+      } catch (error) {
+        out[key] = `[unserializable: ${describeError(error)}]`;
+      }
+    }
+    return out;
+  }
 }
 
 function normalize(key: string): string {
@@ -47,32 +66,41 @@ function normalize(key: string): string {
  * object without a sensitive key is returned as is (no allocation), otherwise a copy is made
  * along the path to the redacted key; the caller's objects are never mutated.
  */
-export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedactor {
+export function createKeyRedactor(
+  extraKeys: readonly string[] = [],
+  skipAtTop: readonly string[] = [],
+): KeyRedactor {
   const suffixes = [...new Set([...DEFAULT_REDACT_KEYS, ...extraKeys].map(normalize))].filter(
     (s) => s.length > 0,
   );
-  const cache = new Map<string, boolean>();
+  const skip = new Set(skipAtTop);
+  /** Per key: SENSITIVE and/or SKIP bits; one lookup decides a key at any level. */
+  const cache = new Map<string, number>();
 
-  function isSensitive(key: string): boolean {
-    let hit = cache.get(key);
-    if (hit === undefined) {
+  function decide(key: string): number {
+    let bits = cache.get(key);
+    if (bits === undefined) {
       const n = normalize(key);
-      hit = false;
+      bits = skip.has(key) ? SKIP : 0;
       for (const s of suffixes) {
         if (n.endsWith(s)) {
-          hit = true;
+          bits |= SENSITIVE;
           break;
         }
       }
-      if (cache.size < MAX_CACHED_KEYS) cache.set(key, hit);
+      if (cache.size < MAX_CACHED_KEYS) cache.set(key, bits);
     }
-    return hit;
+    return bits;
   }
 
   function walk(value: unknown, depth: number, ancestors: unknown[]): unknown {
     if (typeof value !== 'object' || value === null) return value;
-    if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
-    if (value instanceof Map || value instanceof Set) return value;
+    const proto: unknown = Object.getPrototypeOf(value);
+    // Plain objects and arrays (nearly everything logged) skip the special-type checks.
+    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
+      if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
+      if (value instanceof Map || value instanceof Set) return value;
+    }
     if (ancestors.includes(value)) return '[Circular]';
     if (depth >= MAX_DEPTH) return '[Truncated: too deep]';
     const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -82,11 +110,14 @@ export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedacto
     }
     ancestors.push(value);
     try {
-      return Array.isArray(value) ? walkArray(value, depth, ancestors) : walkObject(value as Record<string, unknown>, depth, ancestors, undefined);
+      return Array.isArray(value)
+        ? walkArray(value, depth, ancestors)
+        : walkObject(value as Record<string, unknown>, depth, ancestors, false);
     } finally {
       ancestors.pop();
     }
   }
+
 
   function walkArray(arr: unknown[], depth: number, ancestors: unknown[]): unknown[] {
     let out: unknown[] | undefined;
@@ -103,7 +134,7 @@ export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedacto
     obj: Record<string, unknown>,
     depth: number,
     ancestors: unknown[],
-    skip: ReadonlySet<string> | undefined,
+    top: boolean,
   ): Record<string, unknown> {
     let out: Record<string, unknown> | undefined;
     // for…in over own keys (pino does the same): no key array is allocated for the common case.
@@ -113,9 +144,10 @@ export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedacto
       let next: unknown;
       try {
         value = obj[key];
-        if (skip !== undefined && skip.has(key)) {
+        const bits = decide(key);
+        if (top && (bits & SKIP) !== 0) {
           next = value;
-        } else if (isSensitive(key)) {
+        } else if ((bits & SENSITIVE) !== 0) {
           next = value === undefined || value === null ? value : REDACTED;
         } else if (typeof value === 'object' && value !== null) {
           next = walk(value, depth + 1, ancestors);
@@ -127,25 +159,18 @@ export function createKeyRedactor(extraKeys: readonly string[] = []): KeyRedacto
         next = `[unserializable: ${describeError(error)}]`;
         value = undefined;
       }
-      if (out === undefined && next !== value) out = copyUntil(obj, key);
-      if (out !== undefined) out[key] = next;
+      if (next !== value) {
+        // Spread clones the object's shape in one step; only changed keys are written after it.
+        out ??= cloneObject(obj);
+        out[key] = next;
+      }
     }
     return out ?? obj;
   }
 
-  /** A plain copy of the own enumerable properties of `obj` that come before `stop`. */
-  function copyUntil(obj: Record<string, unknown>, stop: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const key in obj) {
-      if (key === stop) break;
-      if (Object.prototype.hasOwnProperty.call(obj, key)) out[key] = obj[key];
-    }
-    return out;
-  }
-
   return {
-    redactRecord(record, skip) {
-      return walkObject(record, 0, [record], skip);
+    redactRecord(record) {
+      return walkObject(record, 0, [record], true);
     },
     redactValue(value) {
       return walk(value, 0, []);

@@ -66,6 +66,23 @@ describe('redaction by key', () => {
     expect(records[2]!['err'].type).toBe('Error');
   });
 
+  it('redacts next to a property whose getter throws, and marks that property', () => {
+    const { logger, records } = captureLogger();
+    const odd = {
+      password: 'pw',
+      get broken(): string {
+        throw new Error('no value');
+      },
+      fine: 1,
+    };
+    logger.info({ odd }, 'mixed');
+    expect(records[0]!['odd']).toEqual({
+      password: '[REDACTED]',
+      broken: '[unserializable: Error: no value]',
+      fine: 1,
+    });
+  });
+
   it('redacts the extra keys given in redactKeys', () => {
     const { logger, records } = captureLogger({ redactKeys: ['ssn'] });
     logger.info({ person: { SSN: '123-45-6789', name: 'bo' } });
