@@ -23,14 +23,15 @@ export interface DataKeyCacheOptions {
 }
 
 /** The defaults of {@link DataKeyCacheOptions}. */
-export const DATA_KEY_CACHE_DEFAULTS: Required<DataKeyCacheOptions> = Object.freeze({
-  maxAgeMs: 300_000,
-  maxMessages: 2 ** 20,
-  maxBytes: 2 ** 30,
-  maxEncryptionEntries: 1000,
-  decryptionTtlMs: 300_000,
-  maxDecryptionEntries: 1000,
-});
+export const DATA_KEY_CACHE_DEFAULTS: Required<DataKeyCacheOptions> =
+  Object.freeze({
+    maxAgeMs: 300_000,
+    maxMessages: 2 ** 20,
+    maxBytes: 2 ** 30,
+    maxEncryptionEntries: 1000,
+    decryptionTtlMs: 300_000,
+    maxDecryptionEntries: 1000,
+  });
 
 /** A cached data key for encryption, with the ciphertext header precomputed. */
 export interface EncryptionEntry {
@@ -68,10 +69,19 @@ export class DataKeyCache {
     this.limits = { ...DATA_KEY_CACHE_DEFAULTS, ...definedOnly(options) };
     for (const [name, value] of Object.entries(this.limits)) {
       if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-        throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', `cache option ${name} must be a positive number`);
+        throw new CryptoError(
+          'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+          `cache option ${name} must be a positive number`,
+        );
       }
     }
-    const period = Math.min(60_000, Math.max(1000, Math.min(this.limits.maxAgeMs, this.limits.decryptionTtlMs)));
+    const period = Math.min(
+      60_000,
+      Math.max(
+        1000,
+        Math.min(this.limits.maxAgeMs, this.limits.decryptionTtlMs),
+      ),
+    );
     this.#timer = setInterval(() => this.sweep(Date.now()), period);
     this.#timer.unref();
   }
@@ -82,11 +92,17 @@ export class DataKeyCache {
   }
 
   /** Take a cached encryption key for one message of `bytes`, counting it; undefined on a miss. */
-  takeEncryption(contextKey: string, bytes: number): EncryptionEntry | undefined {
+  takeEncryption(
+    contextKey: string,
+    bytes: number,
+  ): EncryptionEntry | undefined {
     const entry = this.#enc.get(contextKey);
     if (!entry) return undefined;
     const l = this.limits;
-    if (Date.now() - entry.createdAt >= l.maxAgeMs || entry.messages >= l.maxMessages) {
+    if (
+      Date.now() - entry.createdAt >= l.maxAgeMs ||
+      entry.messages >= l.maxMessages
+    ) {
       this.#evictEnc(contextKey, entry);
       return undefined;
     }
@@ -103,7 +119,11 @@ export class DataKeyCache {
   }
 
   /** Make a data key for `contextKey` with `load`, shared by concurrent callers. */
-  loadEncryption(contextKey: string, load: () => Promise<DataKey>, header: (key: DataKey) => Buffer): Promise<void> {
+  loadEncryption(
+    contextKey: string,
+    load: () => Promise<DataKey>,
+    header: (key: DataKey) => Buffer,
+  ): Promise<void> {
     const pending = this.#encLoads.get(contextKey);
     if (pending) return pending;
     const promise = load()
@@ -152,7 +172,10 @@ export class DataKeyCache {
   }
 
   /** Unwrap a data key with `load`, shared by concurrent callers, and cache it. */
-  loadDecryption(cacheKey: string, load: () => Promise<Uint8Array>): Promise<void> {
+  loadDecryption(
+    cacheKey: string,
+    load: () => Promise<Uint8Array>,
+  ): Promise<void> {
     const pending = this.#decLoads.get(cacheKey);
     if (pending) return pending;
     const promise = load()
@@ -165,7 +188,11 @@ export class DataKeyCache {
         }
         const previous = this.#dec.get(cacheKey);
         if (previous) this.#evictDec(cacheKey, previous);
-        this.#dec.set(cacheKey, { key, expiresAt: Date.now() + this.limits.decryptionTtlMs, live: true });
+        this.#dec.set(cacheKey, {
+          key,
+          expiresAt: Date.now() + this.limits.decryptionTtlMs,
+          live: true,
+        });
         this.#bound(this.#dec, this.limits.maxDecryptionEntries);
       })
       .finally(() => this.#decLoads.delete(cacheKey));
@@ -175,8 +202,10 @@ export class DataKeyCache {
 
   /** Zero and drop every expired entry. */
   sweep(now: number): void {
-    for (const [k, e] of this.#enc) if (now - e.createdAt >= this.limits.maxAgeMs) this.#evictEnc(k, e);
-    for (const [k, e] of this.#dec) if (now >= e.expiresAt) this.#evictDec(k, e);
+    for (const [k, e] of this.#enc)
+      if (now - e.createdAt >= this.limits.maxAgeMs) this.#evictEnc(k, e);
+    for (const [k, e] of this.#dec)
+      if (now >= e.expiresAt) this.#evictDec(k, e);
   }
 
   /** Number of cached keys, for tests and metrics. */
@@ -192,7 +221,10 @@ export class DataKeyCache {
     for (const [k, e] of this.#dec) this.#evictDec(k, e);
   }
 
-  #bound<E extends { key: Buffer; live: boolean }>(map: Map<string, E>, max: number): void {
+  #bound<E extends { key: Buffer; live: boolean }>(
+    map: Map<string, E>,
+    max: number,
+  ): void {
     while (map.size > max) {
       const oldest = map.entries().next().value;
       if (!oldest) return;
@@ -220,5 +252,7 @@ function zero(bytes: Uint8Array): void {
 }
 
 function definedOnly(options: DataKeyCacheOptions): DataKeyCacheOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  );
 }

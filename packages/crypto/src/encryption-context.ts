@@ -21,23 +21,33 @@ const MAX_FIELD = 0xffff;
  *   value, an empty key, or a key or value longer than 65535 bytes.
  */
 export function canonicalizeContext(context: EncryptionContext): Buffer {
-  if (context === null || typeof context !== 'object' || Array.isArray(context)) {
+  if (
+    context === null ||
+    typeof context !== 'object' ||
+    Array.isArray(context)
+  ) {
     throw invalid('the encryption context must be a plain object of strings');
   }
   const keys = Object.keys(context);
-  if (keys.length > MAX_FIELD) throw invalid('the encryption context has more than 65535 entries');
+  if (keys.length > MAX_FIELD)
+    throw invalid('the encryption context has more than 65535 entries');
   const entries: Array<[Buffer, Buffer]> = [];
   let size = 2;
   for (const key of keys) {
     const value: unknown = context[key];
     if (typeof value !== 'string') {
-      throw invalid(`the encryption context value of "${key}" must be a string`);
+      throw invalid(
+        `the encryption context value of "${key}" must be a string`,
+      );
     }
-    if (key.length === 0) throw invalid('an encryption context key must not be empty');
+    if (key.length === 0)
+      throw invalid('an encryption context key must not be empty');
     const k = Buffer.from(key, 'utf8');
     const v = Buffer.from(value, 'utf8');
     if (k.length > MAX_FIELD || v.length > MAX_FIELD) {
-      throw invalid(`the encryption context entry "${key.slice(0, 40)}" is longer than 65535 bytes`);
+      throw invalid(
+        `the encryption context entry "${key.slice(0, 40)}" is longer than 65535 bytes`,
+      );
     }
     entries.push([k, v]);
     size += 4 + k.length + v.length;

@@ -10,7 +10,10 @@ import {
   writeHeader,
 } from './ciphertext-format.js';
 import { DataKeyCache, type DataKeyCacheOptions } from './data-key-cache.js';
-import { canonicalizeContext, type EncryptionContext } from './encryption-context.js';
+import {
+  canonicalizeContext,
+  type EncryptionContext,
+} from './encryption-context.js';
 import { CryptoError, DecryptionError } from './errors.js';
 import type { KeyProvider, WrappedDataKey } from './key-provider.js';
 
@@ -33,25 +36,37 @@ export interface EnvelopeOptions {
  */
 export interface Envelope {
   /** Encrypt bytes (or a string, as UTF-8) under `context`; returns the binary ciphertext. */
-  encrypt(plaintext: Uint8Array | string, context: EncryptionContext): Promise<Uint8Array>;
+  encrypt(
+    plaintext: Uint8Array | string,
+    context: EncryptionContext,
+  ): Promise<Uint8Array>;
   /**
    * Decrypt a binary ciphertext made under the same `context`.
    *
    * @throws DecryptionError for any tampered, truncated, foreign or wrong-context input.
    * @throws KeyProviderError when the key provider fails (throttling, access denied, ...).
    */
-  decrypt(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
+  decrypt(
+    ciphertext: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<Uint8Array>;
   /** Encrypt a string; returns the text form `kenos:v1:<base64url>`, fit for a DB column or a config file. */
   encryptString(plaintext: string, context: EncryptionContext): Promise<string>;
   /** Decrypt the text form back to the string. Same errors as {@link Envelope.decrypt}. */
-  decryptString(ciphertext: string, context: EncryptionContext): Promise<string>;
+  decryptString(
+    ciphertext: string,
+    context: EncryptionContext,
+  ): Promise<string>;
   /**
    * Re-wrap the data key of a ciphertext to the provider's current primary
    * key (KMS `ReEncrypt`) without decrypting the payload; the IV, payload and
    * tag stay as they are. The payload is authenticated at the next decrypt,
    * not here.
    */
-  reWrap(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
+  reWrap(
+    ciphertext: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<Uint8Array>;
   /** {@link Envelope.reWrap} for the text form. */
   reWrapString(ciphertext: string, context: EncryptionContext): Promise<string>;
   /** Zero every cached data key. Later calls throw `KENOS_ERR_CRYPTO_CLOSED`. Does not close the key provider. */
@@ -61,9 +76,13 @@ export interface Envelope {
 /** Make an {@link Envelope} over a key provider, with a bounded data-key cache. */
 export function createEnvelope(options: EnvelopeOptions): Envelope {
   if (!options || typeof options.keyProvider?.generateDataKey !== 'function') {
-    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'createEnvelope needs a keyProvider');
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+      'createEnvelope needs a keyProvider',
+    );
   }
-  const cache = options.cache === false ? undefined : new DataKeyCache(options.cache ?? {});
+  const cache =
+    options.cache === false ? undefined : new DataKeyCache(options.cache ?? {});
   return new EnvelopeImpl(options.keyProvider, cache);
 }
 
@@ -77,14 +96,26 @@ function headerFor(wrapped: WrappedDataKey): Buffer {
   return header;
 }
 
-function seal(header: Buffer, key: Uint8Array, aad: Buffer, plaintext: Uint8Array): Uint8Array {
-  const out = Buffer.allocUnsafe(header.length + IV_BYTES + plaintext.length + TAG_BYTES);
+function seal(
+  header: Buffer,
+  key: Uint8Array,
+  aad: Buffer,
+  plaintext: Uint8Array,
+): Uint8Array {
+  const out = Buffer.allocUnsafe(
+    header.length + IV_BYTES + plaintext.length + TAG_BYTES,
+  );
   header.copy(out, 0);
   const ivStart = header.length;
   randomFillSync(out, ivStart, IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, out.subarray(ivStart, ivStart + IV_BYTES), {
-    authTagLength: TAG_BYTES,
-  });
+  const cipher = createCipheriv(
+    'aes-256-gcm',
+    key,
+    out.subarray(ivStart, ivStart + IV_BYTES),
+    {
+      authTagLength: TAG_BYTES,
+    },
+  );
   cipher.setAAD(aad);
   let offset = ivStart + IV_BYTES;
   offset += cipher.update(plaintext).copy(out, offset);
@@ -93,10 +124,18 @@ function seal(header: Buffer, key: Uint8Array, aad: Buffer, plaintext: Uint8Arra
   return out;
 }
 
-function open(key: Uint8Array, aad: Buffer, iv: Uint8Array, body: Uint8Array, tag: Uint8Array): Buffer {
+function open(
+  key: Uint8Array,
+  aad: Buffer,
+  iv: Uint8Array,
+  body: Uint8Array,
+  tag: Uint8Array,
+): Buffer {
   let plaintext: Buffer | undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     plaintext = decipher.update(body);
@@ -122,11 +161,20 @@ class EnvelopeImpl implements Envelope {
     this.#cache = cache;
   }
 
-  async encrypt(plaintext: Uint8Array | string, context: EncryptionContext): Promise<Uint8Array> {
+  async encrypt(
+    plaintext: Uint8Array | string,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     this.#assertOpen();
-    const data = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
+    const data =
+      typeof plaintext === 'string'
+        ? Buffer.from(plaintext, 'utf8')
+        : plaintext;
     if (!(data instanceof Uint8Array)) {
-      throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'plaintext must be a Uint8Array or a string');
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+        'plaintext must be a Uint8Array or a string',
+      );
     }
     const canonical = canonicalizeContext(context);
     const aad = payloadAad(canonical);
@@ -136,7 +184,11 @@ class EnvelopeImpl implements Envelope {
       for (let attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
         const entry = cache.takeEncryption(contextKey, data.length);
         if (entry) return seal(entry.header, entry.key, aad, data);
-        await cache.loadEncryption(contextKey, () => this.#provider.generateDataKey(context), headerFor);
+        await cache.loadEncryption(
+          contextKey,
+          () => this.#provider.generateDataKey(context),
+          headerFor,
+        );
         this.#assertOpen();
       }
     }
@@ -149,21 +201,37 @@ class EnvelopeImpl implements Envelope {
     }
   }
 
-  async decrypt(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+  async decrypt(
+    ciphertext: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     this.#assertOpen();
     const canonical = canonicalizeContext(context);
     const parsed = parseCiphertext(ciphertext);
     const aad = payloadAad(canonical);
-    const wrappedView = Buffer.from(parsed.wrappedKey.buffer, parsed.wrappedKey.byteOffset, parsed.wrappedKey.byteLength);
+    const wrappedView = Buffer.from(
+      parsed.wrappedKey.buffer,
+      parsed.wrappedKey.byteOffset,
+      parsed.wrappedKey.byteLength,
+    );
     // a copy: the caller may reuse its buffer while the provider call is in flight
-    const wrapped = (): WrappedDataKey => ({ keyId: parsed.keyId, wrappedKey: Buffer.from(wrappedView) });
+    const wrapped = (): WrappedDataKey => ({
+      keyId: parsed.keyId,
+      wrappedKey: Buffer.from(wrappedView),
+    });
     const cache = this.#cache;
     if (cache) {
-      const cacheKey = lengthPrefixed([parsed.keyId, canonical.toString('latin1'), wrappedView.toString('latin1')]);
+      const cacheKey = lengthPrefixed([
+        parsed.keyId,
+        canonical.toString('latin1'),
+        wrappedView.toString('latin1'),
+      ]);
       for (let attempt = 0; attempt < MAX_LOAD_ATTEMPTS; attempt++) {
         const key = cache.getDecryption(cacheKey);
         if (key) return open(key, aad, parsed.iv, parsed.body, parsed.tag);
-        await cache.loadDecryption(cacheKey, () => this.#provider.decryptDataKey(wrapped(), context));
+        await cache.loadDecryption(cacheKey, () =>
+          this.#provider.decryptDataKey(wrapped(), context),
+        );
         this.#assertOpen();
       }
     }
@@ -175,14 +243,23 @@ class EnvelopeImpl implements Envelope {
     }
   }
 
-  async encryptString(plaintext: string, context: EncryptionContext): Promise<string> {
+  async encryptString(
+    plaintext: string,
+    context: EncryptionContext,
+  ): Promise<string> {
     if (typeof plaintext !== 'string') {
-      throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'encryptString needs a string');
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+        'encryptString needs a string',
+      );
     }
     return toText(await this.encrypt(plaintext, context));
   }
 
-  async decryptString(ciphertext: string, context: EncryptionContext): Promise<string> {
+  async decryptString(
+    ciphertext: string,
+    context: EncryptionContext,
+  ): Promise<string> {
     const bytes = await this.decrypt(fromText(ciphertext), context);
     try {
       return utf8.decode(bytes);
@@ -193,7 +270,10 @@ class EnvelopeImpl implements Envelope {
     }
   }
 
-  async reWrap(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+  async reWrap(
+    ciphertext: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     this.#assertOpen();
     canonicalizeContext(context);
     const parsed = parseCiphertext(ciphertext);
@@ -202,7 +282,9 @@ class EnvelopeImpl implements Envelope {
       context,
     );
     const header = headerFor(rewrapped);
-    const out = Buffer.allocUnsafe(header.length + IV_BYTES + parsed.body.length + TAG_BYTES);
+    const out = Buffer.allocUnsafe(
+      header.length + IV_BYTES + parsed.body.length + TAG_BYTES,
+    );
     let offset = header.copy(out, 0);
     out.set(parsed.iv, offset);
     offset += IV_BYTES;
@@ -211,7 +293,10 @@ class EnvelopeImpl implements Envelope {
     return out;
   }
 
-  async reWrapString(ciphertext: string, context: EncryptionContext): Promise<string> {
+  async reWrapString(
+    ciphertext: string,
+    context: EncryptionContext,
+  ): Promise<string> {
     return toText(await this.reWrap(fromText(ciphertext), context));
   }
 
@@ -221,6 +306,10 @@ class EnvelopeImpl implements Envelope {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new CryptoError('KENOS_ERR_CRYPTO_CLOSED', 'the envelope is closed');
+    if (this.#closed)
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_CLOSED',
+        'the envelope is closed',
+      );
   }
 }

@@ -19,7 +19,11 @@ export class CryptoError extends Error {
   override readonly name: string = 'CryptoError';
   readonly code: CryptoErrorCode;
 
-  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: CryptoErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
   }
@@ -35,7 +39,10 @@ export class DecryptionError extends CryptoError {
   override readonly name = 'DecryptionError';
 
   constructor() {
-    super('KENOS_ERR_CRYPTO_DECRYPT', 'decryption failed: the ciphertext is invalid for this key and context');
+    super(
+      'KENOS_ERR_CRYPTO_DECRYPT',
+      'decryption failed: the ciphertext is invalid for this key and context',
+    );
   }
 }
 
@@ -99,7 +106,11 @@ export class SecretFileError extends CryptoError {
   readonly reason: SecretFileErrorReason;
   readonly keyPath: string | undefined;
 
-  constructor(reason: SecretFileErrorReason, message: string, options?: { cause?: unknown; keyPath?: string }) {
+  constructor(
+    reason: SecretFileErrorReason,
+    message: string,
+    options?: { cause?: unknown; keyPath?: string },
+  ) {
     super('KENOS_ERR_CRYPTO_SECRET_FILE', message, options);
     this.reason = reason;
     this.keyPath = options?.keyPath;

@@ -7,9 +7,19 @@
  * @packageDocumentation
  */
 export { ciphertextKeyId } from './ciphertext-format.js';
-export { DATA_KEY_CACHE_DEFAULTS, type DataKeyCacheOptions } from './data-key-cache.js';
-export { canonicalizeContext, type EncryptionContext } from './encryption-context.js';
-export { createEnvelope, type Envelope, type EnvelopeOptions } from './envelope.js';
+export {
+  DATA_KEY_CACHE_DEFAULTS,
+  type DataKeyCacheOptions,
+} from './data-key-cache.js';
+export {
+  canonicalizeContext,
+  type EncryptionContext,
+} from './encryption-context.js';
+export {
+  createEnvelope,
+  type Envelope,
+  type EnvelopeOptions,
+} from './envelope.js';
 export {
   CryptoError,
   DecryptionError,
@@ -19,14 +29,24 @@ export {
   type KeyProviderErrorDetails,
   type SecretFileErrorReason,
 } from './errors.js';
-export { DATA_KEY_BYTES, type DataKey, type KeyProvider, type WrappedDataKey } from './key-provider.js';
+export {
+  DATA_KEY_BYTES,
+  type DataKey,
+  type KeyProvider,
+  type WrappedDataKey,
+} from './key-provider.js';
 export { addLocalKey, generateLocalKey } from './local-key-file.js';
-export { createKmsKeyProvider, type KmsKeyProviderOptions } from './kms-key-provider.js';
-export { createLocalKeyProvider, type LocalKeyProviderOptions } from './local-key-provider.js';
+export {
+  createKmsKeyProvider,
+  type KmsKeyProviderOptions,
+} from './kms-key-provider.js';
+export {
+  createLocalKeyProvider,
+  type LocalKeyProviderOptions,
+} from './local-key-provider.js';
 export {
   decryptSecretDocument,
   encryptSecretDocument,
-  formatKeyPath,
   isEncryptedSecretDocument,
   rotateSecretDocument,
   SECRET_FILE_CONTEXT,
@@ -50,3 +70,4 @@ export {
   type SecretFileFormat,
   type SecretFileOptions,
 } from './secret-file.js';
+export { formatKeyPath } from './secret-values.js';

@@ -35,14 +35,23 @@ export interface KeyProvider {
   /** Make a new 256-bit data key wrapped by the primary key. */
   generateDataKey(context: EncryptionContext): Promise<DataKey>;
   /** Unwrap a data key with the key it names. The caller zeroes the result after use. */
-  decryptDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array>;
+  decryptDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<Uint8Array>;
   /**
    * Re-wrap a data key to the current primary key without returning it in
    * plaintext (KMS `ReEncrypt`).
    */
-  reWrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<WrappedDataKey>;
+  reWrapDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey>;
   /** Wrap an existing data key with the primary key (KMS `Encrypt`). */
-  wrapDataKey(plaintextKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey>;
+  wrapDataKey(
+    plaintextKey: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey>;
   /** Release resources and zero key material held by the provider. Idempotent. */
   close(): Promise<void>;
 }

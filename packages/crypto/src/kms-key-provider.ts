@@ -9,7 +9,13 @@ import {
 } from '@aws-sdk/client-kms';
 import { kmsContext, type EncryptionContext } from './encryption-context.js';
 import { CryptoError, DecryptionError, KeyProviderError } from './errors.js';
-import { DATA_KEY_BYTES, type DataKey, type KeyProvider, type WrappedDataKey } from './key-provider.js';
+import { toProviderError } from './kms-errors.js';
+import {
+  DATA_KEY_BYTES,
+  type DataKey,
+  type KeyProvider,
+  type WrappedDataKey,
+} from './key-provider.js';
 
 /** Options of {@link createKmsKeyProvider}. */
 export interface KmsKeyProviderOptions {
@@ -51,36 +57,30 @@ export interface KmsKeyProviderOptions {
   readonly discovery?: boolean;
 }
 
-const DEFAULTS = { maxAttempts: 3, requestTimeoutMs: 3000, timeoutMs: 10_000, discovery: false };
-
-/** KMS error names that mean "this ciphertext is not valid for this key and context". */
-const INVALID_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
-/** Error names that a later attempt may not get. */
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalFailure',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+const DEFAULTS = {
+  maxAttempts: 3,
+  requestTimeoutMs: 3000,
+  timeoutMs: 10_000,
+  discovery: false,
+};
 
 /**
  * A key provider over AWS KMS (`GenerateDataKey`, `Decrypt`, `ReEncrypt`,
  * `Encrypt`) with the encryption context passed as KMS `EncryptionContext`.
  */
-export function createKmsKeyProvider(options: KmsKeyProviderOptions): KeyProvider {
+export function createKmsKeyProvider(
+  options: KmsKeyProviderOptions,
+): KeyProvider {
   const keyIds = options?.keyIds;
-  if (!Array.isArray(keyIds) || keyIds.length === 0 || keyIds.some((k) => typeof k !== 'string' || k === '')) {
-    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'createKmsKeyProvider needs keyIds: at least one key id');
+  if (
+    !Array.isArray(keyIds) ||
+    keyIds.length === 0 ||
+    keyIds.some((k) => typeof k !== 'string' || k === '')
+  ) {
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+      'createKmsKeyProvider needs keyIds: at least one key id',
+    );
   }
   const settings = {
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
@@ -100,7 +100,12 @@ export function createKmsKeyProvider(options: KmsKeyProviderOptions): KeyProvide
       },
       ...options.clientConfig,
     });
-  return new KmsKeyProvider(client, options.client === undefined, [...keyIds], settings);
+  return new KmsKeyProvider(
+    client,
+    options.client === undefined,
+    [...keyIds],
+    settings,
+  );
 }
 
 class KmsKeyProvider implements KeyProvider {
@@ -131,24 +136,43 @@ class KmsKeyProvider implements KeyProvider {
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
-    const out = await this.#send('GenerateDataKey', this.primaryKeyId, (abortSignal) =>
-      this.#client.send(
-        new GenerateDataKeyCommand({
-          KeyId: this.primaryKeyId,
-          KeySpec: 'AES_256',
-          EncryptionContext: kmsContext(context),
-        }),
-        { abortSignal },
-      ),
+    const out = await this.#send(
+      'GenerateDataKey',
+      this.primaryKeyId,
+      (abortSignal) =>
+        this.#client.send(
+          new GenerateDataKeyCommand({
+            KeyId: this.primaryKeyId,
+            KeySpec: 'AES_256',
+            EncryptionContext: kmsContext(context),
+          }),
+          { abortSignal },
+        ),
     );
-    if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES || !out.CiphertextBlob || !out.KeyId) {
-      throw new KeyProviderError({ operation: 'GenerateDataKey', errorName: 'InvalidResponse', retryable: false });
+    if (
+      !out.Plaintext ||
+      out.Plaintext.length !== DATA_KEY_BYTES ||
+      !out.CiphertextBlob ||
+      !out.KeyId
+    ) {
+      throw new KeyProviderError({
+        operation: 'GenerateDataKey',
+        errorName: 'InvalidResponse',
+        retryable: false,
+      });
     }
     this.#allowed.add(out.KeyId);
-    return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob, plaintextKey: out.Plaintext };
+    return {
+      keyId: out.KeyId,
+      wrappedKey: out.CiphertextBlob,
+      plaintextKey: out.Plaintext,
+    };
   }
 
-  async decryptDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array> {
+  async decryptDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     await this.#assertAllowed(wrapped.keyId);
     const out = await this.#send('Decrypt', wrapped.keyId, (abortSignal) =>
       this.#client.send(
@@ -167,7 +191,10 @@ class KmsKeyProvider implements KeyProvider {
     return out.Plaintext;
   }
 
-  async reWrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<WrappedDataKey> {
+  async reWrapDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     await this.#assertAllowed(wrapped.keyId);
     const out = await this.#send('ReEncrypt', wrapped.keyId, (abortSignal) =>
       this.#client.send(
@@ -182,24 +209,42 @@ class KmsKeyProvider implements KeyProvider {
       ),
     );
     if (!out.CiphertextBlob || !out.KeyId) {
-      throw new KeyProviderError({ operation: 'ReEncrypt', errorName: 'InvalidResponse', retryable: false });
+      throw new KeyProviderError({
+        operation: 'ReEncrypt',
+        errorName: 'InvalidResponse',
+        retryable: false,
+      });
     }
     this.#allowed.add(out.KeyId);
     return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob };
   }
 
-  async wrapDataKey(plaintextKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
+  async wrapDataKey(
+    plaintextKey: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     if (plaintextKey.length !== DATA_KEY_BYTES) {
-      throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a data key must be 32 bytes');
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+        'a data key must be 32 bytes',
+      );
     }
     const out = await this.#send('Encrypt', this.primaryKeyId, (abortSignal) =>
       this.#client.send(
-        new EncryptCommand({ KeyId: this.primaryKeyId, Plaintext: plaintextKey, EncryptionContext: kmsContext(context) }),
+        new EncryptCommand({
+          KeyId: this.primaryKeyId,
+          Plaintext: plaintextKey,
+          EncryptionContext: kmsContext(context),
+        }),
         { abortSignal },
       ),
     );
     if (!out.CiphertextBlob || !out.KeyId) {
-      throw new KeyProviderError({ operation: 'Encrypt', errorName: 'InvalidResponse', retryable: false });
+      throw new KeyProviderError({
+        operation: 'Encrypt',
+        errorName: 'InvalidResponse',
+        retryable: false,
+      });
     }
     this.#allowed.add(out.KeyId);
     return { keyId: out.KeyId, wrappedKey: out.CiphertextBlob };
@@ -224,30 +269,49 @@ class KmsKeyProvider implements KeyProvider {
 
   #matches(keyId: string): boolean {
     if (this.#allowed.has(keyId)) return true;
-    return this.#keyIds.some((id) => !id.includes(':') && !id.startsWith('alias/') && keyId.endsWith(`:key/${id}`));
+    return this.#keyIds.some(
+      (id) =>
+        !id.includes(':') &&
+        !id.startsWith('alias/') &&
+        keyId.endsWith(`:key/${id}`),
+    );
   }
 
   async #resolveArns(): Promise<void> {
     for (const id of this.#keyIds) {
       try {
         const out = await this.#send('DescribeKey', id, (abortSignal) =>
-          this.#client.send(new DescribeKeyCommand({ KeyId: id }), { abortSignal }),
+          this.#client.send(new DescribeKeyCommand({ KeyId: id }), {
+            abortSignal,
+          }),
         );
         if (out.KeyMetadata?.Arn) this.#allowed.add(out.KeyMetadata.Arn);
       } catch (error) {
         // a listed key that no longer exists names no ciphertext; anything else (throttling) is retried next time
-        if (!(error instanceof KeyProviderError && error.errorName === 'NotFoundException')) throw error;
+        if (
+          !(
+            error instanceof KeyProviderError &&
+            error.errorName === 'NotFoundException'
+          )
+        )
+          throw error;
       }
     }
     this.#resolved = true;
   }
 
-  async #send<T>(operation: string, keyId: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async #send<T>(
+    operation: string,
+    keyId: string,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const timeout = new Error(`KMS ${operation} did not answer within ${this.#timeoutMs} ms`);
+        const timeout = new Error(
+          `KMS ${operation} did not answer within ${this.#timeoutMs} ms`,
+        );
         timeout.name = 'TimeoutError';
         controller.abort(timeout);
         reject(timeout);
@@ -261,25 +325,4 @@ class KmsKeyProvider implements KeyProvider {
       clearTimeout(timer);
     }
   }
-}
-
-function toProviderError(operation: string, keyId: string, error: unknown): Error {
-  if (error instanceof CryptoError) return error;
-  const e = (error ?? {}) as {
-    name?: string;
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
-  };
-  const errorName = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (e.code ?? 'UnknownError');
-  if (INVALID_CIPHERTEXT.has(errorName) && operation !== 'GenerateDataKey' && operation !== 'Encrypt') {
-    return new DecryptionError();
-  }
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  const retryable =
-    RETRYABLE.has(errorName) ||
-    status >= 500 ||
-    (e.code !== undefined && RETRYABLE_CODES.has(e.code)) ||
-    e.$retryable !== undefined;
-  return new KeyProviderError({ operation, errorName, retryable, keyId }, { cause: error });
 }

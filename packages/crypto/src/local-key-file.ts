@@ -19,9 +19,15 @@ interface LocalKeyFileJson {
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /** Parse and validate the text of a local key file. */
-export function parseLocalKeyFile(text: string, source: string): LocalKeyMaterial {
+export function parseLocalKeyFile(
+  text: string,
+  source: string,
+): LocalKeyMaterial {
   const fail = (why: string): CryptoError =>
-    new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE', `invalid local key file ${source}: ${why}`);
+    new CryptoError(
+      'KENOS_ERR_CRYPTO_KEY_FILE',
+      `invalid local key file ${source}: ${why}`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -29,14 +35,21 @@ export function parseLocalKeyFile(text: string, source: string): LocalKeyMateria
     throw fail('not JSON');
   }
   const file = json as Partial<LocalKeyFileJson> | null;
-  if (!file || typeof file !== 'object' || file.version !== 1) throw fail('"version" must be 1');
-  if (!Array.isArray(file.keys) || file.keys.length === 0) throw fail('"keys" must be a non-empty array');
+  if (!file || typeof file !== 'object' || file.version !== 1)
+    throw fail('"version" must be 1');
+  if (!Array.isArray(file.keys) || file.keys.length === 0)
+    throw fail('"keys" must be a non-empty array');
   const keys = new Map<string, Buffer>();
   for (const entry of file.keys) {
     if (!entry || typeof entry.id !== 'string' || !KEY_ID.test(entry.id)) {
-      throw fail('every key needs an "id" of 1-128 characters [A-Za-z0-9._:/-]');
+      throw fail(
+        'every key needs an "id" of 1-128 characters [A-Za-z0-9._:/-]',
+      );
     }
-    const key = typeof entry.key === 'string' ? Buffer.from(entry.key, 'base64') : Buffer.alloc(0);
+    const key =
+      typeof entry.key === 'string'
+        ? Buffer.from(entry.key, 'base64')
+        : Buffer.alloc(0);
     if (key.length !== DATA_KEY_BYTES || key.toString('base64') !== entry.key) {
       throw fail(`key "${entry.id}" must be 32 bytes in base64`);
     }
@@ -61,26 +74,46 @@ function newKeyId(): string {
  * @returns the id of the new key.
  * @throws CryptoError `KENOS_ERR_CRYPTO_KEY_FILE_EXISTS` when `path` exists.
  */
-export async function generateLocalKey(path: string, options: { keyId?: string } = {}): Promise<{ keyId: string }> {
+export async function generateLocalKey(
+  path: string,
+  options: { keyId?: string } = {},
+): Promise<{ keyId: string }> {
   const keyId = options.keyId ?? newKeyId();
   if (!KEY_ID.test(keyId)) {
-    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a key id has 1-128 characters [A-Za-z0-9._:/-]');
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+      'a key id has 1-128 characters [A-Za-z0-9._:/-]',
+    );
   }
   const file: LocalKeyFileJson = {
     version: 1,
     primary: keyId,
-    keys: [{ id: keyId, key: randomBytes(DATA_KEY_BYTES).toString('base64'), createdAt: new Date().toISOString() }],
+    keys: [
+      {
+        id: keyId,
+        key: randomBytes(DATA_KEY_BYTES).toString('base64'),
+        createdAt: new Date().toISOString(),
+      },
+    ],
   };
   let handle;
   try {
     handle = await open(path, 'wx', 0o600);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE_EXISTS', `${path} already exists; refusing to overwrite a key file`, {
-        cause,
-      });
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_KEY_FILE_EXISTS',
+        `${path} already exists; refusing to overwrite a key file`,
+        {
+          cause,
+        },
+      );
     }
-    throw new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE', `cannot create the local key file ${path}`, { cause });
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_KEY_FILE',
+      `cannot create the local key file ${path}`,
+      { cause },
+    );
   }
   try {
     await handle.writeFile(`${JSON.stringify(file, null, 2)}\n`);
@@ -97,23 +130,40 @@ export async function generateLocalKey(path: string, options: { keyId?: string }
  *
  * @returns the id of the new primary key.
  */
-export async function addLocalKey(path: string, options: { keyId?: string } = {}): Promise<{ keyId: string }> {
+export async function addLocalKey(
+  path: string,
+  options: { keyId?: string } = {},
+): Promise<{ keyId: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE', `cannot read the local key file ${path}`, { cause });
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_KEY_FILE',
+      `cannot read the local key file ${path}`,
+      { cause },
+    );
   }
   parseLocalKeyFile(text, path);
   const file = JSON.parse(text) as LocalKeyFileJson;
   const keyId = options.keyId ?? newKeyId();
   if (!KEY_ID.test(keyId) || file.keys.some((k) => k.id === keyId)) {
-    throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', `key id "${keyId}" is invalid or already in ${path}`);
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+      `key id "${keyId}" is invalid or already in ${path}`,
+    );
   }
-  file.keys.push({ id: keyId, key: randomBytes(DATA_KEY_BYTES).toString('base64'), createdAt: new Date().toISOString() });
+  file.keys.push({
+    id: keyId,
+    key: randomBytes(DATA_KEY_BYTES).toString('base64'),
+    createdAt: new Date().toISOString(),
+  });
   file.primary = keyId;
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
   await rename(tmp, path);
   return { keyId };
 }

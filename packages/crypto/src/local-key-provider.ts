@@ -1,8 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { canonicalizeContext, type EncryptionContext } from './encryption-context.js';
+import {
+  canonicalizeContext,
+  type EncryptionContext,
+} from './encryption-context.js';
 import { CryptoError, DecryptionError } from './errors.js';
-import { DATA_KEY_BYTES, type DataKey, type KeyProvider, type WrappedDataKey } from './key-provider.js';
+import {
+  DATA_KEY_BYTES,
+  type DataKey,
+  type KeyProvider,
+  type WrappedDataKey,
+} from './key-provider.js';
 import { parseLocalKeyFile, type LocalKeyMaterial } from './local-key-file.js';
 
 /** Options of {@link createLocalKeyProvider}: a key file, or keys given directly. */
@@ -15,7 +23,10 @@ export type LocalKeyProviderOptions =
     }
   | {
       /** The keys: id and 32-byte key (bytes or base64). */
-      readonly keys: ReadonlyArray<{ readonly id: string; readonly key: Uint8Array | string }>;
+      readonly keys: ReadonlyArray<{
+        readonly id: string;
+        readonly key: Uint8Array | string;
+      }>;
       /** The id of the primary key. Default: the first key. */
       readonly primary?: string;
       /** Allow use when `KENOS_ENV`/`NODE_ENV` is `production`. Default `false`. */
@@ -37,7 +48,9 @@ const WRAPPED_BYTES = IV_BYTES + DATA_KEY_BYTES + TAG_BYTES;
  * @throws CryptoError `KENOS_ERR_CRYPTO_KEY_FILE` for a missing or invalid
  *   key file, `KENOS_ERR_CRYPTO_LOCAL_KEY_IN_PRODUCTION` in production.
  */
-export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyProvider {
+export function createLocalKeyProvider(
+  options: LocalKeyProviderOptions,
+): KeyProvider {
   const env = process.env['KENOS_ENV'] ?? process.env['NODE_ENV'];
   if (env === 'production' && options.allowInProduction !== true) {
     throw new CryptoError(
@@ -51,7 +64,11 @@ export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyPro
     try {
       text = readFileSync(options.keyFile, 'utf8');
     } catch (cause) {
-      throw new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE', `cannot read the local key file ${options.keyFile}`, { cause });
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_KEY_FILE',
+        `cannot read the local key file ${options.keyFile}`,
+        { cause },
+      );
     }
     material = parseLocalKeyFile(text, options.keyFile);
   } else {
@@ -61,7 +78,10 @@ export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyPro
         primary: options.primary ?? options.keys[0]?.id,
         keys: options.keys.map((k) => ({
           id: k.id,
-          key: typeof k.key === 'string' ? k.key : Buffer.from(k.key).toString('base64'),
+          key:
+            typeof k.key === 'string'
+              ? k.key
+              : Buffer.from(k.key).toString('base64'),
         })),
       }),
       'the keys option',
@@ -87,11 +107,17 @@ class LocalKeyProvider implements KeyProvider {
     return { ...wrapped, plaintextKey };
   }
 
-  async decryptDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array> {
+  async decryptDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     return this.#unwrap(wrapped, context);
   }
 
-  async reWrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<WrappedDataKey> {
+  async reWrapDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     const key = this.#unwrap(wrapped, context);
     try {
       return this.#wrap(key, context);
@@ -100,9 +126,15 @@ class LocalKeyProvider implements KeyProvider {
     }
   }
 
-  async wrapDataKey(plaintextKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
+  async wrapDataKey(
+    plaintextKey: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     if (plaintextKey.length !== DATA_KEY_BYTES) {
-      throw new CryptoError('KENOS_ERR_CRYPTO_INVALID_ARGUMENT', 'a data key must be 32 bytes');
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+        'a data key must be 32 bytes',
+      );
     }
     return this.#wrap(plaintextKey, context);
   }
@@ -114,19 +146,30 @@ class LocalKeyProvider implements KeyProvider {
   }
 
   #master(keyId: string): Buffer | undefined {
-    if (this.#closed) throw new CryptoError('KENOS_ERR_CRYPTO_CLOSED', 'the local key provider is closed');
+    if (this.#closed)
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_CLOSED',
+        'the local key provider is closed',
+      );
     return this.#keys.get(keyId);
   }
 
   #wrap(plaintextKey: Uint8Array, context: EncryptionContext): WrappedDataKey {
     const keyId = this.primaryKeyId;
     const master = this.#master(keyId);
-    if (!master) throw new CryptoError('KENOS_ERR_CRYPTO_KEY_FILE', `the primary key ${keyId} is missing`);
+    if (!master)
+      throw new CryptoError(
+        'KENOS_ERR_CRYPTO_KEY_FILE',
+        `the primary key ${keyId} is missing`,
+      );
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', master, iv);
     cipher.setAAD(wrapAad(keyId, context));
     const body = Buffer.concat([cipher.update(plaintextKey), cipher.final()]);
-    return { keyId, wrappedKey: Buffer.concat([iv, body, cipher.getAuthTag()]) };
+    return {
+      keyId,
+      wrappedKey: Buffer.concat([iv, body, cipher.getAuthTag()]),
+    };
   }
 
   #unwrap(wrapped: WrappedDataKey, context: EncryptionContext): Buffer {
@@ -135,10 +178,17 @@ class LocalKeyProvider implements KeyProvider {
     if (!master || bytes.length !== WRAPPED_BYTES) throw new DecryptionError();
     const aad = wrapAad(wrapped.keyId, context);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', master, bytes.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        master,
+        bytes.subarray(0, IV_BYTES),
+        { authTagLength: TAG_BYTES },
+      );
       decipher.setAAD(aad);
       decipher.setAuthTag(bytes.subarray(IV_BYTES + DATA_KEY_BYTES));
-      const key = decipher.update(bytes.subarray(IV_BYTES, IV_BYTES + DATA_KEY_BYTES));
+      const key = decipher.update(
+        bytes.subarray(IV_BYTES, IV_BYTES + DATA_KEY_BYTES),
+      );
       try {
         decipher.final();
       } catch {
@@ -154,5 +204,10 @@ class LocalKeyProvider implements KeyProvider {
 
 function wrapAad(keyId: string, context: EncryptionContext): Buffer {
   const id = Buffer.from(keyId, 'utf8');
-  return Buffer.concat([WRAP_DOMAIN, Buffer.from([id.length]), id, canonicalizeContext(context)]);
+  return Buffer.concat([
+    WRAP_DOMAIN,
+    Buffer.from([id.length]),
+    id,
+    canonicalizeContext(context),
+  ]);
 }

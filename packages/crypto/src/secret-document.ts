@@ -1,10 +1,23 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { EncryptionContext } from './encryption-context.js';
 import { DecryptionError, SecretFileError } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
+import {
+  computeMac,
+  decryptValue,
+  deriveKeys,
+  encryptValue,
+  isPlainObject,
+  leafOf,
+  mapLeaves,
+  SECRET_METADATA_KEY,
+  valueOf,
+  zeroKeys,
+  type FileKeys,
+  type LeafType,
+} from './secret-values.js';
 
-/** The top-level key that holds the metadata of an encrypted secret document. */
-export const SECRET_METADATA_KEY = 'kenos';
+export { SECRET_METADATA_KEY };
 
 /** One wrapped copy of a secret document's data key. */
 export interface SecretDocumentKey {
@@ -33,143 +46,26 @@ export interface SecretDocumentOptions {
 }
 
 /** The encryption context every secret-file data key is wrapped under. */
-export const SECRET_FILE_CONTEXT: EncryptionContext = Object.freeze({ 'kenos:purpose': 'secret-file' });
-
-type Path = Array<string | number>;
-type LeafType = 'str' | 'num' | 'bool' | 'null';
-const VALUE = /^ENC\[AES256_GCM,data:([A-Za-z0-9+/=]*),iv:([A-Za-z0-9+/=]{16}),tag:([A-Za-z0-9+/=]{24}),type:(str|num|bool|null)\]$/;
-const AAD_DOMAIN = 'kenos-secret-file/v1\0';
-
-interface FileKeys {
-  readonly enc: Buffer;
-  readonly mac: Buffer;
-}
-
-function deriveKeys(dataKey: Uint8Array): FileKeys {
-  return {
-    enc: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'kenos secret-file values v1', 32)),
-    mac: Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'kenos secret-file mac v1', 32)),
-  };
-}
-
-function zeroKeys(keys: FileKeys): void {
-  keys.enc.fill(0);
-  keys.mac.fill(0);
-}
-
-/** `db.password`, `hosts[0]`: how a key path is shown in errors. */
-export function formatKeyPath(path: readonly (string | number)[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i ? `.${p}` : p) : `[${JSON.stringify(p)}]`))
-    .join('');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function leafOf(value: unknown, path: Path): { type: LeafType; text: string } {
-  if (typeof value === 'string') return { type: 'str', text: value };
-  if (typeof value === 'number' && Number.isFinite(value)) return { type: 'num', text: String(value) };
-  if (typeof value === 'boolean') return { type: 'bool', text: String(value) };
-  if (value === null) return { type: 'null', text: '' };
-  throw new SecretFileError('invalid-format', `unsupported value at ${formatKeyPath(path)}`, {
-    keyPath: formatKeyPath(path),
-  });
-}
-
-function valueOf(type: LeafType, text: string): unknown {
-  switch (type) {
-    case 'str':
-      return text;
-    case 'num':
-      return Number(text);
-    case 'bool':
-      return text === 'true';
-    case 'null':
-      return null;
-  }
-}
-
-/** Rebuild `tree` with every leaf replaced by `leaf(value, path)`. */
-function mapLeaves(tree: unknown, leaf: (value: unknown, path: Path) => unknown, path: Path = []): unknown {
-  if (Array.isArray(tree)) return tree.map((v, i) => mapLeaves(v, leaf, [...path, i]));
-  if (isPlainObject(tree)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(tree)) {
-      if (path.length === 0 && k === SECRET_METADATA_KEY) continue;
-      out[k] = mapLeaves(v, leaf, [...path, k]);
-    }
-    return out;
-  }
-  return leaf(tree, path);
-}
-
-function aad(path: Path, type: LeafType): Buffer {
-  return Buffer.from(`${AAD_DOMAIN}${JSON.stringify(path)}\0${type}`, 'utf8');
-}
-
-function encryptValue(keys: FileKeys, path: Path, type: LeafType, text: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
-  cipher.setAAD(aad(path, type));
-  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return `ENC[AES256_GCM,data:${data.toString('base64')},iv:${iv.toString('base64')},tag:${cipher.getAuthTag().toString('base64')},type:${type}]`;
-}
-
-function decryptValue(keys: FileKeys, path: Path, value: unknown): { type: LeafType; text: string } {
-  const shown = formatKeyPath(path);
-  const match = typeof value === 'string' ? VALUE.exec(value) : null;
-  if (!match) {
-    throw new SecretFileError('plaintext-value', `the value at ${shown} is not encrypted; run kenos secrets encrypt`, {
-      keyPath: shown,
-    });
-  }
-  const [, data = '', iv = '', tag = '', type = 'str'] = match;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', keys.enc, Buffer.from(iv, 'base64'));
-    decipher.setAAD(aad(path, type as LeafType));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    const text = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
-    return { type: type as LeafType, text };
-  } catch {
-    throw new SecretFileError(
-      'value-authentication',
-      `the value at ${shown} does not authenticate: it was modified or moved from another key path`,
-      { keyPath: shown },
-    );
-  }
-}
-
-function computeMac(keys: FileKeys, encrypted: unknown): string {
-  const entries: Array<[string, string]> = [];
-  mapLeaves(encrypted, (value, path) => {
-    entries.push([JSON.stringify(path), String(value)]);
-    return value;
-  });
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const hmac = createHmac('sha256', keys.mac);
-  hmac.update('kenos-secret-file/v1\0');
-  for (const [path, value] of entries) {
-    for (const part of [path, value]) {
-      const bytes = Buffer.from(part, 'utf8');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      hmac.update(length).update(bytes);
-    }
-  }
-  return hmac.digest('base64');
-}
+export const SECRET_FILE_CONTEXT: EncryptionContext = Object.freeze({
+  'kenos:purpose': 'secret-file',
+});
 
 /** Whether `document` is an encrypted secret document (has a `kenos` metadata block). */
 export function isEncryptedSecretDocument(document: unknown): boolean {
-  return isPlainObject(document) && isPlainObject(document[SECRET_METADATA_KEY]);
+  return (
+    isPlainObject(document) && isPlainObject(document[SECRET_METADATA_KEY])
+  );
 }
 
 function metadataOf(document: unknown): SecretDocumentMetadata {
-  const meta = isPlainObject(document) ? document[SECRET_METADATA_KEY] : undefined;
+  const meta = isPlainObject(document)
+    ? document[SECRET_METADATA_KEY]
+    : undefined;
   if (!isPlainObject(meta)) {
-    throw new SecretFileError('not-encrypted', 'this is not an encrypted secret document (no kenos metadata)');
+    throw new SecretFileError(
+      'not-encrypted',
+      'this is not an encrypted secret document (no kenos metadata)',
+    );
   }
   const keys = meta['keys'];
   if (
@@ -186,18 +82,27 @@ function metadataOf(document: unknown): SecretDocumentMetadata {
         typeof k['wrappedKey'] === 'string',
     )
   ) {
-    throw new SecretFileError('invalid-format', 'the kenos metadata of the secret document is malformed');
+    throw new SecretFileError(
+      'invalid-format',
+      'the kenos metadata of the secret document is malformed',
+    );
   }
   return meta as unknown as SecretDocumentMetadata;
 }
 
 /** Unwrap the document's data key with the first key entry the provider can open. */
-async function unwrapDataKey(meta: SecretDocumentMetadata, keyProvider: KeyProvider): Promise<Uint8Array> {
+async function unwrapDataKey(
+  meta: SecretDocumentMetadata,
+  keyProvider: KeyProvider,
+): Promise<Uint8Array> {
   for (const entry of meta.keys) {
     if (entry.provider !== keyProvider.kind) continue;
     try {
       return await keyProvider.decryptDataKey(
-        { keyId: entry.keyId, wrappedKey: Buffer.from(entry.wrappedKey, 'base64') },
+        {
+          keyId: entry.keyId,
+          wrappedKey: Buffer.from(entry.wrappedKey, 'base64'),
+        },
         SECRET_FILE_CONTEXT,
       );
     } catch (error) {
@@ -214,10 +119,17 @@ async function unwrapDataKey(meta: SecretDocumentMetadata, keyProvider: KeyProvi
 
 interface Opened {
   readonly plain: Record<string, unknown>;
-  readonly leaves: Map<string, { type: LeafType; text: string; ciphertext: string }>;
+  readonly leaves: Map<
+    string,
+    { type: LeafType; text: string; ciphertext: string }
+  >;
 }
 
-function openDocument(document: Record<string, unknown>, meta: SecretDocumentMetadata, keys: FileKeys): Opened {
+function openDocument(
+  document: Record<string, unknown>,
+  meta: SecretDocumentMetadata,
+  keys: FileKeys,
+): Opened {
   const leaves: Opened['leaves'] = new Map();
   const plain = mapLeaves(document, (value, path) => {
     const leaf = decryptValue(keys, path, value);
@@ -227,7 +139,10 @@ function openDocument(document: Record<string, unknown>, meta: SecretDocumentMet
   const expected = Buffer.from(computeMac(keys, document), 'base64');
   const actual = Buffer.from(meta.mac, 'base64');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-    throw new SecretFileError('mac-mismatch', 'the MAC of the secret document does not match: a value was added, removed or the MAC was edited');
+    throw new SecretFileError(
+      'mac-mismatch',
+      'the MAC of the secret document does not match: a value was added, removed or the MAC was edited',
+    );
   }
   return { plain, leaves };
 }
@@ -265,11 +180,20 @@ export async function decryptSecretDocument(
  */
 export async function encryptSecretDocument(
   plain: Record<string, unknown>,
-  options: SecretDocumentOptions & { readonly previous?: Record<string, unknown> },
+  options: SecretDocumentOptions & {
+    readonly previous?: Record<string, unknown>;
+  },
 ): Promise<Record<string, unknown>> {
-  if (!isPlainObject(plain)) throw new SecretFileError('invalid-format', 'a secret document must be an object');
+  if (!isPlainObject(plain))
+    throw new SecretFileError(
+      'invalid-format',
+      'a secret document must be an object',
+    );
   if (SECRET_METADATA_KEY in plain) {
-    throw new SecretFileError('already-encrypted', `the document already has a top-level "${SECRET_METADATA_KEY}" key`);
+    throw new SecretFileError(
+      'already-encrypted',
+      `the document already has a top-level "${SECRET_METADATA_KEY}" key`,
+    );
   }
   let dataKey: Uint8Array;
   let wrappedKeys: readonly SecretDocumentKey[];
@@ -285,7 +209,8 @@ export async function encryptSecretDocument(
       zeroKeys(keys);
     }
   } else {
-    const generated = await options.keyProvider.generateDataKey(SECRET_FILE_CONTEXT);
+    const generated =
+      await options.keyProvider.generateDataKey(SECRET_FILE_CONTEXT);
     dataKey = generated.plaintextKey;
     wrappedKeys = [
       {
@@ -301,14 +226,18 @@ export async function encryptSecretDocument(
     const encrypted = mapLeaves(plain, (value, path) => {
       const leaf = leafOf(value, path);
       const before = previous?.leaves.get(JSON.stringify(path));
-      if (before && before.type === leaf.type && before.text === leaf.text) return before.ciphertext;
+      if (before && before.type === leaf.type && before.text === leaf.text)
+        return before.ciphertext;
       return encryptValue(keys, path, leaf.type, leaf.text);
     }) as Record<string, unknown>;
     const mac = computeMac(keys, encrypted);
     const metadata: SecretDocumentMetadata = {
       version: 1,
       keys: wrappedKeys,
-      lastModified: previous && previous.meta.mac === mac ? previous.meta.lastModified : new Date().toISOString(),
+      lastModified:
+        previous && previous.meta.mac === mac
+          ? previous.meta.lastModified
+          : new Date().toISOString(),
       mac,
     };
     return { ...encrypted, [SECRET_METADATA_KEY]: metadata };
@@ -327,7 +256,9 @@ export async function rotateSecretDocument(
   document: Record<string, unknown>,
   options: SecretDocumentOptions,
 ): Promise<Record<string, unknown>> {
-  return encryptSecretDocument(await decryptSecretDocument(document, options), { keyProvider: options.keyProvider });
+  return encryptSecretDocument(await decryptSecretDocument(document, options), {
+    keyProvider: options.keyProvider,
+  });
 }
 
 /**
@@ -340,11 +271,16 @@ export async function rotateSecretDocument(
  */
 export async function updateSecretDocumentKeys(
   document: Record<string, unknown>,
-  options: SecretDocumentOptions & { readonly keyProviders: readonly KeyProvider[] },
+  options: SecretDocumentOptions & {
+    readonly keyProviders: readonly KeyProvider[];
+  },
 ): Promise<Record<string, unknown>> {
   const meta = metadataOf(document);
   if (options.keyProviders.length === 0) {
-    throw new SecretFileError('invalid-format', 'updateSecretDocumentKeys needs at least one key provider');
+    throw new SecretFileError(
+      'invalid-format',
+      'updateSecretDocumentKeys needs at least one key provider',
+    );
   }
   const dataKey = await unwrapDataKey(meta, options.keyProvider);
   try {
@@ -357,7 +293,11 @@ export async function updateSecretDocumentKeys(
     const wrapped: SecretDocumentKey[] = [];
     for (const provider of options.keyProviders) {
       const w = await provider.wrapDataKey(dataKey, SECRET_FILE_CONTEXT);
-      wrapped.push({ provider: provider.kind, keyId: w.keyId, wrappedKey: Buffer.from(w.wrappedKey).toString('base64') });
+      wrapped.push({
+        provider: provider.kind,
+        keyId: w.keyId,
+        wrappedKey: Buffer.from(w.wrappedKey).toString('base64'),
+      });
     }
     return { ...document, [SECRET_METADATA_KEY]: { ...meta, keys: wrapped } };
   } finally {

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -26,31 +34,52 @@ export interface SecretFileOptions extends SecretDocumentOptions {
 }
 
 /** The format of `path` from its extension. */
-export function secretFileFormat(path: string, format?: SecretFileFormat): SecretFileFormat {
+export function secretFileFormat(
+  path: string,
+  format?: SecretFileFormat,
+): SecretFileFormat {
   if (format) return format;
   const ext = extname(path).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.yaml' || ext === '.yml') return 'yaml';
-  throw new SecretFileError('invalid-format', `cannot tell the format of ${path}: use .json, .yaml or .yml`);
+  throw new SecretFileError(
+    'invalid-format',
+    `cannot tell the format of ${path}: use .json, .yaml or .yml`,
+  );
 }
 
 /** Parse the text of a secret file (plain or encrypted) to an object. */
-export function parseSecretDocument(text: string, format: SecretFileFormat): Record<string, unknown> {
+export function parseSecretDocument(
+  text: string,
+  format: SecretFileFormat,
+): Record<string, unknown> {
   let value: unknown;
   try {
     value = format === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new SecretFileError('invalid-format', `the ${format} of the secret file does not parse`, { cause });
+    throw new SecretFileError(
+      'invalid-format',
+      `the ${format} of the secret file does not parse`,
+      { cause },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SecretFileError('invalid-format', 'a secret file must hold a mapping at the top level');
+    throw new SecretFileError(
+      'invalid-format',
+      'a secret file must hold a mapping at the top level',
+    );
   }
   return value as Record<string, unknown>;
 }
 
 /** Serialise a secret document (plain or encrypted) in `format`; ends with a newline. */
-export function serializeSecretDocument(document: Record<string, unknown>, format: SecretFileFormat): string {
-  return format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : stringifyYaml(document, { lineWidth: 0 });
+export function serializeSecretDocument(
+  document: Record<string, unknown>,
+  format: SecretFileFormat,
+): string {
+  return format === 'json'
+    ? `${JSON.stringify(document, null, 2)}\n`
+    : stringifyYaml(document, { lineWidth: 0 });
 }
 
 interface ReadDocument {
@@ -58,12 +87,19 @@ interface ReadDocument {
   readonly document: Record<string, unknown>;
 }
 
-async function readDocument(path: string, format: SecretFileFormat): Promise<ReadDocument> {
+async function readDocument(
+  path: string,
+  format: SecretFileFormat,
+): Promise<ReadDocument> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new SecretFileError('invalid-format', `cannot read the secret file ${path}`, { cause });
+    throw new SecretFileError(
+      'invalid-format',
+      `cannot read the secret file ${path}`,
+      { cause },
+    );
   }
   return { text, document: parseSecretDocument(text, format) };
 }
@@ -72,7 +108,11 @@ async function readDocument(path: string, format: SecretFileFormat): Promise<Rea
  * Serialise `document`; for YAML, on top of `sourceText` when given, so that
  * comments, key order and scalar styles of the source survive.
  */
-function render(format: SecretFileFormat, document: Record<string, unknown>, sourceText?: string): string {
+function render(
+  format: SecretFileFormat,
+  document: Record<string, unknown>,
+  sourceText?: string,
+): string {
   if (format === 'yaml' && sourceText !== undefined) {
     const { [SECRET_METADATA_KEY]: metadata, ...values } = document;
     const text = overlayYaml(sourceText, values, SECRET_METADATA_KEY, metadata);
@@ -87,7 +127,10 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     (s) => s.mode & 0o777,
     () => 0o644,
   );
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   await writeFile(tmp, text, { mode, flag: 'wx' });
   try {
     await chmod(tmp, mode);
@@ -113,16 +156,29 @@ function withPath<T>(path: string, promise: Promise<T>): Promise<T> {
  *
  * @throws SecretFileError when the file is not encrypted or fails a check.
  */
-export async function loadSecretFile(path: string, options: SecretFileOptions): Promise<Record<string, unknown>> {
+export async function loadSecretFile(
+  path: string,
+  options: SecretFileOptions,
+): Promise<Record<string, unknown>> {
   const format = secretFileFormat(path, options.format);
-  return withPath(path, decryptSecretDocument((await readDocument(path, format)).document, options));
+  return withPath(
+    path,
+    decryptSecretDocument((await readDocument(path, format)).document, options),
+  );
 }
 
 /** Decrypt a secret file to its plaintext text in the same format (`kenos secrets decrypt FILE`). */
-export async function decryptSecretFile(path: string, options: SecretFileOptions): Promise<string> {
+export async function decryptSecretFile(
+  path: string,
+  options: SecretFileOptions,
+): Promise<string> {
   const format = secretFileFormat(path, options.format);
   const { text, document } = await readDocument(path, format);
-  return render(format, await withPath(path, decryptSecretDocument(document, options)), text);
+  return render(
+    format,
+    await withPath(path, decryptSecretDocument(document, options)),
+    text,
+  );
 }
 
 /**
@@ -130,11 +186,17 @@ export async function decryptSecretFile(path: string, options: SecretFileOptions
  *
  * @throws SecretFileError `already-encrypted` when the file is already encrypted.
  */
-export async function encryptSecretFile(path: string, options: SecretFileOptions): Promise<void> {
+export async function encryptSecretFile(
+  path: string,
+  options: SecretFileOptions,
+): Promise<void> {
   const format = secretFileFormat(path, options.format);
   const { text, document: plain } = await readDocument(path, format);
   if (isEncryptedSecretDocument(plain)) {
-    throw new SecretFileError('already-encrypted', `${path} is already encrypted`);
+    throw new SecretFileError(
+      'already-encrypted',
+      `${path} is already encrypted`,
+    );
   }
   const encrypted = await withPath(path, encryptSecretDocument(plain, options));
   await writeAtomically(path, render(format, encrypted, text));
@@ -150,7 +212,13 @@ export async function writeSecretFile(
   plain: Record<string, unknown>,
   options: SecretFileOptions,
 ): Promise<void> {
-  await writeEncrypted(path, plain, secretFileFormat(path, options.format), options.keyProvider, undefined);
+  await writeEncrypted(
+    path,
+    plain,
+    secretFileFormat(path, options.format),
+    options.keyProvider,
+    undefined,
+  );
 }
 
 async function writeEncrypted(
@@ -164,12 +232,21 @@ async function writeEncrypted(
     (text) => ({ text, document: parseSecretDocument(text, format) }),
     () => undefined,
   );
-  const previous = existing && isEncryptedSecretDocument(existing.document) ? existing : undefined;
+  const previous =
+    existing && isEncryptedSecretDocument(existing.document)
+      ? existing
+      : undefined;
   const encrypted = await withPath(
     path,
-    encryptSecretDocument(plain, { keyProvider, ...(previous ? { previous: previous.document } : {}) }),
+    encryptSecretDocument(plain, {
+      keyProvider,
+      ...(previous ? { previous: previous.document } : {}),
+    }),
   );
-  await writeAtomically(path, render(format, encrypted, plaintextText ?? previous?.text));
+  await writeAtomically(
+    path,
+    render(format, encrypted, plaintextText ?? previous?.text),
+  );
 }
 
 /**
@@ -183,7 +260,9 @@ async function writeEncrypted(
  */
 export async function editSecretFile(
   path: string,
-  options: SecretFileOptions & { readonly edit: (plaintextPath: string) => Promise<void> },
+  options: SecretFileOptions & {
+    readonly edit: (plaintextPath: string) => Promise<void>;
+  },
 ): Promise<boolean> {
   const format = secretFileFormat(path, options.format);
   const before = await decryptSecretFile(path, { ...options, format });
@@ -195,7 +274,13 @@ export async function editSecretFile(
     await options.edit(plaintextPath);
     const after = await readFile(plaintextPath, 'utf8');
     if (after === before) return false;
-    await writeEncrypted(path, parseSecretDocument(after, format), format, options.keyProvider, after);
+    await writeEncrypted(
+      path,
+      parseSecretDocument(after, format),
+      format,
+      options.keyProvider,
+      after,
+    );
     return true;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -203,7 +288,10 @@ export async function editSecretFile(
 }
 
 /** Give a secret file a new data key; every value is encrypted again (`kenos secrets rotate FILE`). */
-export async function rotateSecretFile(path: string, options: SecretFileOptions): Promise<void> {
+export async function rotateSecretFile(
+  path: string,
+  options: SecretFileOptions,
+): Promise<void> {
   const format = secretFileFormat(path, options.format);
   const { text, document } = await readDocument(path, format);
   const rotated = await withPath(path, rotateSecretDocument(document, options));
@@ -217,10 +305,15 @@ export async function rotateSecretFile(path: string, options: SecretFileOptions)
  */
 export async function updateSecretFileKeys(
   path: string,
-  options: SecretFileOptions & { readonly keyProviders: readonly KeyProvider[] },
+  options: SecretFileOptions & {
+    readonly keyProviders: readonly KeyProvider[];
+  },
 ): Promise<void> {
   const format = secretFileFormat(path, options.format);
   const { text, document } = await readDocument(path, format);
-  const updated = await withPath(path, updateSecretDocumentKeys(document, options));
+  const updated = await withPath(
+    path,
+    updateSecretDocumentKeys(document, options),
+  );
   await writeAtomically(path, render(format, updated, text));
 }

@@ -1,4 +1,12 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Document } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  Scalar,
+  type Document,
+} from 'yaml';
 
 type Node = Document['contents'];
 
@@ -11,7 +19,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * keeping comments, key order and scalar styles. False (nothing reliable
  * written) when the shapes differ or the YAML uses aliases or complex keys.
  */
-function overlay(node: Node, values: unknown, skipTopKey: string | undefined): boolean {
+function overlay(
+  node: Node,
+  values: unknown,
+  skipTopKey: string | undefined,
+): boolean {
   if (isMap(node)) {
     if (!isPlainObject(values)) return false;
     let seen = 0;
@@ -32,7 +44,8 @@ function overlay(node: Node, values: unknown, skipTopKey: string | undefined): b
     return seen === Object.keys(values).length;
   }
   if (isSeq(node)) {
-    if (!Array.isArray(values) || values.length !== node.items.length) return false;
+    if (!Array.isArray(values) || values.length !== node.items.length)
+      return false;
     for (let i = 0; i < values.length; i++) {
       const item = node.items[i];
       if (item === null || item === undefined) {

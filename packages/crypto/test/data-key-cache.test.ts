@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DataKeyCache } from '../src/data-key-cache.js';
-import { createEnvelope, DATA_KEY_CACHE_DEFAULTS, type Envelope } from '../src/index.js';
+import {
+  createEnvelope,
+  DATA_KEY_CACHE_DEFAULTS,
+  type Envelope,
+} from '../src/index.js';
 import { CountingProvider, localProvider } from './helpers.js';
 
 const ctx = { tenant: 't-1' };
@@ -11,31 +15,46 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((e) => e.close()));
 });
 
-function counted(cache?: ConstructorParameters<typeof DataKeyCache>[0], delayMs = 0): {
+function counted(
+  cache?: ConstructorParameters<typeof DataKeyCache>[0],
+  delayMs = 0,
+): {
   envelope: Envelope;
   provider: CountingProvider;
 } {
   const provider = new CountingProvider(localProvider(), delayMs);
-  const envelope = createEnvelope({ keyProvider: provider, ...(cache ? { cache } : {}) });
+  const envelope = createEnvelope({
+    keyProvider: provider,
+    ...(cache ? { cache } : {}),
+  });
   opened.push(envelope);
   return { envelope, provider };
 }
 
 describe('data-key cache', () => {
-  it('makes one data key for 10,000 encryptions under one context and one unwrap for their 10,000 decryptions', { timeout: 120_000 }, async () => {
-    const { envelope, provider } = counted();
-    const cts: Uint8Array[] = [];
-    for (let i = 0; i < 10_000; i++) cts.push(await envelope.encrypt(`value ${i}`, ctx));
-    expect(provider.calls.generateDataKey).toBe(1);
-    for (let i = 0; i < cts.length; i++) {
-      expect(Buffer.from(await envelope.decrypt(cts[i]!, ctx)).toString()).toBe(`value ${i}`);
-    }
-    expect(provider.calls.decryptDataKey).toBe(1);
-  });
+  it(
+    'makes one data key for 10,000 encryptions under one context and one unwrap for their 10,000 decryptions',
+    { timeout: 120_000 },
+    async () => {
+      const { envelope, provider } = counted();
+      const cts: Uint8Array[] = [];
+      for (let i = 0; i < 10_000; i++)
+        cts.push(await envelope.encrypt(`value ${i}`, ctx));
+      expect(provider.calls.generateDataKey).toBe(1);
+      for (let i = 0; i < cts.length; i++) {
+        expect(
+          Buffer.from(await envelope.decrypt(cts[i]!, ctx)).toString(),
+        ).toBe(`value ${i}`);
+      }
+      expect(provider.calls.decryptDataKey).toBe(1);
+    },
+  );
 
   it('shares one provider call among concurrent misses', async () => {
     const { envelope, provider } = counted(undefined, 20);
-    const cts = await Promise.all(Array.from({ length: 200 }, (_, i) => envelope.encrypt(`v${i}`, ctx)));
+    const cts = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => envelope.encrypt(`v${i}`, ctx)),
+    );
     expect(provider.calls.generateDataKey).toBe(1);
     // a second envelope over the same local keys has a cold decryption cache
     const readerProvider = new CountingProvider(provider.inner, 20);
@@ -47,7 +66,8 @@ describe('data-key cache', () => {
 
   it('keeps one data key per context', async () => {
     const { envelope, provider } = counted();
-    for (let i = 0; i < 30; i++) await envelope.encrypt('x', { tenant: `t-${i % 3}` });
+    for (let i = 0; i < 30; i++)
+      await envelope.encrypt('x', { tenant: `t-${i % 3}` });
     expect(provider.calls.generateDataKey).toBe(3);
   });
 
@@ -69,13 +89,19 @@ describe('data-key cache', () => {
 
   it('makes a new data key after maxAgeMs and unwraps again after decryptionTtlMs', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { envelope, provider } = counted({ maxAgeMs: 60_000, decryptionTtlMs: 30_000 });
+    const { envelope, provider } = counted({
+      maxAgeMs: 60_000,
+      decryptionTtlMs: 30_000,
+    });
     const ct = await envelope.encrypt('x', ctx);
     await envelope.decrypt(ct, ctx);
     vi.advanceTimersByTime(31_000);
     await envelope.encrypt('x', ctx);
     await envelope.decrypt(ct, ctx);
-    expect(provider.calls).toMatchObject({ generateDataKey: 1, decryptDataKey: 2 });
+    expect(provider.calls).toMatchObject({
+      generateDataKey: 1,
+      decryptDataKey: 2,
+    });
     vi.advanceTimersByTime(30_000);
     await envelope.encrypt('x', ctx);
     expect(provider.calls.generateDataKey).toBe(2);
@@ -84,28 +110,40 @@ describe('data-key cache', () => {
   it('documents defaults that keep GCM with random IVs far inside its limits', () => {
     expect(DATA_KEY_CACHE_DEFAULTS.maxMessages).toBe(2 ** 20);
     // IV collision probability for q random 96-bit IVs is at most q^2 / 2^97
-    expect(Math.log2(DATA_KEY_CACHE_DEFAULTS.maxMessages ** 2 / 2 ** 97)).toBeLessThanOrEqual(-57);
+    expect(
+      Math.log2(DATA_KEY_CACHE_DEFAULTS.maxMessages ** 2 / 2 ** 97),
+    ).toBeLessThanOrEqual(-57);
     expect(DATA_KEY_CACHE_DEFAULTS.maxBytes).toBe(2 ** 30);
   });
 
   it('zeroes keys on eviction and on close, and zeroes what the provider returned', async () => {
     const provider = new CountingProvider(localProvider());
-    const cache = new DataKeyCache({ maxEncryptionEntries: 2, maxDecryptionEntries: 1 });
+    const cache = new DataKeyCache({
+      maxEncryptionEntries: 2,
+      maxDecryptionEntries: 1,
+    });
     const header = (): Buffer => Buffer.alloc(1);
     const held: Buffer[] = [];
     for (const tenant of ['a', 'b', 'c']) {
-      await cache.loadEncryption(tenant, () => provider.generateDataKey({ tenant }), header);
+      await cache.loadEncryption(
+        tenant,
+        () => provider.generateDataKey({ tenant }),
+        header,
+      );
       held.push(cache.takeEncryption(tenant, 1)!.key);
     }
     expect(held[0]!.every((b) => b === 0)).toBe(true); // evicted as least recently used
     expect(held[2]!.some((b) => b !== 0)).toBe(true);
     const wrapped = await provider.generateDataKey(ctx);
-    await cache.loadDecryption('w', () => provider.decryptDataKey(wrapped, ctx));
+    await cache.loadDecryption('w', () =>
+      provider.decryptDataKey(wrapped, ctx),
+    );
     held.push(cache.getDecryption('w')!);
     expect(cache.size()).toEqual({ encryption: 2, decryption: 1 });
     cache.close();
     expect(cache.size()).toEqual({ encryption: 0, decryption: 0 });
-    for (const key of [...held, ...provider.issued.slice(0, 3)]) expect(key.every((b) => b === 0)).toBe(true);
+    for (const key of [...held, ...provider.issued.slice(0, 3)])
+      expect(key.every((b) => b === 0)).toBe(true);
   });
 
   it('gives every concurrent caller the provider error of a shared miss, and tries again on the next call', async () => {
@@ -120,8 +158,16 @@ describe('data-key cache', () => {
     });
     const envelope = createEnvelope({ keyProvider: flaky });
     opened.push(envelope);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => envelope.encrypt('x', ctx)));
-    expect(results.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'KMS is down')).toBe(true);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => envelope.encrypt('x', ctx)),
+    );
+    expect(
+      results.every(
+        (r) =>
+          r.status === 'rejected' &&
+          (r.reason as Error).message === 'KMS is down',
+      ),
+    ).toBe(true);
     expect(provider.calls.generateDataKey).toBe(1);
     fail = false;
     await envelope.encrypt('x', ctx);

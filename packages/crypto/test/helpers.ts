@@ -10,12 +10,19 @@ import {
 /** A local provider with fresh random keys; the first id is the primary. */
 export function localProvider(...ids: string[]): KeyProvider {
   const keyIds = ids.length > 0 ? ids : ['test-key-1'];
-  return createLocalKeyProvider({ keys: keyIds.map((id) => ({ id, key: randomBytes(32) })) });
+  return createLocalKeyProvider({
+    keys: keyIds.map((id) => ({ id, key: randomBytes(32) })),
+  });
 }
 
 /** Wraps a provider and counts its calls, optionally delaying each one. */
 export class CountingProvider implements KeyProvider {
-  readonly calls = { generateDataKey: 0, decryptDataKey: 0, reWrapDataKey: 0, wrapDataKey: 0 };
+  readonly calls = {
+    generateDataKey: 0,
+    decryptDataKey: 0,
+    reWrapDataKey: 0,
+    wrapDataKey: 0,
+  };
   readonly issued: Uint8Array[] = [];
 
   constructor(
@@ -39,7 +46,10 @@ export class CountingProvider implements KeyProvider {
     return key;
   }
 
-  async decryptDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<Uint8Array> {
+  async decryptDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<Uint8Array> {
     this.calls.decryptDataKey++;
     await this.#delay();
     const key = await this.inner.decryptDataKey(wrapped, context);
@@ -47,12 +57,18 @@ export class CountingProvider implements KeyProvider {
     return key;
   }
 
-  async reWrapDataKey(wrapped: WrappedDataKey, context: EncryptionContext): Promise<WrappedDataKey> {
+  async reWrapDataKey(
+    wrapped: WrappedDataKey,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     this.calls.reWrapDataKey++;
     return this.inner.reWrapDataKey(wrapped, context);
   }
 
-  async wrapDataKey(plaintextKey: Uint8Array, context: EncryptionContext): Promise<WrappedDataKey> {
+  async wrapDataKey(
+    plaintextKey: Uint8Array,
+    context: EncryptionContext,
+  ): Promise<WrappedDataKey> {
     this.calls.wrapDataKey++;
     return this.inner.wrapDataKey(plaintextKey, context);
   }
@@ -62,7 +78,8 @@ export class CountingProvider implements KeyProvider {
   }
 
   async #delay(): Promise<void> {
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.delayMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.delayMs));
   }
 }
 

@@ -7,7 +7,15 @@ import {
   EnableKeyCommand,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  describe,
+  expect,
+  it,
+  vi,
+} from 'vitest';
 import { parseCiphertext } from '../src/ciphertext-format.js';
 import {
   ciphertextKeyId,
@@ -41,13 +49,20 @@ const closers: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
   kms = await startKmsLocal();
-  sdk = new KMSClient({ endpoint: kms.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  sdk = new KMSClient({
+    endpoint: kms.url,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
   const make = async (): Promise<string> => {
     const out = await sdk.send(new CreateKeyCommand({}));
     return out.KeyMetadata?.Arn ?? '';
   };
   [keyA, keyB, keyC] = [await make(), await make(), await make()];
-  await sdk.send(new CreateAliasCommand({ AliasName: 'alias/payments', TargetKeyId: keyA }));
+  await sdk.send(
+    new CreateAliasCommand({ AliasName: 'alias/payments', TargetKeyId: keyA }),
+  );
 });
 
 afterAll(async () => {
@@ -62,7 +77,10 @@ afterEach(async () => {
   kms.resetStats();
 });
 
-function provider(keyIds: string[], extra: Partial<KmsKeyProviderOptions> = {}): KeyProvider {
+function provider(
+  keyIds: string[],
+  extra: Partial<KmsKeyProviderOptions> = {},
+): KeyProvider {
   const p = createKmsKeyProvider({
     keyIds,
     clientConfig: { endpoint: kms.url, region: 'us-east-1', credentials },
@@ -73,7 +91,10 @@ function provider(keyIds: string[], extra: Partial<KmsKeyProviderOptions> = {}):
 }
 
 function envelope(keyProvider: KeyProvider, cache?: false): Envelope {
-  const e = createEnvelope({ keyProvider, ...(cache === false ? { cache } : {}) });
+  const e = createEnvelope({
+    keyProvider,
+    ...(cache === false ? { cache } : {}),
+  });
   closers.push(e);
   return e;
 }
@@ -85,18 +106,28 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const e = envelope(provider(['alias/payments']));
     const ct = await e.encrypt('4111111111111111', ctx);
     expect(ciphertextKeyId(ct)).toBe(keyA);
-    expect(Buffer.from(await e.decrypt(ct, ctx)).toString()).toBe('4111111111111111');
+    expect(Buffer.from(await e.decrypt(ct, ctx)).toString()).toBe(
+      '4111111111111111',
+    );
 
     const wrapped = parseCiphertext(ct).wrappedKey;
-    const direct = await sdk.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: ctx }));
-    expect(direct.Plaintext?.length).toBe(32);
-    expect((await rejection(sdk.send(new DecryptCommand({ CiphertextBlob: wrapped })))).name).toBe(
-      'InvalidCiphertextException',
+    const direct = await sdk.send(
+      new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: ctx }),
     );
+    expect(direct.Plaintext?.length).toBe(32);
+    expect(
+      (
+        await rejection(
+          sdk.send(new DecryptCommand({ CiphertextBlob: wrapped })),
+        )
+      ).name,
+    ).toBe('InvalidCiphertextException');
 
     // a fresh reader with a cold cache asks KMS, which refuses the wrong context
     const reader = envelope(provider(['alias/payments']));
-    expect(await rejection(reader.decrypt(ct, { ...ctx, column: 'cvv' }))).toBeInstanceOf(DecryptionError);
+    expect(
+      await rejection(reader.decrypt(ct, { ...ctx, column: 'cvv' })),
+    ).toBeInstanceOf(DecryptionError);
     expect(calls('Decrypt')).toBeGreaterThanOrEqual(2);
   });
 
@@ -106,7 +137,8 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     async () => {
       const writer = envelope(provider([keyA]));
       const cts: Uint8Array[] = [];
-      for (let i = 0; i < 10_000; i++) cts.push(await writer.encrypt(`v${i}`, ctx));
+      for (let i = 0; i < 10_000; i++)
+        cts.push(await writer.encrypt(`v${i}`, ctx));
       const reader = envelope(provider([keyA]));
       for (const ct of cts) await reader.decrypt(ct, ctx);
       expect(calls('GenerateDataKey')).toBe(1);
@@ -117,7 +149,9 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
   it('shares one KMS call among concurrent misses', async () => {
     kms.setFaults({ latencyMs: 50 });
     const e = envelope(provider([keyA]));
-    const cts = await Promise.all(Array.from({ length: 100 }, (_, i) => e.encrypt(`v${i}`, ctx)));
+    const cts = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => e.encrypt(`v${i}`, ctx)),
+    );
     const reader = envelope(provider([keyA]));
     await Promise.all(cts.map((ct) => reader.decrypt(ct, ctx)));
     expect(calls('GenerateDataKey')).toBe(1);
@@ -130,10 +164,14 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     for (let i = 0; i < ct.length; i++) {
       const flipped = Buffer.from(ct);
       flipped[i] = (flipped[i] ?? 0) ^ (1 << i % 8);
-      expect(await rejection(e.decrypt(flipped, ctx))).toBeInstanceOf(DecryptionError);
+      expect(await rejection(e.decrypt(flipped, ctx))).toBeInstanceOf(
+        DecryptionError,
+      );
     }
     for (let length = 0; length < ct.length; length++) {
-      expect(await rejection(e.decrypt(ct.subarray(0, length), ctx))).toBeInstanceOf(DecryptionError);
+      expect(
+        await rejection(e.decrypt(ct.subarray(0, length), ctx)),
+      ).toBeInstanceOf(DecryptionError);
     }
   });
 
@@ -141,7 +179,9 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const foreign = await envelope(provider([keyC])).encrypt('x', ctx);
     kms.resetStats();
     const e = envelope(provider(['alias/payments', keyB]));
-    expect(await rejection(e.decrypt(foreign, ctx))).toBeInstanceOf(DecryptionError);
+    expect(await rejection(e.decrypt(foreign, ctx))).toBeInstanceOf(
+      DecryptionError,
+    );
     expect(calls('Decrypt')).toBe(0);
   });
 
@@ -157,8 +197,12 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     expect(ciphertextKeyId(rewrapped)).toBe(keyB);
     const onlyB = envelope(provider([keyB]));
     expect(await onlyB.decryptString(rewrapped, ctx)).toBe('card');
-    expect(await rejection(onlyB.decryptString(old, ctx))).toBeInstanceOf(DecryptionError);
-    expect(await rejection(rotated.reWrapString(old, { other: 'context' }))).toBeInstanceOf(DecryptionError);
+    expect(await rejection(onlyB.decryptString(old, ctx))).toBeInstanceOf(
+      DecryptionError,
+    );
+    expect(
+      await rejection(rotated.reWrapString(old, { other: 'context' })),
+    ).toBeInstanceOf(DecryptionError);
   });
 
   it('reports a disabled key as a non-retryable KeyProviderError after one call', async () => {
@@ -166,9 +210,15 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const keyId = out.KeyMetadata?.Arn ?? '';
     await sdk.send(new DisableKeyCommand({ KeyId: keyId }));
     kms.resetStats();
-    const error = (await rejection(envelope(provider([keyId])).encrypt('x', ctx))) as KeyProviderError;
+    const error = (await rejection(
+      envelope(provider([keyId])).encrypt('x', ctx),
+    )) as KeyProviderError;
     expect(error).toBeInstanceOf(KeyProviderError);
-    expect(error).toMatchObject({ code: 'KENOS_ERR_CRYPTO_KEY_PROVIDER', errorName: 'DisabledException', retryable: false });
+    expect(error).toMatchObject({
+      code: 'KENOS_ERR_CRYPTO_KEY_PROVIDER',
+      errorName: 'DisabledException',
+      retryable: false,
+    });
     expect(calls('GenerateDataKey')).toBe(1);
     await sdk.send(new EnableKeyCommand({ KeyId: keyId }));
   });
@@ -176,24 +226,44 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
   it('retries a KMS that throttles every call, a bounded number of times, then fails as retryable', async () => {
     kms.setFaults({ throttleRate: 1 });
     const started = Date.now();
-    const error = (await rejection(envelope(provider([keyA], { maxAttempts: 3 })).encrypt('x', ctx))) as KeyProviderError;
-    expect(error).toMatchObject({ errorName: 'ThrottlingException', retryable: true, operation: 'GenerateDataKey' });
+    const error = (await rejection(
+      envelope(provider([keyA], { maxAttempts: 3 })).encrypt('x', ctx),
+    )) as KeyProviderError;
+    expect(error).toMatchObject({
+      errorName: 'ThrottlingException',
+      retryable: true,
+      operation: 'GenerateDataKey',
+    });
     expect(calls('GenerateDataKey')).toBe(3);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('retries a 5xx and succeeds once KMS recovers, but never retries AccessDeniedException', async () => {
     kms.setFaults({ errorRate: { GenerateDataKey: 1 } });
-    const failing = (await rejection(envelope(provider([keyA])).encrypt('x', ctx))) as KeyProviderError;
-    expect(failing).toMatchObject({ errorName: 'KMSInternalException', retryable: true });
+    const failing = (await rejection(
+      envelope(provider([keyA])).encrypt('x', ctx),
+    )) as KeyProviderError;
+    expect(failing).toMatchObject({
+      errorName: 'KMSInternalException',
+      retryable: true,
+    });
     expect(calls('GenerateDataKey')).toBe(3);
 
     kms.setFaults({});
     const ct = await envelope(provider([keyA])).encrypt('x', ctx);
     kms.resetStats();
-    kms.setFaults({ errorRate: { Decrypt: 1 }, errorName: 'AccessDeniedException' });
-    const denied = (await rejection(envelope(provider([keyA])).decrypt(ct, ctx))) as KeyProviderError;
-    expect(denied).toMatchObject({ errorName: 'AccessDeniedException', retryable: false, operation: 'Decrypt' });
+    kms.setFaults({
+      errorRate: { Decrypt: 1 },
+      errorName: 'AccessDeniedException',
+    });
+    const denied = (await rejection(
+      envelope(provider([keyA])).decrypt(ct, ctx),
+    )) as KeyProviderError;
+    expect(denied).toMatchObject({
+      errorName: 'AccessDeniedException',
+      retryable: false,
+      operation: 'Decrypt',
+    });
     expect(calls('Decrypt')).toBe(1);
   });
 
@@ -201,7 +271,9 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     kms.setFaults({ latencyMs: 30_000 });
     const started = Date.now();
     const error = (await rejection(
-      envelope(provider([keyA], { requestTimeoutMs: 200, timeoutMs: 1500 })).encrypt('x', ctx),
+      envelope(
+        provider([keyA], { requestTimeoutMs: 200, timeoutMs: 1500 }),
+      ).encrypt('x', ctx),
     )) as KeyProviderError;
     expect(error).toBeInstanceOf(KeyProviderError);
     expect(error.retryable).toBe(true);
@@ -219,7 +291,9 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
       const p = createKmsKeyProvider({ keyIds: [keyA] });
       closers.push(p);
       const e = envelope(p, false);
-      expect(await e.decryptString(await e.encryptString('env', ctx), ctx)).toBe('env');
+      expect(
+        await e.decryptString(await e.encryptString('env', ctx), ctx),
+      ).toBe('env');
       expect(calls('GenerateDataKey')).toBe(1);
     } finally {
       vi.unstubAllEnvs();
@@ -233,12 +307,23 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
       await writeFile(path, 'db:\n  password: hunter2-hunter2\n');
       await encryptSecretFile(path, { keyProvider: provider([keyA]) });
       expect(await readFile(path, 'utf8')).toContain('provider: aws-kms');
-      expect(await loadSecretFile(path, { keyProvider: provider([keyA]) })).toEqual({ db: { password: 'hunter2-hunter2' } });
-      expect(await rejection(loadSecretFile(path, { keyProvider: provider([keyB]) }))).toBeInstanceOf(SecretFileError);
+      expect(
+        await loadSecretFile(path, { keyProvider: provider([keyA]) }),
+      ).toEqual({ db: { password: 'hunter2-hunter2' } });
+      expect(
+        await rejection(
+          loadSecretFile(path, { keyProvider: provider([keyB]) }),
+        ),
+      ).toBeInstanceOf(SecretFileError);
       kms.resetStats();
-      await updateSecretFileKeys(path, { keyProvider: provider([keyA]), keyProviders: [provider([keyA]), provider([keyB])] });
+      await updateSecretFileKeys(path, {
+        keyProvider: provider([keyA]),
+        keyProviders: [provider([keyA]), provider([keyB])],
+      });
       expect(calls('Encrypt')).toBe(2);
-      expect(await loadSecretFile(path, { keyProvider: provider([keyB]) })).toEqual({ db: { password: 'hunter2-hunter2' } });
+      expect(
+        await loadSecretFile(path, { keyProvider: provider([keyB]) }),
+      ).toEqual({ db: { password: 'hunter2-hunter2' } });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -248,9 +333,12 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const ct = Buffer.from(await envelope(provider([keyA])).encrypt('x', ctx));
     const parsed = parseCiphertext(ct);
     const wrappedAt = ct.indexOf(Buffer.from(parsed.wrappedKey));
-    ct[wrappedAt + parsed.wrappedKey.length - 1] = (ct[wrappedAt + parsed.wrappedKey.length - 1] ?? 0) ^ 0x01;
+    ct[wrappedAt + parsed.wrappedKey.length - 1] =
+      (ct[wrappedAt + parsed.wrappedKey.length - 1] ?? 0) ^ 0x01;
     kms.resetStats();
-    expect(await rejection(envelope(provider([keyA])).decrypt(ct, ctx))).toBeInstanceOf(DecryptionError);
+    expect(
+      await rejection(envelope(provider([keyA])).decrypt(ct, ctx)),
+    ).toBeInstanceOf(DecryptionError);
     expect(calls('Decrypt')).toBe(1);
   });
 
@@ -258,11 +346,24 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const out = await sdk.send(new CreateKeyCommand({}));
     const keyId = out.KeyMetadata?.Arn ?? '';
     const ct = await envelope(provider([keyId])).encrypt('x', ctx);
-    await sdk.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
-    const pending = (await rejection(envelope(provider([keyId])).decrypt(ct, ctx))) as KeyProviderError;
-    expect(pending).toMatchObject({ errorName: 'KMSInvalidStateException', retryable: false });
-    const missing = (await rejection(envelope(provider(['alias/does-not-exist'])).encrypt('x', ctx))) as KeyProviderError;
-    expect(missing).toMatchObject({ errorName: 'NotFoundException', retryable: false, keyId: 'alias/does-not-exist' });
+    await sdk.send(
+      new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }),
+    );
+    const pending = (await rejection(
+      envelope(provider([keyId])).decrypt(ct, ctx),
+    )) as KeyProviderError;
+    expect(pending).toMatchObject({
+      errorName: 'KMSInvalidStateException',
+      retryable: false,
+    });
+    const missing = (await rejection(
+      envelope(provider(['alias/does-not-exist'])).encrypt('x', ctx),
+    )) as KeyProviderError;
+    expect(missing).toMatchObject({
+      errorName: 'NotFoundException',
+      retryable: false,
+      keyId: 'alias/does-not-exist',
+    });
   });
 
   it('still decrypts when a listed alias no longer exists', async () => {
@@ -271,4 +372,3 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     expect(Buffer.from(await e.decrypt(ct, ctx)).toString()).toBe('x');
   });
 });
-

@@ -50,19 +50,28 @@ describe('local key files', () => {
         expect.objectContaining({ code: 'KENOS_ERR_CRYPTO_KEY_FILE' }),
       );
     }
-    expect(() => createLocalKeyProvider({ keyFile: join(dir, 'missing.json') })).toThrow(
-      expect.objectContaining({ code: 'KENOS_ERR_CRYPTO_KEY_FILE' }),
-    );
+    expect(() =>
+      createLocalKeyProvider({ keyFile: join(dir, 'missing.json') }),
+    ).toThrow(expect.objectContaining({ code: 'KENOS_ERR_CRYPTO_KEY_FILE' }));
   });
 
   it('refuses to start in production unless allowed', () => {
     vi.stubEnv('KENOS_ENV', 'production');
     try {
-      expect(() => createLocalKeyProvider({ keys: [{ id: 'k', key: Buffer.alloc(32, 1) }] })).toThrow(
-        expect.objectContaining({ code: 'KENOS_ERR_CRYPTO_LOCAL_KEY_IN_PRODUCTION' }),
+      expect(() =>
+        createLocalKeyProvider({
+          keys: [{ id: 'k', key: Buffer.alloc(32, 1) }],
+        }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'KENOS_ERR_CRYPTO_LOCAL_KEY_IN_PRODUCTION',
+        }),
       );
       expect(
-        createLocalKeyProvider({ keys: [{ id: 'k', key: Buffer.alloc(32, 1) }], allowInProduction: true }).kind,
+        createLocalKeyProvider({
+          keys: [{ id: 'k', key: Buffer.alloc(32, 1) }],
+          allowInProduction: true,
+        }).kind,
       ).toBe('local');
     } finally {
       vi.unstubAllEnvs();
@@ -74,7 +83,9 @@ describe('rotation with a local key file', () => {
   it('encrypts with the new primary, decrypts old ciphertexts, and re-wraps them to the new primary', async () => {
     const path = join(dir, 'rotate.key.json');
     const { keyId: oldId } = await generateLocalKey(path);
-    const before = createEnvelope({ keyProvider: createLocalKeyProvider({ keyFile: path }) });
+    const before = createEnvelope({
+      keyProvider: createLocalKeyProvider({ keyFile: path }),
+    });
     const oldCt = await before.encryptString('card', ctx);
     await before.close();
 
@@ -90,24 +101,39 @@ describe('rotation with a local key file', () => {
     expect(ciphertextKeyId(oldCt)).toBe(oldId);
     expect(ciphertextKeyId(rewrapped)).toBe(newId);
     // payload, IV and tag are unchanged: the suffix of both ciphertexts is the same
-    const tail = (t: string): string => Buffer.from(t.slice(9), 'base64url').subarray(-(12 + 4 + 16)).toString('hex');
+    const tail = (t: string): string =>
+      Buffer.from(t.slice(9), 'base64url')
+        .subarray(-(12 + 4 + 16))
+        .toString('hex');
     expect(tail(rewrapped)).toBe(tail(oldCt));
     expect(await after.decryptString(rewrapped, ctx)).toBe('card');
 
     // a provider with only the new key reads the re-wrapped ciphertext, not the old one
-    const file = JSON.parse(await readFile(path, 'utf8')) as { keys: Array<{ id: string; key: string }> };
+    const file = JSON.parse(await readFile(path, 'utf8')) as {
+      keys: Array<{ id: string; key: string }>;
+    };
     const onlyNew = createEnvelope({
-      keyProvider: createLocalKeyProvider({ keys: file.keys.filter((k) => k.id === newId) }),
+      keyProvider: createLocalKeyProvider({
+        keys: file.keys.filter((k) => k.id === newId),
+      }),
     });
     expect(await onlyNew.decryptString(rewrapped, ctx)).toBe('card');
-    expect(await rejection(onlyNew.decryptString(oldCt, ctx))).toBeInstanceOf(DecryptionError);
-    expect(await rejection(after.reWrapString(oldCt, { purpose: 'other' }))).toBeInstanceOf(DecryptionError);
+    expect(await rejection(onlyNew.decryptString(oldCt, ctx))).toBeInstanceOf(
+      DecryptionError,
+    );
+    expect(
+      await rejection(after.reWrapString(oldCt, { purpose: 'other' })),
+    ).toBeInstanceOf(DecryptionError);
     await Promise.all([after.close(), onlyNew.close()]);
   });
 
   it('zeroes its keys on close and then refuses to work', async () => {
-    const provider = createLocalKeyProvider({ keys: [{ id: 'k', key: Buffer.alloc(32, 7) }] });
+    const provider = createLocalKeyProvider({
+      keys: [{ id: 'k', key: Buffer.alloc(32, 7) }],
+    });
     await provider.close();
-    expect(((await rejection(provider.generateDataKey(ctx))) as CryptoError).code).toBe('KENOS_ERR_CRYPTO_CLOSED');
+    expect(
+      ((await rejection(provider.generateDataKey(ctx))) as CryptoError).code,
+    ).toBe('KENOS_ERR_CRYPTO_CLOSED');
   });
 });

@@ -1,4 +1,11 @@
-import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,9 +41,15 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function encryptedFile(ext: 'json' | 'yaml', content: object = plain): Promise<string> {
+async function encryptedFile(
+  ext: 'json' | 'yaml',
+  content: object = plain,
+): Promise<string> {
   const path = join(dir, `secrets-${n++}.${ext}`);
-  await writeFile(path, ext === 'json' ? JSON.stringify(content) : JSON.stringify(content)); // JSON is valid YAML
+  await writeFile(
+    path,
+    ext === 'json' ? JSON.stringify(content) : JSON.stringify(content),
+  ); // JSON is valid YAML
   await encryptSecretFile(path, { keyProvider: provider });
   return path;
 }
@@ -45,7 +58,10 @@ async function readJson(path: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
 }
 
-async function failure(path: string, keyProvider = provider): Promise<SecretFileError> {
+async function failure(
+  path: string,
+  keyProvider = provider,
+): Promise<SecretFileError> {
   const error = await rejection(loadSecretFile(path, { keyProvider }));
   expect(error).toBeInstanceOf(SecretFileError);
   return error as SecretFileError;
@@ -55,15 +71,31 @@ describe.each(['json', 'yaml'] as const)('secret files (%s)', (ext) => {
   it('keeps keys readable, encrypts every value, and loads back the same object', async () => {
     const path = await encryptedFile(ext);
     const text = await readFile(path, 'utf8');
-    const doc = (ext === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<string, any>;
-    expect(Object.keys(doc)).toEqual(['db', 'apiKeys', 'optional', 'empty', 'kenos']);
+    const doc = (ext === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<
+      string,
+      any
+    >;
+    expect(Object.keys(doc)).toEqual([
+      'db',
+      'apiKeys',
+      'optional',
+      'empty',
+      'kenos',
+    ]);
     expect(doc['db'].password).toMatch(/^ENC\[AES256_GCM,data:.*,type:str\]$/);
     expect(doc['db'].port).toMatch(/type:num\]$/);
     expect(text).not.toContain('s3cr3t-pw');
     expect(text).not.toContain('key-one');
-    expect(doc['kenos']).toMatchObject({ version: 1, keys: [{ provider: 'local', keyId: 'dev-1' }] });
-    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(plain);
-    expect(await decryptSecretFile(path, { keyProvider: provider })).toContain('s3cr3t-pw');
+    expect(doc['kenos']).toMatchObject({
+      version: 1,
+      keys: [{ provider: 'local', keyId: 'dev-1' }],
+    });
+    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(
+      plain,
+    );
+    expect(await decryptSecretFile(path, { keyProvider: provider })).toContain(
+      's3cr3t-pw',
+    );
   });
 });
 
@@ -71,7 +103,11 @@ describe('secret file edits', () => {
   it('keeps the ciphertext of unchanged values byte-identical when re-encrypting an edit', async () => {
     const path = await encryptedFile('json');
     const before = await readJson(path);
-    await writeSecretFile(path, { ...plain, db: { ...plain.db, password: 'new-pw' }, added: 'x' }, { keyProvider: provider });
+    await writeSecretFile(
+      path,
+      { ...plain, db: { ...plain.db, password: 'new-pw' }, added: 'x' },
+      { keyProvider: provider },
+    );
     const after = await readJson(path);
     expect(after['db'].user).toBe(before['db'].user);
     expect(after['db'].port).toBe(before['db'].port);
@@ -79,11 +115,17 @@ describe('secret file edits', () => {
     expect(after['db'].password).not.toBe(before['db'].password);
     expect(after['kenos'].keys).toEqual(before['kenos'].keys);
     expect(after['kenos'].mac).not.toBe(before['kenos'].mac);
-    expect((await loadSecretFile(path, { keyProvider: provider }))['added']).toBe('x');
+    expect(
+      (await loadSecretFile(path, { keyProvider: provider }))['added'],
+    ).toBe('x');
 
     // writing the same content again changes nothing at all
     const text = await readFile(path, 'utf8');
-    await writeSecretFile(path, await loadSecretFile(path, { keyProvider: provider }), { keyProvider: provider });
+    await writeSecretFile(
+      path,
+      await loadSecretFile(path, { keyProvider: provider }),
+      { keyProvider: provider },
+    );
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
@@ -95,20 +137,31 @@ describe('secret file edits', () => {
       edit: async (plaintextPath) => {
         seen = plaintextPath;
         expect((await stat(plaintextPath)).mode & 0o777).toBe(0o600);
-        expect((await stat(join(plaintextPath, '..'))).mode & 0o777).toBe(0o700);
+        expect((await stat(join(plaintextPath, '..'))).mode & 0o777).toBe(
+          0o700,
+        );
         const text = await readFile(plaintextPath, 'utf8');
         await writeFile(plaintextPath, text.replace('s3cr3t-pw', 'edited-pw'));
       },
     });
     expect(changed).toBe(true);
     await expect(access(seen)).rejects.toThrow();
-    expect((await loadSecretFile(path, { keyProvider: provider }))['db']).toMatchObject({ password: 'edited-pw' });
-    expect(await editSecretFile(path, { keyProvider: provider, edit: async () => undefined })).toBe(false);
+    expect(
+      (await loadSecretFile(path, { keyProvider: provider }))['db'],
+    ).toMatchObject({ password: 'edited-pw' });
+    expect(
+      await editSecretFile(path, {
+        keyProvider: provider,
+        edit: async () => undefined,
+      }),
+    ).toBe(false);
   });
 
   it('refuses to encrypt a file twice', async () => {
     const path = await encryptedFile('json');
-    expect(await rejection(encryptSecretFile(path, { keyProvider: provider }))).toMatchObject({
+    expect(
+      await rejection(encryptSecretFile(path, { keyProvider: provider })),
+    ).toMatchObject({
       code: 'KENOS_ERR_CRYPTO_SECRET_FILE',
       reason: 'already-encrypted',
     });
@@ -121,7 +174,10 @@ describe('secret file tampering', () => {
     const doc = await readJson(path);
     doc['db'].user = doc['db'].password;
     await writeFile(path, JSON.stringify(doc));
-    expect(await failure(path)).toMatchObject({ reason: 'value-authentication', keyPath: 'db.user' });
+    expect(await failure(path)).toMatchObject({
+      reason: 'value-authentication',
+      keyPath: 'db.user',
+    });
   });
 
   it('rejects two swapped array values', async () => {
@@ -129,7 +185,10 @@ describe('secret file tampering', () => {
     const doc = await readJson(path);
     doc['apiKeys'].reverse();
     await writeFile(path, JSON.stringify(doc));
-    expect(await failure(path)).toMatchObject({ reason: 'value-authentication', keyPath: 'apiKeys[0]' });
+    expect(await failure(path)).toMatchObject({
+      reason: 'value-authentication',
+      keyPath: 'apiKeys[0]',
+    });
   });
 
   it('rejects a deleted value', async () => {
@@ -145,7 +204,10 @@ describe('secret file tampering', () => {
     const doc = await readJson(path);
     doc['db'].host = 'evil.example';
     await writeFile(path, JSON.stringify(doc));
-    expect(await failure(path)).toMatchObject({ reason: 'plaintext-value', keyPath: 'db.host' });
+    expect(await failure(path)).toMatchObject({
+      reason: 'plaintext-value',
+      keyPath: 'db.host',
+    });
   });
 
   it('rejects a changed MAC and a changed value type', async () => {
@@ -153,16 +215,27 @@ describe('secret file tampering', () => {
     const doc = await readJson(path);
     const mac = Buffer.from(doc['kenos'].mac, 'base64');
     mac[0] = (mac[0] ?? 0) ^ 1;
-    await writeFile(path, JSON.stringify({ ...doc, kenos: { ...doc['kenos'], mac: mac.toString('base64') } }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        ...doc,
+        kenos: { ...doc['kenos'], mac: mac.toString('base64') },
+      }),
+    );
     expect(await failure(path)).toMatchObject({ reason: 'mac-mismatch' });
     doc['db'].port = String(doc['db'].port).replace('type:num', 'type:str');
     await writeFile(path, JSON.stringify(doc));
-    expect(await failure(path)).toMatchObject({ reason: 'value-authentication', keyPath: 'db.port' });
+    expect(await failure(path)).toMatchObject({
+      reason: 'value-authentication',
+      keyPath: 'db.port',
+    });
   });
 
   it('rejects a file whose data key no key of the provider opens', async () => {
     const path = await encryptedFile('json');
-    expect(await failure(path, localProvider('dev-1'))).toMatchObject({ reason: 'no-usable-key' });
+    expect(await failure(path, localProvider('dev-1'))).toMatchObject({
+      reason: 'no-usable-key',
+    });
   });
 });
 
@@ -173,21 +246,38 @@ describe('secret file keys', () => {
     await rotateSecretFile(path, { keyProvider: provider });
     const after = await readJson(path);
     expect(after['db'].password).not.toBe(before['db'].password);
-    expect(after['kenos'].keys[0].wrappedKey).not.toBe(before['kenos'].keys[0].wrappedKey);
-    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(plain);
+    expect(after['kenos'].keys[0].wrappedKey).not.toBe(
+      before['kenos'].keys[0].wrappedKey,
+    );
+    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(
+      plain,
+    );
   });
 
   it('updates the keys that wrap the data key without touching the values', async () => {
     const path = await encryptedFile('json');
     const before = await readJson(path);
     const teammate = localProvider('teammate-1');
-    await updateSecretFileKeys(path, { keyProvider: provider, keyProviders: [provider, teammate] });
+    await updateSecretFileKeys(path, {
+      keyProvider: provider,
+      keyProviders: [provider, teammate],
+    });
     const after = await readJson(path);
-    expect(after['kenos'].keys.map((k: { keyId: string }) => k.keyId)).toEqual(['dev-1', 'teammate-1']);
-    expect({ ...after, kenos: undefined }).toEqual({ ...before, kenos: undefined });
+    expect(after['kenos'].keys.map((k: { keyId: string }) => k.keyId)).toEqual([
+      'dev-1',
+      'teammate-1',
+    ]);
+    expect({ ...after, kenos: undefined }).toEqual({
+      ...before,
+      kenos: undefined,
+    });
     expect(after['kenos'].mac).toBe(before['kenos'].mac);
-    expect(await loadSecretFile(path, { keyProvider: teammate })).toEqual(plain);
-    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(plain);
+    expect(await loadSecretFile(path, { keyProvider: teammate })).toEqual(
+      plain,
+    );
+    expect(await loadSecretFile(path, { keyProvider: provider })).toEqual(
+      plain,
+    );
   });
 });
 
@@ -215,7 +305,9 @@ describe('YAML secret files', () => {
     expect(encrypted).toContain('# database credentials for local development');
     expect(encrypted).toContain('# the service account');
     expect(encrypted).not.toContain('s3cr3t-pw');
-    expect(await decryptSecretFile(path, { keyProvider: provider })).toBe(source);
+    expect(await decryptSecretFile(path, { keyProvider: provider })).toBe(
+      source,
+    );
 
     await editSecretFile(path, {
       keyProvider: provider,
@@ -226,8 +318,14 @@ describe('YAML secret files', () => {
     });
     const edited = await readFile(path, 'utf8');
     expect(edited).toContain('# moved');
-    const changed = encrypted.split('\n').filter((line, i) => line !== edited.split('\n')[i]);
-    expect(changed.map((line) => line.trim().split(':')[0])).toEqual(['port', 'lastModified', 'mac']);
+    const changed = encrypted
+      .split('\n')
+      .filter((line, i) => line !== edited.split('\n')[i]);
+    expect(changed.map((line) => line.trim().split(':')[0])).toEqual([
+      'port',
+      'lastModified',
+      'mac',
+    ]);
     expect(await loadSecretFile(path, { keyProvider: provider })).toEqual({
       db: { user: 'app', password: 's3cr3t-pw', port: 5433 },
       hosts: ['a.internal', 'b.internal'],
@@ -235,4 +333,3 @@ describe('YAML secret files', () => {
     });
   });
 });
-
