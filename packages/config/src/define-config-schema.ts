@@ -100,22 +100,20 @@ const CONSTRUCTOR_FORMATS = new Map<unknown, string>([
 
 function resolveFormat(leaf: ConfigLeaf, path: string): { format: KenosFormat; label: string } {
   const f: ConfigFormat | undefined = leaf.format;
-  if (f === undefined) {
-    const d = leaf.default;
-    const name =
-      typeof d === 'string'
-        ? 'string'
-        : typeof d === 'number'
-          ? 'number'
-          : typeof d === 'boolean'
-            ? 'boolean'
-            : Array.isArray(d)
-              ? 'array'
-              : isPlainObject(d)
-                ? 'object'
-                : '*';
-    return { format: kenosFormats[name] as KenosFormat, label: name };
-  }
+  const d = leaf.default;
+  const fromDefault =
+    typeof d === 'string'
+      ? 'string'
+      : typeof d === 'number'
+        ? 'number'
+        : typeof d === 'boolean'
+          ? 'boolean'
+          : Array.isArray(d)
+            ? 'array'
+            : isPlainObject(d)
+              ? 'object'
+              : '*';
+  if (f === undefined) return { format: kenosFormats[fromDefault] as KenosFormat, label: fromDefault };
   if (typeof f === 'string') {
     const format = Object.hasOwn(kenosFormats, f) ? kenosFormats[f] : undefined;
     if (!format) throw new ConfigSchemaError(`'${path}': unknown format '${f}'`);
@@ -129,8 +127,10 @@ function resolveFormat(leaf: ConfigLeaf, path: string): { format: KenosFormat; l
   if (ctor) return { format: kenosFormats[ctor] as KenosFormat, label: ctor };
   if (typeof f === 'function') {
     const fn = f as (value: unknown) => void;
+    // env/argument text is coerced by the type of the default (a number default reads "64" as 64)
+    const coerce = kenosFormats[fromDefault]?.coerce;
     return {
-      format: { description: `valid for ${fn.name || 'a custom validator'}`, validate: fn },
+      format: { description: `valid for ${fn.name || 'a custom validator'}`, validate: fn, ...(coerce ? { coerce } : {}) },
       label: fn.name ? `custom (${fn.name})` : 'custom',
     };
   }

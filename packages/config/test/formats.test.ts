@@ -94,4 +94,21 @@ describe('formats', () => {
     const dir = serviceDir({ 'config/default.json': '{"port": "8080"}' });
     await expect(loadConfig(schema, { cwd: dir, env: {}, argv: [] })).rejects.toThrowError(/port \(env F_PORT\) from file:config\/default.json: must be a port/);
   });
+
+  it('coerces env text for a custom validator by the type of its default', async () => {
+    const custom = defineConfigSchema({
+      maxLength: {
+        default: 64,
+        env: 'MAX_LENGTH',
+        format: (value: unknown): asserts value is number => {
+          if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a positive integer');
+        },
+      },
+    });
+    const ok = await loadConfig(custom, { cwd: serviceDir(), env: { MAX_LENGTH: '128' }, argv: [] });
+    expect(ok.maxLength).toBe(128);
+    await expect(loadConfig(custom, { cwd: serviceDir(), env: { MAX_LENGTH: '0' }, argv: [] })).rejects.toThrowError(
+      /maxLength \(env MAX_LENGTH\) from env:MAX_LENGTH: must be a positive integer; got "0"/,
+    );
+  });
 });
