@@ -173,4 +173,19 @@ describe('data-key cache', () => {
     await envelope.encrypt('x', ctx);
     expect(provider.calls.generateDataKey).toBe(2);
   });
+
+  it('encrypts correctly under heavy contention for a key that serves one message', async () => {
+    const { envelope, provider } = counted({ maxMessages: 1 }, 5);
+    const cts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => envelope.encrypt(`v${i}`, ctx)),
+    );
+    expect(provider.calls.generateDataKey).toBeGreaterThanOrEqual(50);
+    const texts = await Promise.all(
+      cts.map(async (ct) =>
+        Buffer.from(await envelope.decrypt(ct, ctx)).toString(),
+      ),
+    );
+    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
+  });
 });
+
