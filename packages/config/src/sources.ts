@@ -42,7 +42,24 @@ export function parseConfigText(
   if (text.trim() === '') return { data: {} };
   if (format === 'json') {
     try {
-      return { data: JSON.parse(text) as unknown };
+      const data = JSON.parse(text) as unknown;
+      // JSON.parse keeps the last of two equal keys silently; JSON is YAML, whose parser finds them
+      const duplicate = parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find(
+        (e) => e.code === 'DUPLICATE_KEY',
+      );
+      if (duplicate) {
+        const pos = duplicate.linePos?.[0] ?? lineColumnAt(text, duplicate.pos[0]);
+        const at = { line: pos.line, column: 'col' in pos ? pos.col : pos.column };
+        return {
+          problem: {
+            kind: 'parse-error',
+            source,
+            ...at,
+            message: `malformed JSON at line ${at.line}, column ${at.column}: ${duplicate.message.split('\n')[0]}`,
+          },
+        };
+      }
+      return { data };
     } catch (err) {
       const message = (err as Error).message;
       const lc = /line (\d+) column (\d+)/.exec(message);

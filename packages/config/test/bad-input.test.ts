@@ -44,6 +44,13 @@ describe('loadConfig rejects bad input with one ConfigError listing every proble
     expect(problems[0]?.message).toMatch(/^malformed YAML at line 3, column 8: Nested mappings/);
   });
 
+  it('reports a duplicate JSON key (which JSON.parse would drop) with line and column', async () => {
+    const cwd = serviceDir({ 'config/default.json': '{\n  "name": "a",\n  "name": "b"\n}\n' });
+    const { problems } = await problemsOf({ cwd, env: ok });
+    expect(problems).toEqual([expect.objectContaining({ kind: 'parse-error', line: 3, column: 3 })]);
+    expect(problems[0]?.message).toMatch(/unique/i);
+  });
+
   it('reports a duplicate YAML key as a parse error', async () => {
     const cwd = serviceDir({ 'config/default.yaml': 'name: a\nname: b\n' });
     const { problems } = await problemsOf({ cwd, env: ok });
