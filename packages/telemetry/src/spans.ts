@@ -12,8 +12,8 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 
-/** Headers or metadata as a plain record: Node's `IncomingHttpHeaders` fits. */
-export type Carrier = Record<string, string | string[] | number | undefined>;
+/** Headers or metadata as a plain record: Node's `IncomingHttpHeaders` and grpc-js `Metadata.getMap()` fit. */
+export type Carrier = Readonly<Record<string, unknown>>;
 
 /** Reads a carrier by lower-case key, taking the first of repeated values. */
 const carrierGetter: TextMapGetter<Carrier> = {
@@ -25,8 +25,9 @@ const carrierGetter: TextMapGetter<Carrier> = {
       const lower = key.toLowerCase();
       if (lower !== key) value = carrier[lower];
     }
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value[0] : String(value);
+    if (Array.isArray(value)) value = value[0];
+    if (value === undefined || value === null) return undefined;
+    return typeof value === 'string' ? value : String(value);
   },
 };
 
