@@ -371,4 +371,10 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const e = envelope(provider(['alias/gone', 'alias/payments']));
     expect(Buffer.from(await e.decrypt(ct, ctx)).toString()).toBe('x');
   });
+
+  it('decrypts a ciphertext of an unlisted key in discovery mode', async () => {
+    const foreign = await envelope(provider([keyC])).encrypt('x', ctx);
+    const e = envelope(provider([keyA], { discovery: true }));
+    expect(Buffer.from(await e.decrypt(foreign, ctx)).toString()).toBe('x');
+  });
 });
