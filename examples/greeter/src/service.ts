@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineService } from '@kenos/server';
 import { greeterService } from './adapters/grpc/greeter-service.js';
 import { mountGreetingRoutes } from './adapters/rest/greetings-routes.js';
@@ -11,6 +12,8 @@ export const greeter = defineService({
   name: 'greeter',
   version: '0.0.0',
   config: greeterConfigSchema,
+  // config/ and the development key (.kenos/local.key) live in the package directory, next to dist/
+  configDir: fileURLToPath(new URL('..', import.meta.url)),
   rest: (router, { config }) => mountGreetingRoutes(router, createSayHello(config.greeter)),
   grpc: ({ config }) => [greeterService(createSayHello(config.greeter))],
   workers: {

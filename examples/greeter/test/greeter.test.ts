@@ -83,6 +83,9 @@ describe('greeter api', () => {
   it('logs its effective config at startup with the API token masked', async () => {
     const line = await svc.waitForLine((l) => l.msg === 'starting');
     expect(line['config']).toMatchObject({ greeter: { greeting: 'Hello', maxNameLength: 10 }, http: { port: 0 } });
+    // greeter.apiToken comes from config/development.secrets.yaml, decrypted with .kenos/dev.key: never in a log
+    expect((line['config'] as { greeter: { apiToken: string } }).greeter.apiToken).toMatch(/^\[/);
+    expect(JSON.stringify(svc.lines)).not.toContain('dev-token-7f3a9c2e');
   });
 });
 

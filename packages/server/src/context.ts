@@ -1,11 +1,11 @@
-import type { ServiceConfig } from './service/config.js';
+import type { ConfigSchema, ServiceConfig } from './service/config.js';
 import type { ServiceLogger } from './service/logger.js';
 
 /**
  * What handlers get instead of globals: the loaded config, loggers and the
  * component's lifecycle hooks.
  */
-export interface ServiceContext<S = unknown> {
+export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
   /** Service name and version as declared. */
   readonly service: { readonly name: string; readonly version: string };
   /** The component this process runs: `api`, `worker:<name>` or `batch:<name>`. */

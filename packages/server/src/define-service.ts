@@ -43,8 +43,13 @@ export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
   name: string;
   /** Service version (logs, `kenos_build_info`). */
   version: string;
-  /** The service's own config schema (convict style); the standard settings are merged in. */
+  /** The service's own config schema (`defineConfigSchema` of `@kenos/config`); the standard settings are merged in. */
   config?: S;
+  /**
+   * Directory holding `config/` (default.*, <env>.*, <env>.secrets.*) and the relative
+   * `keys.localKeyFile`. Default `process.cwd()`.
+   */
+  configDir?: string;
   /** Mounts REST routes on an express 5 router (served by the `api` component). */
   rest?: (router: RestRouter, context: ServiceContext<S>) => void | Promise<void>;
   /** REST transport settings. */
@@ -58,7 +63,7 @@ export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
 }
 
 /** Declares a service; returns the definition unchanged, typed. */
-export function defineService<S extends ConfigSchema = ConfigSchema>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
+export function defineService<const S extends ConfigSchema = Record<never, never>>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
   return definition;
 }
 

@@ -26,7 +26,7 @@ export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';
 export type { Problem } from './http/problem.js';
 export { ExitCode, runService } from './run-service.js';
 export type { RunServiceOptions } from './run-service.js';
-export type { ConfigLeaf, ConfigOf, ConfigSchema, ServiceConfig, StandardSettings } from './service/config.js';
+export type { ServiceConfig } from './service/config.js';
 export type { ServiceLogger } from './service/logger.js';
 export type { Transport } from './transport.js';
 export { createInProcessJobSource } from './worker/job-source.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
-import { ConfigProblems, loadServiceConfig, type ConfigSchema, type LoadedConfig } from './service/config.js';
-import { createLifecycleSeam, type LifecycleSeam } from './service/lifecycle.js';
+import { createLifecycle, type Lifecycle } from '@kenos/lifecycle';
+import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
@@ -15,7 +15,7 @@ export const ExitCode = {
   /** Unknown component on the command line (EX_USAGE). */
   USAGE: 64,
   /** Invalid config (EX_CONFIG). */
-  CONFIG: 78,
+  CONFIG: EX_CONFIG,
 } as const;
 
 /** Options of {@link runService}, for tests and embedding. */
@@ -26,8 +26,7 @@ export interface RunServiceOptions {
   exit?: (code: number) => void;
 }
 
-interface Seams<S> {
-  loaded: LoadedConfig<S>;
+interface Seams<S extends ConfigSchema> {
   logging: LoggingSeam;
   metrics: MetricsSeam;
   context: ServiceContext<S>;
@@ -61,9 +60,13 @@ export async function runService<S extends ConfigSchema>(
     return exit(ExitCode.USAGE);
   }
 
-  let loaded: LoadedConfig<S>;
+  let config: ServiceConfig<S>;
   try {
-    loaded = loadServiceConfig(service.config, env);
+    config = await loadServiceConfig((service.config ?? {}) as S, {
+      env: { SERVICE_NAME: service.name, SERVICE_VERSION: service.version, ...env },
+      cwd: service.configDir ?? process.cwd(),
+      argv: argv.slice(1),
+    });
   } catch (err) {
     if (err instanceof ConfigProblems) {
       fatalLine(service, component, { code: 'KENOS_ERR_CONFIG_INVALID', problems: err.problems }, `invalid config (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.join('; ')}`);
@@ -71,18 +74,17 @@ export async function runService<S extends ConfigSchema>(
     }
     throw err;
   }
-  const config = loaded.value;
+  const std = standardSettings(config);
   const logging = createLoggingSeam({
     service: service.name,
     version: service.version,
-    env: config.env,
+    env: std.env,
     component,
-    level: config.log.level,
-    format: config.log.format,
+    level: std.log.level,
+    format: std.log.format,
   });
   const logger = logging.root;
-  for (const secret of loaded.sensitiveValues) logging.registerSecret(secret);
-  const telemetry = createTelemetrySeam({ service: service.name, version: service.version, environment: config.env, env, logger });
+  const telemetry = createTelemetrySeam({ service: service.name, version: service.version, environment: std.env, env, logger });
   const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
   const context: ServiceContext<S> = {
@@ -93,8 +95,8 @@ export async function runService<S extends ConfigSchema>(
     getLogger: () => logging.current(),
     onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
-  logger.info({ config: loaded.masked, node: process.version, pid: process.pid }, 'starting');
-  const seams: Seams<S> = { loaded, logging, metrics, context, hooks, telemetryShutdown: telemetry.shutdown };
+  logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
+  const seams: Seams<S> = { logging, metrics, context, hooks, telemetryShutdown: telemetry.shutdown };
 
   if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
   return runLongLived(service, component, seams, exit);
@@ -156,36 +158,25 @@ async function runLongLived<S extends ConfigSchema>(
   { logging, metrics, context, hooks, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
-  const { config } = context;
+  const config = standardSettings(context.config);
   const logger = logging.root;
-  const lifecycle: LifecycleSeam = createLifecycleSeam({
+  // a worker whose in-flight jobs had to be aborted at the deadline did not shut down cleanly
+  let jobsAborted = false;
+  const finalExit = (code: number): void => exit(code === 0 && jobsAborted ? ExitCode.FAILURE : code);
+  // SIGTERM / SIGINT, a second signal, uncaught exceptions and unhandled rejections are the lifecycle's
+  const lifecycle: Lifecycle = createLifecycle({
     logger,
     adminPort: config.admin.port,
     shutdownDelayMs: component === 'api' ? config.shutdown.delayMs : 0,
     shutdownTimeoutMs: config.shutdown.timeoutMs,
-    exit,
+    // drainers (transports, workers) are aborted a little before the hard deadline, so an aborted
+    // job can still be handed back to its source and logged before the process exits
+    drainTimeoutMs: config.shutdown.timeoutMs - Math.min(1000, Math.floor(config.shutdown.timeoutMs / 5)),
+    exit: finalExit,
   });
   lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
   lifecycle.registerFlusher({ name: 'telemetry', flush: telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
-
-  const signals = (signal: NodeJS.Signals): void => {
-    if (lifecycle.state === 'shutting_down' || lifecycle.state === 'stopped') {
-      logger.fatal({ signal }, 'second signal during shutdown; exiting now');
-      return exit(ExitCode.FAILURE);
-    }
-    void lifecycle.shutdown(signal);
-  };
-  process.on('SIGTERM', signals);
-  process.on('SIGINT', signals);
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    void lifecycle.shutdown('uncaughtException', ExitCode.FAILURE);
-  });
-  process.on('unhandledRejection', (err) => {
-    logger.fatal({ err }, 'unhandled rejection');
-    void lifecycle.shutdown('unhandledRejection', ExitCode.FAILURE);
-  });
 
   const transports: Transport[] = [];
   const ports: Record<string, { port: number; env: string }> = { admin: { port: config.admin.port, env: 'ADMIN_PORT' } };
@@ -213,7 +204,17 @@ async function runLongLived<S extends ConfigSchema>(
       if (!factory) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no worker ${name}`);
       const spec = await factory(context);
       const { createWorkerTransport } = await import('./worker/worker-transport.js');
-      transports.push(createWorkerTransport({ name: component, ...spec, logging, metrics }));
+      transports.push(
+        createWorkerTransport({
+          name: component,
+          ...spec,
+          logging,
+          metrics,
+          onJobsAborted: () => {
+            jobsAborted = true;
+          },
+        }),
+      );
     }
   } catch (err) {
     logger.fatal({ err, code: (err as { code?: unknown }).code }, `service setup failed: ${(err as Error).message}`);
@@ -238,7 +239,7 @@ async function runLongLived<S extends ConfigSchema>(
   }
   for (const t of transports) lifecycle.registerDrainer({ name: t.name, drain: (signal) => t.stop(signal) });
   for (const h of hooks) lifecycle.registerShutdownHook(h);
-  lifecycle.onStateChange((state) => setGrpcServing?.(state === 'ready'));
+  lifecycle.onStateChange(() => setGrpcServing?.(lifecycle.isReady()));
   lifecycle.signalReady();
   logger.info({ ports: bound, startup_ms: Math.round(process.uptime() * 1000) }, 'service ready');
 }

@@ -23,7 +23,8 @@ describe('workers', () => {
     svc.kill('SIGTERM');
     const { code } = await svc.exited;
     expect(code).toBe(1);
-    expect(svc.lines.some((l) => l.level === 'fatal' && /deadline/.test(String(l.msg)))).toBe(true);
+    const failed = svc.lines.find((l) => l.msg === 'job failed');
+    expect(failed?.['outcome']).toBe('cancelled');
   });
 });
 

@@ -1,16 +1,24 @@
+import { defineConfigSchema } from '@kenos/config';
+
 /** The greeter's own config keys (the standard settings are merged in by @kenos/server). */
-export const greeterConfigSchema = {
+export const greeterConfigSchema = defineConfigSchema({
   greeter: {
     greeting: { doc: 'Word the greeting starts with', default: 'Hello', format: String, env: 'GREETER_GREETING' },
     maxNameLength: {
       doc: 'Longest accepted name, in characters',
       default: 64,
-      format: (value: unknown): void => {
+      format: (value: unknown): asserts value is number => {
         if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a positive integer');
       },
       env: 'GREETER_MAX_NAME_LENGTH',
     },
-    apiToken: { doc: 'Token for the (imaginary) downstream API', default: '', format: String, env: 'GREETER_API_TOKEN', sensitive: true },
+    apiToken: {
+      doc: 'Token for the (imaginary) downstream API; in development from config/development.secrets.yaml',
+      default: '',
+      format: String,
+      env: 'GREETER_API_TOKEN',
+      sensitive: true,
+    },
     worker: {
       intervalMs: { doc: 'worker:greetings: a demo job is enqueued this often', default: 1000, format: 'nat', env: 'GREETER_WORKER_INTERVAL_MS' },
       jobDurationMs: { doc: 'worker:greetings: how long each demo job works', default: 200, format: 'nat', env: 'GREETER_WORKER_JOB_DURATION_MS' },
@@ -20,4 +28,4 @@ export const greeterConfigSchema = {
       durationMs: { doc: 'batch:daily-report: how long the report takes', default: 0, format: 'nat', env: 'GREETER_REPORT_DURATION_MS' },
     },
   },
-};
+});

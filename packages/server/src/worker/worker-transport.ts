@@ -1,3 +1,4 @@
+import { ServerError } from '../errors.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import type { MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
@@ -21,6 +22,8 @@ export interface WorkerTransportOptions<T> {
   concurrency?: number;
   logging: LoggingSeam;
   metrics: MetricsSeam;
+  /** Called when stop had to abort in-flight jobs (the process then exits 1). */
+  onJobsAborted?: (count: number) => void;
 }
 
 /**
@@ -88,10 +91,19 @@ export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Tr
       const onDeadline = (): void => deadline.abort(signal.reason);
       signal.addEventListener('abort', onDeadline, { once: true });
       if (running.size > 0) logging.root.info({ in_flight: running.size }, 'worker stopped taking jobs; finishing in-flight jobs');
+      const abortedWatch = (): void => {
+        if (running.size > 0) options.onJobsAborted?.(running.size);
+      };
+      signal.addEventListener('abort', abortedWatch, { once: true });
       await loop;
+      const inFlight = running.size;
       await Promise.allSettled([...running]);
       signal.removeEventListener('abort', onDeadline);
+      signal.removeEventListener('abort', abortedWatch);
       await source.close?.();
+      if (deadline.signal.aborted && inFlight > 0) {
+        throw new ServerError('KENOS_ERR_SERVER_JOBS_ABORTED', `${options.name}: in-flight jobs were aborted at the shutdown deadline`);
+      }
     },
   };
 }
