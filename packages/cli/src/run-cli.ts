@@ -7,6 +7,7 @@ import { encryptCommand } from './commands/encrypt.js';
 import { globalUsage, helpCommand } from './commands/help.js';
 import { kmsLocalCommand } from './commands/kms-local.js';
 import { localKeyCommand } from './commands/local-key.js';
+import { observabilityCommand } from './commands/observability.js';
 import { secretsCommand } from './commands/secrets.js';
 
 const commands: readonly Command[] = [
@@ -14,6 +15,7 @@ const commands: readonly Command[] = [
   decryptCommand,
   secretsCommand,
   configCommand,
+  observabilityCommand,
   localKeyCommand,
   kmsLocalCommand,
   helpCommand(() => commands),

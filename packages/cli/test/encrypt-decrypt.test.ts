@@ -1,4 +1,4 @@
-import { startKmsLocal, type KmsLocal } from '@kenos/crypto/kms-local';
+import type { KmsLocal } from '@kenos/crypto/kms-local';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,7 @@ describe('kenos encrypt and decrypt', () => {
     let kms: KmsLocal;
     let env: Record<string, string>;
     beforeAll(async () => {
+      const { startKmsLocal } = await import('@kenos/crypto/kms-local');
       kms = await startKmsLocal();
       const call = async (
         op: string,

@@ -1,13 +1,4 @@
-import {
-  ConfigError,
-  configDocs,
-  describeConfig,
-  EX_CONFIG,
-  formatConfigError,
-  loadConfig,
-  type ConfigSchema,
-  type LoadConfigOptions,
-} from '@kenos/config';
+import type { ConfigSchema, LoadConfigOptions } from '@kenos/config';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.js';
@@ -31,7 +22,7 @@ Actions:
   print      load the effective config as the service would and print every key
              with its value (sensitive values masked), its source and its env var
   validate   load the config; exit 0 when valid, else list every problem on stderr
-             and exit ${EX_CONFIG} (EX_CONFIG), as the service would at startup
+             and exit 78 (EX_CONFIG), as the service would at startup
   docs       write the Markdown reference of every key (format, default, env var, doc)
 
 Flags:
@@ -118,6 +109,14 @@ export const configCommand: Command = {
         this,
         `unknown action '${action}' (print, validate, docs)`,
       );
+    const {
+      ConfigError,
+      configDocs,
+      describeConfig,
+      EX_CONFIG,
+      formatConfigError,
+      loadConfig,
+    } = await import('@kenos/config');
     const cwd = resolve(values.cwd ?? '.');
     const schema = await importSchema(
       this,
@@ -133,7 +132,7 @@ export const configCommand: Command = {
       kmsKeyIds: values['kms-key-id'] ?? [],
       source: 'flags',
     };
-    const providers = keyProviders(selection);
+    const providers = await keyProviders(selection);
     const options: LoadConfigOptions = {
       cwd,
       argv: [],

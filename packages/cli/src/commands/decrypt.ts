@@ -1,4 +1,3 @@
-import { createEnvelope } from '@kenos/crypto';
 import { readAll, write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CONTEXT_FLAG, parseContext } from './context-flag.js';
@@ -35,7 +34,8 @@ export const decryptCommand: Command = {
       ...KEY_FLAGS,
     });
     const context = parseContext(this, values.context);
-    const providers = keyProviders(selectKeys(this, values));
+    const { createEnvelope } = await import('@kenos/crypto');
+    const providers = await keyProviders(selectKeys(this, values));
     try {
       const ciphertext = (await readAll(io.stdin)).toString('utf8').trim();
       let lastError: unknown;

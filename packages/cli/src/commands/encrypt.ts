@@ -1,4 +1,3 @@
-import { createEnvelope } from '@kenos/crypto';
 import { CliError } from '../cli-error.js';
 import { readAll, write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, type Command } from '../command.js';
@@ -37,7 +36,8 @@ export const encryptCommand: Command = {
       ...KEY_FLAGS,
     });
     const context = parseContext(this, values.context);
-    const providers = keyProviders(selectKeys(this, values));
+    const { createEnvelope } = await import('@kenos/crypto');
+    const providers = await keyProviders(selectKeys(this, values));
     try {
       const provider = providers[0];
       if (provider === undefined)

@@ -1,8 +1,4 @@
-import {
-  createKmsKeyProvider,
-  createLocalKeyProvider,
-  type KeyProvider,
-} from '@kenos/crypto';
+import type { KeyProvider } from '@kenos/crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CliError } from '../cli-error.js';
@@ -94,7 +90,12 @@ export function selectKeys(
  * primary; region, credentials and endpoint from the AWS SDK's standard
  * configuration, e.g. `AWS_ENDPOINT_URL_KMS`), then one per local key file.
  */
-export function keyProviders(selection: KeySelection): KeyProvider[] {
+export async function keyProviders(
+  selection: KeySelection,
+): Promise<KeyProvider[]> {
+  const { createKmsKeyProvider, createLocalKeyProvider } = await import(
+    '@kenos/crypto'
+  );
   const providers: KeyProvider[] = [];
   if (selection.kmsKeyIds.length > 0)
     providers.push(createKmsKeyProvider({ keyIds: selection.kmsKeyIds }));

@@ -1,9 +1,4 @@
-import {
-  KMS_ERROR_STATUS,
-  startKmsLocal,
-  type KmsErrorName,
-  type KmsLocalFaults,
-} from '@kenos/crypto/kms-local';
+import type { KmsErrorName, KmsLocalFaults } from '@kenos/crypto/kms-local';
 import type { CliIo } from '../cli-io.js';
 import { write } from '../cli-io.js';
 import {
@@ -76,6 +71,9 @@ export const kmsLocalCommand: Command = {
         this,
         `--port must be an integer from 0 to 65535, got '${values.port ?? ''}'`,
       );
+    const { KMS_ERROR_STATUS, startKmsLocal } = await import(
+      '@kenos/crypto/kms-local'
+    );
     const errorName = values['error-name'];
     if (
       errorName !== undefined &&

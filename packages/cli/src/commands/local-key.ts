@@ -1,4 +1,3 @@
-import { addLocalKey, generateLocalKey } from '@kenos/crypto';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
 
@@ -32,6 +31,7 @@ export const localKeyCommand: Command = {
     const [action, file] = positionals as [string, string];
     const options =
       values['key-id'] === undefined ? {} : { keyId: values['key-id'] };
+    const { addLocalKey, generateLocalKey } = await import('@kenos/crypto');
     let keyId: string;
     if (action === 'generate')
       ({ keyId } = await generateLocalKey(file, options));

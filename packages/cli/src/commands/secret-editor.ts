@@ -1,9 +1,4 @@
-import {
-  parseSecretDocument,
-  secretFileFormat,
-  writeSecretFile,
-  type KeyProvider,
-} from '@kenos/crypto';
+import type { KeyProvider } from '@kenos/crypto';
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,6 +47,8 @@ export async function editNewSecretFile(
   path: string,
   keyProvider: KeyProvider,
 ): Promise<boolean> {
+  const { parseSecretDocument, secretFileFormat, writeSecretFile } =
+    await import('@kenos/crypto');
   const format = secretFileFormat(path);
   const template =
     format === 'json'

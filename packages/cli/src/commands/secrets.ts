@@ -1,11 +1,4 @@
-import {
-  decryptSecretFile,
-  editSecretFile,
-  encryptSecretFile,
-  rotateSecretFile,
-  updateSecretFileKeys,
-  type KeyProvider,
-} from '@kenos/crypto';
+import type { KeyProvider } from '@kenos/crypto';
 import { existsSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
@@ -82,8 +75,15 @@ export const secretsCommand: Command = {
         `unknown action '${action}' (${ACTIONS.join(', ')})`,
       );
     }
-    const providers = keyProviders(selectKeys(this, values, file));
+    const providers = await keyProviders(selectKeys(this, values, file));
     try {
+      const {
+        decryptSecretFile,
+        editSecretFile,
+        encryptSecretFile,
+        rotateSecretFile,
+        updateSecretFileKeys,
+      } = await import('@kenos/crypto');
       const primary = providers[0];
       if (primary === undefined)
         throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
