@@ -6,7 +6,7 @@ import {
   DATA_KEY_CACHE_DEFAULTS,
   type Envelope,
 } from '../src/index.js';
-import { CountingProvider, localProvider } from './helpers.js';
+import { CountingProvider, defined, localProvider } from './helpers.js';
 
 const ctx = { tenant: 't-1' };
 const opened: Envelope[] = [];
@@ -41,10 +41,10 @@ describe('data-key cache', () => {
       for (let i = 0; i < 10_000; i++)
         cts.push(await envelope.encrypt(`value ${i}`, ctx));
       expect(provider.calls.generateDataKey).toBe(1);
-      for (let i = 0; i < cts.length; i++) {
-        expect(
-          Buffer.from(await envelope.decrypt(cts[i]!, ctx)).toString(),
-        ).toBe(`value ${i}`);
+      for (const [i, ct] of cts.entries()) {
+        expect(Buffer.from(await envelope.decrypt(ct, ctx)).toString()).toBe(
+          `value ${i}`,
+        );
       }
       expect(provider.calls.decryptDataKey).toBe(1);
     },
@@ -130,15 +130,15 @@ describe('data-key cache', () => {
         () => provider.generateDataKey({ tenant }),
         header,
       );
-      held.push(cache.takeEncryption(tenant, 1)!.key);
+      held.push(defined(cache.takeEncryption(tenant, 1)).key);
     }
-    expect(held[0]!.every((b) => b === 0)).toBe(true); // evicted as least recently used
-    expect(held[2]!.some((b) => b !== 0)).toBe(true);
+    expect(defined(held[0]).every((b) => b === 0)).toBe(true); // evicted as least recently used
+    expect(defined(held[2]).some((b) => b !== 0)).toBe(true);
     const wrapped = await provider.generateDataKey(ctx);
     await cache.loadDecryption('w', () =>
       provider.decryptDataKey(wrapped, ctx),
     );
-    held.push(cache.getDecryption('w')!);
+    held.push(defined(cache.getDecryption('w')));
     expect(cache.size()).toEqual({ encryption: 2, decryption: 1 });
     cache.close();
     expect(cache.size()).toEqual({ encryption: 0, decryption: 0 });
@@ -188,4 +188,3 @@ describe('data-key cache', () => {
     expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
   });
 });
-

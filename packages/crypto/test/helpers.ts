@@ -92,3 +92,10 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
+
+/** The value, or a test failure when it is missing. */
+export function defined<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null)
+    throw new Error('expected a value');
+  return value;
+}

@@ -54,8 +54,12 @@ async function encryptedFile(
   return path;
 }
 
-async function readJson(path: string): Promise<Record<string, any>> {
-  return JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
+// tests reach into parsed documents freely
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
+
+async function readJson(path: string): Promise<Doc> {
+  return JSON.parse(await readFile(path, 'utf8')) as Doc;
 }
 
 async function failure(
@@ -71,10 +75,7 @@ describe.each(['json', 'yaml'] as const)('secret files (%s)', (ext) => {
   it('keeps keys readable, encrypts every value, and loads back the same object', async () => {
     const path = await encryptedFile(ext);
     const text = await readFile(path, 'utf8');
-    const doc = (ext === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<
-      string,
-      any
-    >;
+    const doc = (ext === 'json' ? JSON.parse(text) : parseYaml(text)) as Doc;
     expect(Object.keys(doc)).toEqual([
       'db',
       'apiKeys',
