@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
 import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
 import { TelemetryError } from './errors.js';
 import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
@@ -109,7 +109,7 @@ export function startTracing(options: TracingOptions): Tracing {
       ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
     };
     const timeoutMillis = positiveInt(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT, 10_000);
-    const exporter = new OTLPTraceExporter({ url, headers, timeoutMillis });
+    const exporter = new LazyOtlpTraceExporter({ url, headers, timeoutMillis });
     processors.push(
       new BatchSpanProcessor({
         exporter,
