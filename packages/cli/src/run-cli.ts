@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 import { processIo, write, type CliIo } from './cli-io.js';
 import type { Command } from './command.js';
@@ -42,6 +43,10 @@ export async function runCli(
       const help = commands.find((c) => c.name === 'help');
       return help === undefined ? 2 : await help.run([], io);
     }
+    if (name === '--version' || name === '-v') {
+      await write(io.stdout, `${cliVersion()}\n`);
+      return 0;
+    }
     const command = commands.find((c) => c.name === name);
     if (command === undefined) {
       await write(
@@ -72,4 +77,12 @@ function oneLine(err: unknown, command: string | undefined): string {
   const code = typeof e?.code === 'string' ? ` (${e.code})` : '';
   const prefix = message.startsWith('kenos ') ? '' : `kenos ${command ?? ''}: `;
   return `${prefix}${message}${code}`.replace(/\s*\n\s*/g, ' ');
+}
+
+/** The version of @kenos/cli, from its package.json. */
+function cliVersion(): string {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

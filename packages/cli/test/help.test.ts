@@ -50,6 +50,12 @@ describe('kenos help and usage errors', () => {
     expect(badValue.stderr).toContain('--port');
   });
 
+  it('prints its version for --version', async () => {
+    const r = await runKenos(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
   it('runs the same through the committed bin shim that npm links as kenos', async () => {
     const r = await runKenos(['help'], { bin: SHIM });
     expect(r.code).toBe(0);

@@ -10,7 +10,8 @@ export function globalUsage(commands: readonly Command[]): string {
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
-Run 'kenos help <command>' or 'kenos <command> --help' for the flags of a command.
+Run 'kenos help <command>' or 'kenos <command> --help' for the flags of a command,
+'kenos --version' for the version.
 `;
 }
 
