@@ -267,19 +267,32 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     expect(calls('Decrypt')).toBe(1);
   });
 
-  it('gives up on a hanging KMS within the deadline with a retryable timeout', async () => {
+  it('retries a hanging KMS after each request timeout, then fails as a retryable timeout', async () => {
     kms.setFaults({ latencyMs: 30_000 });
-    const started = Date.now();
     const error = (await rejection(
       envelope(
-        provider([keyA], { requestTimeoutMs: 200, timeoutMs: 1500 }),
+        provider([keyA], { requestTimeoutMs: 200, timeoutMs: 8000 }),
       ).encrypt('x', ctx),
     )) as KeyProviderError;
     expect(error).toBeInstanceOf(KeyProviderError);
     expect(error.retryable).toBe(true);
-    // three attempts of 200 ms each: the per-attempt timeout ends it before the 1500 ms deadline
     expect(calls('GenerateDataKey')).toBe(3);
-    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('ends a call at its deadline even when the request timeout is longer', async () => {
+    kms.setFaults({ latencyMs: 30_000 });
+    const started = Date.now();
+    const error = (await rejection(
+      envelope(
+        provider([keyA], { requestTimeoutMs: 20_000, timeoutMs: 500 }),
+      ).encrypt('x', ctx),
+    )) as KeyProviderError;
+    expect(error).toMatchObject({
+      errorName: 'TimeoutError',
+      retryable: true,
+      operation: 'GenerateDataKey',
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('follows the SDK standard configuration: AWS_ENDPOINT_URL_KMS, AWS_REGION and the credential chain', async () => {
