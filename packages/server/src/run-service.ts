@@ -4,7 +4,7 @@ import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
 import { createLifecycle, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
-import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
+import { createLoggingSeam, logLevelHandler, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
 
@@ -175,6 +175,9 @@ async function runLongLived<S extends ConfigSchema>(
     exit: finalExit,
   });
   lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
+  const logLevel = logLevelHandler(logger);
+  lifecycle.adminRoute('GET', '/log-level', logLevel);
+  lifecycle.adminRoute('PUT', '/log-level', logLevel);
   lifecycle.registerFlusher({ name: 'telemetry', flush: telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
 

@@ -127,6 +127,15 @@ describe('REST transport', () => {
     expect(text).toContain('kenos_build_info');
   });
 
+  it('changes the log level at runtime through PUT /log-level on the admin port', async () => {
+    const admin = `http://127.0.0.1:${svc.ports.admin}/log-level`;
+    expect(await (await fetch(admin)).json()).toEqual({ level: 'info' });
+    expect((await fetch(`${admin}?level=loud`, { method: 'PUT' })).status).toBe(400);
+    expect(await (await fetch(`${admin}?level=debug`, { method: 'PUT' })).json()).toEqual({ level: 'debug' });
+    expect(await (await fetch(admin)).json()).toEqual({ level: 'debug' });
+    await fetch(`${admin}?level=info`, { method: 'PUT' });
+  });
+
   it('serves /live and /ready on the admin port', async () => {
     expect((await fetch(`http://127.0.0.1:${svc.ports.admin}/live`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${svc.ports.admin}/ready`)).status).toBe(200);

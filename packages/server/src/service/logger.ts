@@ -1,4 +1,16 @@
-import { createLogger, flushLogs, getLogger, registerSecretValue, runWithLogContext, type LevelName, type Logger } from '@kenos/logger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createLogger,
+  flushLogs,
+  getLogger,
+  getLogLevel,
+  isLevelName,
+  registerSecretValue,
+  runWithLogContext,
+  setLogLevel,
+  type LevelName,
+  type Logger,
+} from '@kenos/logger';
 
 /** The logger handlers get: the `@kenos/logger` (pino) logger. */
 export type ServiceLogger = Logger;
@@ -46,5 +58,24 @@ export function createLoggingSeam(options: ServiceLoggerOptions): LoggingSeam {
       }
     },
     flush: flushLogs,
+  };
+}
+
+/**
+ * Admin `GET /log-level` (current level) and `PUT /log-level?level=debug` (change it at
+ * runtime, no restart). Answers JSON `{ "level": "…" }`; 400 for an unknown level.
+ */
+export function logLevelHandler(logger: ServiceLogger): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method === 'GET') return send(200, { level: getLogLevel() });
+    const level = new URL(req.url ?? '/', 'http://admin').searchParams.get('level');
+    if (!isLevelName(level)) return send(400, { error: 'level must be one of trace, debug, info, warn, error, fatal, silent' });
+    const previous = getLogLevel();
+    setLogLevel(level);
+    logger.warn({ level, previous }, 'log level changed through the admin server');
+    send(200, { level });
   };
 }
