@@ -46,6 +46,13 @@ export const JOB_DURATION_BUCKETS: readonly number[] = [
  */
 export const UNMATCHED_ROUTE = '(unmatched)';
 
+/**
+ * The `http_route`, `rpc_service` and `rpc_method` label value once a process has seen more
+ * distinct routes or RPC methods than its limit (`maxRoutes`, `maxRpcMethods` of
+ * createMetrics): a guard against raw paths or client-chosen method names reaching a label.
+ */
+export const OVERFLOW_LABEL_VALUE = '(overflow)';
+
 /** The `http_request_method` label value for a method outside the well-known set (OpenTelemetry `_OTHER`). */
 export const OTHER_HTTP_METHOD = '_OTHER';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { KENOS_METRICS, OTHER_HTTP_METHOD, UNMATCHED_ROUTE } from './catalog.js';
+import { KENOS_METRICS, OTHER_HTTP_METHOD, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE } from './catalog.js';
+import type { TelemetryLogger } from './diagnostics.js';
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {
@@ -20,6 +21,12 @@ export interface MetricsOptions {
    * included) can be selected by service on a shared dashboard. Default: `true`.
    */
   serviceLabel?: boolean;
+  /** Distinct `http_route` values kept; later new ones are recorded as `(overflow)` (with one warning). Default: `500`. */
+  maxRoutes?: number;
+  /** Distinct `rpc_service`/`rpc_method` pairs kept; later new ones are recorded as `(overflow)` (with one warning). Default: `500`. */
+  maxRpcMethods?: number;
+  /** Receives the cardinality warnings. Default: JSON lines on stderr. */
+  logger?: TelemetryLogger;
 }
 
 /** One finished HTTP server request. */
@@ -140,6 +147,29 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
   const jobsInFlight = new Gauge({ name: m.jobsInFlight.name, help: m.jobsInFlight.help, labelNames: labels(m.jobsInFlight.labels), registers: [registry] });
   const jobLastSuccess = new Gauge({ name: m.jobLastSuccess.name, help: m.jobLastSuccess.help, labelNames: labels(m.jobLastSuccess.labels), registers: [registry] });
 
+  const logger = options.logger;
+  const guard = (limit: number, what: string) => {
+    const seen = new Set<string>();
+    let warned = false;
+    return (value: string): boolean => {
+      if (seen.has(value)) return true;
+      if (seen.size < limit) {
+        seen.add(value);
+        return true;
+      }
+      if (!warned) {
+        warned = true;
+        const obj = { code: 'KENOS_ERR_TELEMETRY_CARDINALITY', limit, value };
+        const msg = `more than ${limit} distinct ${what}: new ones are recorded as ${OVERFLOW_LABEL_VALUE}; pass route templates, not raw paths`;
+        if (logger) logger.warn(obj, msg);
+        else process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), component: 'telemetry', ...obj, msg })}\n`);
+      }
+      return false;
+    };
+  };
+  const routeAllowed = guard(options.maxRoutes ?? 500, 'http_route values');
+  const rpcAllowed = guard(options.maxRpcMethods ?? 500, 'rpc_service/rpc_method pairs');
+
   const metricsHandler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await registry.metrics();
@@ -160,14 +190,22 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
       http.observe(
         {
           http_request_method: normalizeHttpMethod(method),
-          http_route: route === undefined || route === '' ? UNMATCHED_ROUTE : route,
+          http_route: route === undefined || route === '' ? UNMATCHED_ROUTE : routeAllowed(route) ? route : OVERFLOW_LABEL_VALUE,
           http_response_status_code: String(statusCode),
         },
         durationSeconds,
       );
     },
     observeRpcCall({ service, method, grpcStatusCode, durationSeconds }) {
-      rpc.observe({ rpc_service: service, rpc_method: method, rpc_grpc_status_code: String(grpcStatusCode) }, durationSeconds);
+      const known = rpcAllowed(`${service}/${method}`);
+      rpc.observe(
+        {
+          rpc_service: known ? service : OVERFLOW_LABEL_VALUE,
+          rpc_method: known ? method : OVERFLOW_LABEL_VALUE,
+          rpc_grpc_status_code: String(grpcStatusCode),
+        },
+        durationSeconds,
+      );
     },
     startJob(kind, name) {
       const base = { job_kind: kind, job_name: name };

@@ -12,6 +12,7 @@ export {
   JOB_DURATION_BUCKETS,
   KENOS_METRICS,
   OTHER_HTTP_METHOD,
+  OVERFLOW_LABEL_VALUE,
   RUNTIME_METRICS,
   SERVICE_LABEL,
   UNMATCHED_ROUTE,
@@ -33,7 +34,7 @@ export { getTelemetryDiagnostics, installDiagnostics as setTelemetryLogger, stde
 export type { TelemetryDiagnosticsStats, TelemetryLogger } from './diagnostics.js';
 export { samplerFromEnv } from './sampler.js';
 export type { EnvRecord } from './sampler.js';
-export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing } from './startTracing.js';
+export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing, tracingFlusher } from './startTracing.js';
 export type { Tracing, TracingOptions } from './startTracing.js';
 export { currentTraceIds, extractContext, injectContext, withSpan } from './spans.js';
 export type { Carrier, KenosSpanKind, TraceIds, WithSpanOptions } from './spans.js';

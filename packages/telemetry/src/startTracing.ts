@@ -173,3 +173,11 @@ export async function shutdownTracing(timeoutMs = 5000): Promise<void> {
     context.disable();
   }
 }
+
+/**
+ * A flusher for `@kenos/lifecycle` (`lifecycle.registerFlusher(tracingFlusher())`): at the
+ * end of shutdown it exports the remaining spans and stops tracing, within `timeoutMs`.
+ */
+export function tracingFlusher(timeoutMs = 5000): { name: string; flush: () => Promise<void> } {
+  return { name: 'telemetry-traces', flush: () => shutdownTracing(timeoutMs) };
+}

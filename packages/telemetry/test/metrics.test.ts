@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_LATENCY_BUCKETS, KENOS_METRICS, UNMATCHED_ROUTE, createMetrics, kenosSdkVersion } from '../src/index.js';
+import { API_LATENCY_BUCKETS, KENOS_METRICS, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE, createMetrics, kenosSdkVersion } from '../src/index.js';
 import { find, parsePromText } from './promText.js';
 
 const servers: Server[] = [];
@@ -71,6 +71,28 @@ describe('createMetrics', () => {
       ['_OTHER', UNMATCHED_ROUTE, 100],
       ['GET', UNMATCHED_ROUTE, 101],
     ]);
+  });
+
+  it('records routes and RPC methods beyond the limits as (overflow) and warns once', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (o: Record<string, unknown>) => warnings.push(String(o.code)), error: () => undefined };
+    const metrics = createMetrics({ service: 's', version: '1', collectDefaultMetrics: false, maxRoutes: 3, maxRpcMethods: 1, logger });
+    for (let i = 0; i < 10; i++) metrics.observeHttpRequest({ method: 'GET', route: `/raw/${i}`, statusCode: 200, durationSeconds: 0.001 });
+    metrics.observeHttpRequest({ method: 'GET', route: '/raw/1', statusCode: 200, durationSeconds: 0.001 });
+    metrics.observeRpcCall({ service: 'a.B', method: 'Known', grpcStatusCode: 0, durationSeconds: 0.001 });
+    metrics.observeRpcCall({ service: 'a.B', method: 'Random123', grpcStatusCode: 12, durationSeconds: 0.001 });
+    const { samples } = parsePromText(await metrics.metrics());
+    expect(find(samples, 'http_server_request_duration_seconds_count').map((s) => [s.labels.http_route, s.value])).toEqual([
+      ['/raw/0', 1],
+      ['/raw/1', 2],
+      ['/raw/2', 1],
+      [OVERFLOW_LABEL_VALUE, 7],
+    ]);
+    expect(find(samples, 'rpc_server_call_duration_seconds_count').map((s) => [s.labels.rpc_service, s.labels.rpc_method])).toEqual([
+      ['a.B', 'Known'],
+      [OVERFLOW_LABEL_VALUE, OVERFLOW_LABEL_VALUE],
+    ]);
+    expect(warnings).toEqual(['KENOS_ERR_TELEMETRY_CARDINALITY', 'KENOS_ERR_TELEMETRY_CARDINALITY']);
   });
 
   it('records gRPC calls by service, method and numeric status code', async () => {

@@ -11,6 +11,7 @@ import {
   otlpTracesUrlFromEnv,
   shutdownTracing,
   startTracing,
+  tracingFlusher,
   withSpan,
   type TelemetryLogger,
 } from '../src/index.js';
@@ -143,6 +144,14 @@ describe('startTracing', () => {
     expect(getTracing()).toBeUndefined();
     expect(withSpan({ name: 'after' }, () => currentTraceIds())).toBeUndefined();
     expect(startTracing({ serviceName: 'c', serviceVersion: '1', env: {} })).not.toBe(first);
+  });
+
+  it('offers a lifecycle flusher that stops tracing', async () => {
+    startTracing({ serviceName: 's', serviceVersion: '1', env: {} });
+    const flusher = tracingFlusher(1000);
+    expect(flusher.name).toBe('telemetry-traces');
+    await flusher.flush();
+    expect(getTracing()).toBeUndefined();
   });
 
   it('derives the OTLP traces URL from the standard variables', () => {
