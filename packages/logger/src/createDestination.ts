@@ -50,7 +50,12 @@ export function getDroppedLogLines(): number {
 }
 
 function flushAllOnExit(): void {
-  for (const dest of live) dest.flushSync();
+  for (const dest of live) {
+    dest.flushSync();
+    // Lines logged by 'exit' listeners that run after this one are written at once.
+    const sonic = dest.stream as { minLength?: number };
+    if (typeof sonic.minLength === 'number') sonic.minLength = 0;
+  }
 }
 
 function track(dest: ManagedDestination): ManagedDestination {

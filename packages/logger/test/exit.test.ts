@@ -52,3 +52,11 @@ describe('nothing is lost at exit (100,000 lines in a real child process)', () =
     expect(JSON.parse(r.lines[0] as string)).toMatchObject({ msg: 'one small line', service: 'idle' });
   });
 });
+
+describe('lines logged while the process exits', () => {
+  it('writes a line logged by a later exit listener', async () => {
+    const r = await runFixture('late-exit-line.mjs');
+    expect(r.code).toBe(3);
+    expect(r.lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['before exit', 'exiting']);
+  });
+});
