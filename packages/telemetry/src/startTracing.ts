@@ -77,11 +77,17 @@ function positiveInt(value: string | undefined, fallback: number): number {
  * `OTEL_TRACES_SAMPLER`, and OTLP/HTTP export when `OTEL_EXPORTER_OTLP_ENDPOINT` or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set. Without an endpoint nothing is exported,
  * but every span still gets a valid trace id (taken from an incoming `traceparent` or
- * new), so log lines can always be joined. Calling it again returns the running instance.
+ * new), so log lines can always be joined. Calling it again returns the running instance
+ * (and routes diagnostics to the new call's `logger`, when one is given).
  */
 export function startTracing(options: TracingOptions): Tracing {
   const g = globalThis as Global;
-  if (g[STATE]) return g[STATE].tracing;
+  const running = g[STATE];
+  if (running) {
+    // e.g. started early by `--import @kenos/telemetry/register`: adopt the service's logger
+    if (options.logger) installDiagnostics(options.logger, options.diagnosticsIntervalMs ?? 60_000);
+    return running.tracing;
+  }
   if (!options.serviceName) throw new TelemetryError('KENOS_ERR_TELEMETRY_OPTIONS', 'startTracing needs a serviceName');
   const env = options.env ?? process.env;
   const logger = options.logger ?? stderrTelemetryLogger;

@@ -15,6 +15,7 @@ import {
   withSpan,
   type TelemetryLogger,
 } from '../src/index.js';
+import { reportTelemetryFailure } from '../src/diagnostics.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -138,7 +139,10 @@ describe('startTracing', () => {
 
   it('returns the running instance when started twice and can be started again after shutdown', async () => {
     const first = startTracing({ serviceName: 'a', serviceVersion: '1', env: {} });
-    expect(startTracing({ serviceName: 'b', serviceVersion: '1', env: {} })).toBe(first);
+    const logger = quietLogger();
+    expect(startTracing({ serviceName: 'b', serviceVersion: '1', env: { OTEL_TRACES_SAMPLER: 'nonsense' }, logger })).toBe(first);
+    reportTelemetryFailure(new Error('collector gone'));
+    expect(logger.lines.map((l) => l.obj.code)).toEqual(['KENOS_ERR_TELEMETRY_EXPORT']); // the second call's logger gets diagnostics
     expect(getTracing()).toBe(first);
     await shutdownTracing();
     expect(getTracing()).toBeUndefined();
