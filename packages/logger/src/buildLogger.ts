@@ -43,11 +43,19 @@ function loadPrettifier(): (line: string) => string {
       { cause: error },
     );
   }
-  return pretty.prettyFactory({
+  const prettify = pretty.prettyFactory({
     colorize: pretty.isColorSupported,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'service,version,env',
   });
+  return (line) => {
+    try {
+      return prettify(line);
+    } catch (error) {
+      reportOnce('pretty', 'pino-pretty could not format a line; it is written as JSON', error);
+      return line;
+    }
+  };
 }
 
 /**

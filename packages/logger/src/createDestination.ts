@@ -93,7 +93,13 @@ export function createDestination(
 ): ManagedDestination {
   if (typeof destination === 'object' && destination !== null) {
     const stream = destination as FlushableStream;
-    const managed = wrapStream(stream);
+    const health = { failing: false };
+    // A Node stream emitting 'error' with no listener would crash the process.
+    stream.on?.('error', (error: unknown) => {
+      health.failing = true;
+      reportOnce('destination', 'the log destination stream failed', error);
+    });
+    const managed = wrapStream(stream, health);
     // A plain { write } sink has nothing to flush: do not keep it alive.
     const flushable = typeof stream.flushSync === 'function' || typeof stream.flush === 'function';
     return flushable ? track(managed) : managed;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,15 @@ describe('flushLogs and the destination per environment', () => {
     const logger = createLogger({ service: 's', version: '1', env: 'development', component: 'api', destination: file });
     logger.info('immediately');
     expect(lines(file)).toHaveLength(1);
+  });
+
+  it('survives a Node stream destination that emits an error', async () => {
+    const broken = createWriteStream(join(dir, 'missing-dir', 'x.log'));
+    const logger = createLogger({ service: 's', version: '1', env: 'test', component: 'api', destination: broken });
+    logger.info('into a stream that cannot open');
+    await new Promise((resolve) => broken.once('close', resolve));
+    expect(() => logger.info('after the failure')).not.toThrow();
+    await flushLogs();
   });
 
   it('writes a full batch without waiting for a flush', () => {
