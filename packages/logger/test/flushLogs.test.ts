@@ -31,7 +31,7 @@ describe('flushLogs and the destination per environment', () => {
     const broken = createWriteStream(join(dir, 'missing-dir', 'x.log'));
     const logger = createLogger({ service: 's', version: '1', env: 'test', component: 'api', destination: broken });
     logger.info('into a stream that cannot open');
-    await new Promise((resolve) => broken.once('close', resolve));
+    await new Promise<void>((resolve) => broken.once('close', () => resolve()));
     expect(() => logger.info('after the failure')).not.toThrow();
     await flushLogs();
   });
