@@ -34,9 +34,10 @@ let droppedLines = 0;
 /**
  * Bytes a file or descriptor destination may hold while its writes fail (a closed descriptor, a
  * full disk). A working destination never holds more than `bufferBytes` plus one line, because a
- * full pipe blocks the writer; past this cap lines are dropped and counted, never silently.
+ * full pipe blocks the writer; past this cap lines are dropped and counted, never silently (so is
+ * a single line longer than the cap).
  */
-export const FAILING_DESTINATION_CAP_BYTES = 1024 * 1024;
+export const FAILING_DESTINATION_CAP_BYTES = 16 * 1024 * 1024;
 
 /**
  * Number of log lines dropped since the process started because a destination kept failing and
@@ -127,7 +128,7 @@ export function createDestination(
     droppedLines++;
     reportOnce(
       'drop',
-      `the log destination keeps failing and holds ${FAILING_DESTINATION_CAP_BYTES} bytes; further lines are dropped and counted (getDroppedLogLines())`,
+      `a log line was dropped: the destination holds ${FAILING_DESTINATION_CAP_BYTES} unwritten bytes (it keeps failing, or the line is that long); dropped lines are counted (getDroppedLogLines())`,
     );
   });
   return track(wrapStream(sonic as unknown as FlushableStream, health));
