@@ -50,3 +50,4 @@ export { toYaml } from './toYaml.js';
 export type { YamlValue } from './toYaml.js';
 export { instrumentHttpRequest, startRpcServerCall } from './instrument.js';
 export type { HttpInstrumentationOptions, RpcServerCall } from './instrument.js';
+export { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';

@@ -6,6 +6,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
+import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';
 import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
 import { TelemetryError } from './errors.js';
 import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
@@ -27,6 +28,8 @@ export interface TracingOptions {
   spanProcessors?: SpanProcessor[];
   /** Minimum time between two identical diagnostic lines, in ms. Default: 60000. */
   diagnosticsIntervalMs?: number;
+  /** Add the active span's W3C headers to every outgoing `fetch` and `node:http` request (see enableOutgoingPropagation). Default: `true`. */
+  propagateOutgoing?: boolean;
 }
 
 /** The running tracing pipeline of the process. */
@@ -137,6 +140,7 @@ export function startTracing(options: TracingOptions): Tracing {
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
   trace.setGlobalTracerProvider(provider);
+  if (options.propagateOutgoing ?? true) enableOutgoingPropagation();
 
   const tracing: Tracing = {
     exporting: url !== undefined,
@@ -174,6 +178,7 @@ export async function shutdownTracing(timeoutMs = 5000): Promise<void> {
     await Promise.race([state.provider.shutdown().catch(reportTelemetryFailure), timeout]);
   } finally {
     clearTimeout(timer);
+    disableOutgoingPropagation();
     trace.disable();
     propagation.disable();
     context.disable();
