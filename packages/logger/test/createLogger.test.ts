@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { getLogLevel, getLogger, LoggerError, setLogLevel } from '../src/index.js';
+import {
+  getLogLevel,
+  getLogger,
+  isLevelName,
+  LOG_LEVELS,
+  LoggerError,
+  runWithLogContext,
+  setLogLevel,
+} from '../src/index.js';
 import { captureLogger } from './sink.js';
 
 describe('createLogger', () => {
@@ -86,6 +94,29 @@ describe('createLogger', () => {
     child.warn('hidden again');
     expect(records.map((r) => r['msg'])).toEqual(['shown', 'shown too']);
     expect(records[0]!['module']).toBe('billing');
+  });
+
+  it('applies a level change to a request scope that is already running', async () => {
+    const { records } = captureLogger({ level: 'info' });
+    let resume: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const request = runWithLogContext({ request_id: 'slow' }, async () => {
+      getLogger().debug('before the change');
+      await gate;
+      getLogger().debug('after the change');
+    });
+    setLogLevel('debug');
+    resume();
+    await request;
+    expect(records.map((r) => [r['msg'], r['request_id']])).toEqual([['after the change', 'slow']]);
+  });
+
+  it('recognises exactly the level names', () => {
+    expect(LOG_LEVELS).toEqual(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+    for (const level of LOG_LEVELS) expect(isLevelName(level)).toBe(true);
+    for (const other of ['INFO', 'verbose', '', 30, null, undefined]) expect(isLevelName(other)).toBe(false);
   });
 
   it('refuses an unknown level with a typed error', () => {
