@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // One entry point for every workload: node dist/main.js api | worker:greetings | batch:daily-report
-import { runService } from '@kenos/server';
-import { greeter } from './service.js';
+import module from 'node:module';
 
+// Node's on-disk compile cache (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE): later starts
+// skip compiling the SDK's and the service's modules. Enabled before the imports below, which are
+// dynamic for that reason. Without a writable directory it silently does nothing.
+module.enableCompileCache?.();
+
+const { runService } = await import('@kenos/server');
+const { greeter } = await import('./service.js');
 await runService(greeter);
