@@ -3,10 +3,8 @@
 import module from 'node:module';
 
 // Node's on-disk compile cache (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE): later starts
-// skip compiling the SDK's and the service's modules. Enabled before the imports below, which are
-// dynamic for that reason. Without a writable directory it silently does nothing.
+// skip compiling the SDK's and the service's modules. It only covers modules loaded after this call,
+// hence the dynamic import of the rest. Without a writable directory it silently does nothing.
 module.enableCompileCache?.();
 
-const { runService } = await import('@kenos/server');
-const { greeter } = await import('./service.js');
-await runService(greeter);
+await import('./run.js');
