@@ -10,8 +10,14 @@ async function boundaryErrors(filePath, code) {
 }
 
 describe('module boundaries (ARCHITECTURE.md §1)', () => {
-  it('fail lint when @kenos/logger imports @kenos/server', async () => {
+  it('fail lint when @kenos/logger imports @kenos/server (reported as the cycle it would make)', async () => {
     const errors = await boundaryErrors('packages/logger/src/probe.ts', "import '@kenos/server';\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/Circular dependency between "logger" and "server"/);
+  });
+
+  it('fail lint when @kenos/logger imports any other @kenos package', async () => {
+    const errors = await boundaryErrors('packages/logger/src/probe.ts', "import '@kenos/crypto';\n");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/scope:logger.*can only depend on/);
   });
