@@ -186,17 +186,20 @@ async function runLongLived<S extends ConfigSchema>(
   let setGrpcServing: ((serving: boolean) => void) | undefined;
   try {
     if (component === 'api') {
-      if (service.rest) {
-        const { createHttpTransport } = await import('./http/http-transport.js');
+      // load express and grpc-js in parallel, and only what the service uses
+      const [http, grpc] = await Promise.all([
+        service.rest ? import('./http/http-transport.js') : undefined,
+        service.grpc ? import('./grpc/grpc-transport.js') : undefined,
+      ]);
+      if (service.rest && http) {
         const rest = service.rest;
         transports.push(
-          createHttpTransport({ ...service.restOptions, port: config.http.port, routes: (router) => rest(router, context), logging, metrics }),
+          http.createHttpTransport({ ...service.restOptions, port: config.http.port, routes: (router) => rest(router, context), logging, metrics }),
         );
         ports['http'] = { port: config.http.port, env: 'HTTP_PORT' };
       }
-      if (service.grpc) {
-        const { createGrpcTransport } = await import('./grpc/grpc-transport.js');
-        const grpcTransport = createGrpcTransport({ port: config.grpc.port, services: await service.grpc(context), logging, metrics });
+      if (service.grpc && grpc) {
+        const grpcTransport = grpc.createGrpcTransport({ port: config.grpc.port, services: await service.grpc(context), logging, metrics });
         setGrpcServing = (serving) => grpcTransport.setServing(serving);
         transports.push(grpcTransport);
         ports['grpc'] = { port: config.grpc.port, env: 'GRPC_PORT' };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startChild } from './helpers/child-service.js';
+import { killAll, startChild, startReady } from './helpers/child-service.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
 afterAll(() => killAll());
@@ -42,5 +42,15 @@ describe('startup failures', () => {
     const { code } = await svc.exited;
     expect(code).toBe(64);
     expect(svc.lines[0]?.['components']).toEqual(['api', 'worker:jobs', 'batch:ok', 'batch:fail', 'batch:slow']);
+  });
+
+  it('logs an unhandled rejection at fatal with its stack and shuts down gracefully with exit code 1', async () => {
+    const svc = await startReady(fixture, ['api']);
+    expect((await fetch(`http://127.0.0.1:${svc.ports.http}/unhandled-rejection`)).status).toBe(200);
+    const { code } = await svc.exited;
+    expect(code).toBe(1);
+    const fatal = svc.lines.find((l) => l.level === 'fatal');
+    expect(JSON.stringify(fatal)).toContain('nobody awaited me');
+    expect(svc.lines.some((l) => /shutdown complete/.test(String(l.msg)))).toBe(true);
   });
 });
