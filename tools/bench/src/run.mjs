@@ -103,7 +103,8 @@ if (values.write) {
   const file = join(dir, mode === 'full' ? `${meta.date.replace(/[:.]/g, '-')}.json` : 'quick-latest.json');
   writeFileSync(file, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
   console.log(`results: ${file.slice(root.length)}`);
-  if (mode === 'full') {
+  // docs/benchmarks.md keeps the table of a complete full run only.
+  if (mode === 'full' && !values.suite) {
     const docPath = join(root, 'docs/benchmarks.md');
     const header = `Latest full run: ${meta.date}, Node ${meta.node}, ${meta.cpu} (${meta.cores} cores), ${rounds} rounds of ${durationMs} ms. ${meta.pinning}`;
     writeFileSync(docPath, replaceResultsBlock(readFileSync(docPath, 'utf8'), table, header));
