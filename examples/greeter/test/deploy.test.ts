@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// Consistency of the deployment files with the service and the shutdown contract.
+// (Validation against the Kubernetes JSON schemas is a later slice.)
+type Doc = Record<string, any>;
+const read = (name: string): Doc => parse(readFileSync(new URL(`../deploy/k8s/${name}.yaml`, import.meta.url), 'utf8')) as Doc;
+const env = (container: Doc, name: string): number | undefined => {
+  const v = (container['env'] as Doc[]).find((e) => e['name'] === name)?.['value'];
+  return v === undefined ? undefined : Number(v);
+};
+
+describe('Kubernetes manifests', () => {
+  const api = read('api-deployment');
+  const worker = read('worker-deployment');
+  const cron = read('cronjob');
+  const apiPod = api['spec']['template']['spec'];
+  const apiContainer = apiPod['containers'][0];
+
+  it('probe the api on the admin port: startup and readiness on /ready, liveness on /live', () => {
+    expect(apiContainer['startupProbe']['httpGet']).toEqual({ path: '/ready', port: 'admin' });
+    expect(apiContainer['readinessProbe']['httpGet']).toEqual({ path: '/ready', port: 'admin' });
+    expect(apiContainer['livenessProbe']['httpGet']).toEqual({ path: '/live', port: 'admin' });
+    expect(apiContainer['ports']).toContainEqual({ name: 'admin', containerPort: 9000, protocol: 'TCP' });
+  });
+
+  it('give the api pod a termination grace period above shutdown delay + timeout', () => {
+    const delay = env(apiContainer, 'SHUTDOWN_DELAY_MS') ?? 5000;
+    const timeout = env(apiContainer, 'SHUTDOWN_TIMEOUT_MS') ?? 30000;
+    expect(apiPod['terminationGracePeriodSeconds'] * 1000).toBeGreaterThan(delay + timeout);
+  });
+
+  it('give the worker a grace period above its shutdown timeout', () => {
+    const pod = worker['spec']['template']['spec'];
+    expect(pod['terminationGracePeriodSeconds'] * 1000).toBeGreaterThan(env(pod['containers'][0], 'SHUTDOWN_TIMEOUT_MS') ?? 30000);
+  });
+
+  it('start each workload with a component the service offers', () => {
+    expect(apiContainer['args']).toEqual(['api']);
+    expect(worker['spec']['template']['spec']['containers'][0]['args']).toEqual(['worker:greetings']);
+    expect(cron['spec']['jobTemplate']['spec']['template']['spec']['containers'][0]['args']).toEqual(['batch:daily-report']);
+  });
+
+  it('never expose the admin port through the Service', () => {
+    const ports = (read('service')['spec']['ports'] as Doc[]).map((p) => p['targetPort']);
+    expect(ports).toEqual(['http', 'grpc']);
+  });
+
+  it('run every container as non-root with a read-only root filesystem', () => {
+    for (const pod of [apiPod, worker['spec']['template']['spec'], cron['spec']['jobTemplate']['spec']['template']['spec']]) {
+      expect(pod['securityContext']['runAsNonRoot']).toBe(true);
+      expect(pod['containers'][0]['securityContext']).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    }
+  });
+
+  it('fail the CronJob at once on exit code 78 (invalid config) instead of retrying', () => {
+    const rules = cron['spec']['jobTemplate']['spec']['podFailurePolicy']['rules'] as Doc[];
+    expect(rules).toContainEqual({ action: 'FailJob', onExitCodes: { containerName: 'greeter', operator: 'In', values: [78] } });
+  });
+
+  it('point the PDB and HPA at the api Deployment', () => {
+    expect(read('pdb')['spec']['selector']['matchLabels']).toEqual(api['spec']['selector']['matchLabels']);
+    expect(read('hpa')['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: api['metadata']['name'] });
+  });
+
+  it('build a non-root image whose entry point is dist/main.js', () => {
+    const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+});
