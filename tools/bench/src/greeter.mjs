@@ -42,7 +42,7 @@ export function greeterRestSide(name = '@kenos/server (greeter api)') {
 }
 
 /** The greeter's gRPC SayHello as a benchmark side. */
-export function greeterGrpcSide(name = '@kenos/server (greeter api)') {
+export function greeterGrpcSide(name = '@kenos/server (greeter api)', load = grpcCallsPerSecond) {
   return {
     name,
     setup: async () => {
@@ -51,7 +51,7 @@ export function greeterGrpcSide(name = '@kenos/server (greeter api)') {
       await grpcCallsPerSecond(state.target, 500);
       return state;
     },
-    measure: (state, { durationMs }) => grpcCallsPerSecond(state.target, durationMs),
+    measure: (state, { durationMs }) => load(state.target, durationMs),
     teardown: stopGreeter,
   };
 }

@@ -26,7 +26,7 @@ export function grpcCallsPerSecond(target, durationMs, { concurrency = 32 } = {}
 }
 
 /** A side of a case: a gRPC server script (printing `listening on <port>`) measured with the grpc-js client. */
-export function grpcServerSide(name, command, args, env = {}, readyPattern = /listening on (\d+)/) {
+export function grpcServerSide(name, command, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
   return {
     name,
     setup: async () => {
@@ -36,7 +36,48 @@ export function grpcServerSide(name, command, args, env = {}, readyPattern = /li
       await grpcCallsPerSecond(state.target, 500); // warm-up
       return state;
     },
-    measure: (state, { durationMs }) => grpcCallsPerSecond(state.target, durationMs),
+    measure: (state, { durationMs }) => load(state.target, durationMs),
     teardown: (state) => (state ? stopChild(state.child) : undefined),
   };
+}
+
+const H2LOAD_REQUEST = (() => {
+  // One gRPC message frame: compressed flag 0, big-endian length, then SayHelloRequest { name: "bench" }.
+  const message = Buffer.from([0x0a, 0x05, ...Buffer.from('bench')]);
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  message.copy(frame, 5);
+  return frame;
+})();
+
+/**
+ * Server capacity with h2load (Debian package nghttp2-client), which is much lighter than a
+ * grpc-js client: unary SayHello over h2c for `durationMs`; resolves with requests per second.
+ */
+export async function h2loadCallsPerSecond(target, durationMs, { connections = 8, streams = 16 } = {}) {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataFile = join(mkdtempSync(join(tmpdir(), 'kenos-h2load-')), 'request.bin');
+  writeFileSync(dataFile, H2LOAD_REQUEST);
+  const seconds = Math.max(1, Math.round(durationMs / 1000));
+  const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', dataFile,
+    '-H', 'content-type: application/grpc', '-H', 'te: trailers',
+    `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`];
+  return new Promise((resolve, reject) => {
+    const child = spawnPinned(1, 'h2load', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', (err) =>
+      reject(new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err })),
+    );
+    child.on('exit', () => {
+      const rate = out.match(/finished in [\d.]+s, ([\d.]+) req\/s/);
+      const failed = out.match(/(\d+) failed, (\d+) errored/);
+      if (!rate || !failed) reject(new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target}`));
+      else if (failed[1] !== '0' || failed[2] !== '0') reject(new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${failed[1]} failed, ${failed[2]} errored`));
+      else resolve(Number(rate[1]));
+    });
+  });
 }

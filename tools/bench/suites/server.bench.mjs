@@ -2,7 +2,7 @@
 // and interceptors, against bare express 5, bare @grpc/grpc-js and hand-assembled stacks;
 // startup to ready and RSS against a bare express + lightship app.
 import { greeterGrpcSide, greeterMain, greeterRestSide, startupToReady } from '../src/greeter.mjs';
-import { grpcServerSide } from '../src/grpc-load.mjs';
+import { grpcServerSide, h2loadCallsPerSecond } from '../src/grpc-load.mjs';
 import { httpServerSide } from '../src/http-load.mjs';
 
 const servers = new URL('../servers/', import.meta.url).pathname;
@@ -49,6 +49,13 @@ export default {
       target: { min: 0.8 },
       anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`]),
       subject: greeterGrpcSide(),
+    },
+    {
+      name: 'gRPC unary hello, all interceptors (h2load: server capacity)',
+      unit: 'calls/s',
+      target: { min: 0.8 },
+      anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+      subject: greeterGrpcSide(undefined, h2loadCallsPerSecond),
     },
     {
       name: 'startup: process start to /ready = 200',
