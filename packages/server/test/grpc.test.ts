@@ -35,6 +35,16 @@ describe('gRPC transport', () => {
     expect(line['trace_id']).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('continues an incoming W3C traceparent from the call metadata', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'grpc-trace-1');
+    md.set('traceparent', `00-${traceId}-b7ad6b7169203331-01`);
+    await unary(echo, 'Echo', { text: 't' }, md);
+    const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-trace-1');
+    expect(line['trace_id']).toBe(traceId);
+  });
+
   it('maps a ValidationError to INVALID_ARGUMENT with its message', async () => {
     const { error } = await unary(echo, 'Echo', { text: 'x', fail: 'validation' });
     expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);

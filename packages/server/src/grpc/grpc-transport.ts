@@ -124,8 +124,14 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
         timer.unref();
       }
+      // only the W3C trace context headers: no copy of the whole metadata per call
       const carrier: Record<string, string> = {};
-      for (const [k, v] of Object.entries(call.metadata.getMap())) if (typeof v === 'string') carrier[k] = v;
+      const traceparent = call.metadata.get('traceparent')[0];
+      if (typeof traceparent === 'string') {
+        carrier['traceparent'] = traceparent;
+        const tracestate = call.metadata.get('tracestate')[0];
+        if (typeof tracestate === 'string') carrier['tracestate'] = tracestate;
+      }
       void withSpan({ name: `${service}/${method}`, kind: 'server', carrier }, () =>
       logging.runWithContext({ request_id: requestId }, () => {
         const logger = logging.current();
