@@ -59,6 +59,12 @@ describe('spawnService', () => {
     expect(svc.lines).toContainEqual(expect.objectContaining({ msg: 'invalid config' }));
   });
 
+  it('resolves exited with code null and the spawn error in stderr when the process cannot be spawned', async () => {
+    const svc = spawnService(httpService, 'api', { cwd: fileURLToPath(new URL('./no-such-dir/', import.meta.url)) });
+    expect(await svc.exited).toMatchObject({ code: null, signal: null });
+    expect(svc.stderr).toContain('ENOENT');
+  });
+
   it('throws KENOS_ERR_TESTING_NO_PORT for grpcAddress of a service without a gRPC port', async () => {
     const svc = await startService(httpService, 'api');
     expect(() => svc.grpcAddress()).toThrow(TestingError);
