@@ -39,10 +39,10 @@ describe('startService', () => {
   });
 
   it('kills a service that does not log ready within readyTimeoutMs and rejects with KENOS_ERR_TESTING_NOT_READY', async () => {
-    const err = (await startService(fixture('silent.mjs'), 'api', { readyTimeoutMs: 500 }).catch((e: unknown) => e)) as ServiceNotReadyError;
+    const err = (await startService(fixture('silent.mjs'), 'api', { readyTimeoutMs: 2000 }).catch((e: unknown) => e)) as ServiceNotReadyError;
     expect(err.code).toBe('KENOS_ERR_TESTING_NOT_READY');
     expect(err.exit).toBeUndefined();
-    expect(err.message).toContain('did not log "service ready" within 500 ms');
+    expect(err.message).toContain('did not log "service ready" within 2000 ms');
     expect(err.lines).toEqual([{ level: 'info', msg: 'starting' }]);
     expect(await stopAllServices()).toEqual([]);
   });
