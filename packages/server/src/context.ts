@@ -1,3 +1,4 @@
+import type { HealthCheck } from '@kenos/lifecycle';
 import type { ConfigSchema, ServiceConfig } from './service/config.js';
 import type { ServiceLogger } from './service/logger.js';
 
@@ -16,6 +17,12 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
   readonly logger: ServiceLogger;
   /** The logger of the current request, call or job (AsyncLocalStorage), else the root logger. */
   getLogger(): ServiceLogger;
+  /**
+   * Registers a health check (`{ name, check(signal), critical?, timeoutMs?, intervalMs? }` of
+   * `@kenos/lifecycle`): shown in `/health`; a failing critical check turns `/ready` and gRPC health
+   * NOT_SERVING until it passes again. Ignored by batches (they have no probes).
+   */
+  registerHealthCheck(check: HealthCheck): void;
   /** Registers work to run at shutdown, after the transports drained (reverse order of registration). */
   onShutdown(name: string, run: () => Promise<void> | void, timeoutMs?: number): void;
 }

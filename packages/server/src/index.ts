@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export type { ServiceContext } from './context.js';
+export type { HealthCheck } from '@kenos/lifecycle';
 export { defineService, listComponents } from './define-service.js';
 export type { BatchContext, RestOptions, RestRouter, ServiceDefinition, WorkerSpec } from './define-service.js';
 export {

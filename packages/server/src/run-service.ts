@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
-import { createLifecycle, type Lifecycle } from '@kenos/lifecycle';
+import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
 import { createLoggingSeam, logLevelHandler, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
@@ -31,6 +31,7 @@ interface Seams<S extends ConfigSchema> {
   metrics: MetricsSeam;
   context: ServiceContext<S>;
   hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
+  health: { pending: HealthCheck[]; sink?: (check: HealthCheck) => void };
   telemetryShutdown: () => Promise<void>;
 }
 
@@ -87,16 +88,18 @@ export async function runService<S extends ConfigSchema>(
   const telemetry = createTelemetrySeam({ service: service.name, version: service.version, environment: std.env, env, logger });
   const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
+  const health: Seams<S>['health'] = { pending: [] };
   const context: ServiceContext<S> = {
     service: { name: service.name, version: service.version },
     component,
     config,
     logger,
     getLogger: () => logging.current(),
+    registerHealthCheck: (check) => (health.sink ? health.sink(check) : void health.pending.push(check)),
     onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
   logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
-  const seams: Seams<S> = { logging, metrics, context, hooks, telemetryShutdown: telemetry.shutdown };
+  const seams: Seams<S> = { logging, metrics, context, hooks, health, telemetryShutdown: telemetry.shutdown };
 
   if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
   return runLongLived(service, component, seams, exit);
@@ -155,7 +158,7 @@ function describeStartError(err: unknown, ports: Record<string, { port: number; 
 async function runLongLived<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   component: string,
-  { logging, metrics, context, hooks, telemetryShutdown }: Seams<S>,
+  { logging, metrics, context, hooks, health, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const config = standardSettings(context.config);
@@ -174,6 +177,8 @@ async function runLongLived<S extends ConfigSchema>(
     drainTimeoutMs: config.shutdown.timeoutMs - Math.min(1000, Math.floor(config.shutdown.timeoutMs / 5)),
     exit: finalExit,
   });
+  for (const check of health.pending.splice(0)) lifecycle.registerHealthCheck(check);
+  health.sink = (check) => lifecycle.registerHealthCheck(check);
   lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
   const logLevel = logLevelHandler(logger);
   lifecycle.adminRoute('GET', '/log-level', logLevel);

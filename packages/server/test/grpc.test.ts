@@ -75,6 +75,21 @@ describe('gRPC transport', () => {
     expect(names).toEqual(expect.arrayContaining(['kenos.test.v1.EchoService', 'grpc.health.v1.Health']));
   });
 
+  it('turns /ready and gRPC health NOT_SERVING while a critical health check fails, and back', async () => {
+    const health = new Health(address, grpc.credentials.createInsecure());
+    const ready = () => fetch(`http://127.0.0.1:${svc.ports.admin}/ready`).then((r) => r.status);
+    const overall = async () => (await unary<{ status: string }>(health, 'Check', { service: '' })).response?.status;
+    await fetch(`http://127.0.0.1:${svc.ports.http}/health/down`, { method: 'POST' });
+    await expect.poll(ready, { timeout: 5000, interval: 50 }).toBe(500);
+    await expect.poll(overall, { timeout: 5000, interval: 50 }).toBe('NOT_SERVING');
+    const detail = (await (await fetch(`http://127.0.0.1:${svc.ports.admin}/health`)).json()) as unknown;
+    expect(JSON.stringify(detail)).toContain('fixture-dependency');
+    await fetch(`http://127.0.0.1:${svc.ports.http}/health/up`, { method: 'POST' });
+    await expect.poll(ready, { timeout: 5000, interval: 50 }).toBe(200);
+    await expect.poll(overall, { timeout: 5000, interval: 50 }).toBe('SERVING');
+    health.close();
+  });
+
   it('reports SERVING overall and per service, then NOT_SERVING on Watch from the first moment of shutdown', async () => {
     const health = new Health(address, grpc.credentials.createInsecure());
     for (const service of ['', 'kenos.test.v1.EchoService']) {
