@@ -64,6 +64,11 @@ describe('gRPC transport', () => {
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
   });
 
+  it('rejects a message over the 4 MiB limit with RESOURCE_EXHAUSTED', async () => {
+    const { error } = await unary(echo, 'Echo', { text: 'x'.repeat(4 * 1024 * 1024 + 1) });
+    expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+  });
+
   it('records rpc metrics on the admin port', async () => {
     await unary(echo, 'Echo', { text: 'm' });
     const text = await (await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)).text();

@@ -17,6 +17,20 @@ describe('workers', () => {
     expect(svc.lines.some((l) => l.msg === 'working' && l['n'] === 2)).toBe(false);
   });
 
+  it('runs at most `concurrency` jobs at once', async () => {
+    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '5', FIXTURE_JOB_MS: '300', FIXTURE_CONCURRENCY: '2' });
+    await svc.waitForLine((l) => l.msg === 'worked' && l['n'] === 5);
+    svc.kill('SIGTERM');
+    expect((await svc.exited).code).toBe(0);
+    let running = 0;
+    let peak = 0;
+    for (const l of svc.lines) {
+      if (l.msg === 'working') peak = Math.max(peak, ++running);
+      if (l.msg === 'worked') running--;
+    }
+    expect(peak).toBe(2);
+  });
+
   it('aborts the in-flight job through its AbortSignal at the shutdown deadline and exits 1', async () => {
     const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '1', FIXTURE_JOB_MS: '20000', SHUTDOWN_TIMEOUT_MS: '800' });
     await svc.waitForLine((l) => l.msg === 'working');
