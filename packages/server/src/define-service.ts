@@ -33,8 +33,10 @@ export interface RestOptions {
   keepAliveTimeoutMs?: number;
   /** Default 66 000 ms (above `keepAliveTimeoutMs`). */
   headersTimeoutMs?: number;
-  /** Default 30 000 ms. */
+  /** Time to receive a whole request. Default 30 000 ms. */
   requestTimeoutMs?: number;
+  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default 30 000 ms; 0 disables. */
+  handlerTimeoutMs?: number;
 }
 
 /** Everything a service declares; `runService` runs the component the command line names. */

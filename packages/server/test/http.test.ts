@@ -141,3 +141,17 @@ describe('REST transport', () => {
     expect((await fetch(`http://127.0.0.1:${svc.ports.admin}/ready`)).status).toBe(200);
   });
 });
+
+describe('REST handler timeout', () => {
+  it('answers a handler that never responds with 503 problem+json after handlerTimeoutMs', async () => {
+    const slow = await startReady(fixture, ['api'], { FIXTURE_HANDLER_TIMEOUT_MS: '300' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${slow.ports.http}/hang`, { headers: { 'x-request-id': 'hang-1' } });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 503, code: 'KENOS_ERR_SERVER_TIMEOUT', request_id: 'hang-1' });
+    } finally {
+      slow.kill('SIGTERM');
+      expect((await slow.exited).code).toBe(0);
+    }
+  });
+});

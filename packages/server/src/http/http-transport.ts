@@ -26,6 +26,8 @@ export interface HttpTransportOptions {
   headersTimeoutMs?: number;
   /** Time to receive a whole request. Default 30 000 ms. */
   requestTimeoutMs?: number;
+  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default 30 000 ms; 0 disables. */
+  handlerTimeoutMs?: number;
   /** Mounts the service's routes. */
   routes: (router: Router) => void | Promise<void>;
   logging: LoggingSeam;
@@ -49,6 +51,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   let draining = false;
   const inFlight = new Set<ServerResponse>();
 
+  const sendProblem = (req: Request, res: Response, status: number, fields: Parameters<typeof problem>[1]): void => {
+    if (res.headersSent) return void res.end();
+    const requestId = (res.locals as KenosLocals).requestId;
+    res
+      .status(status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem(status, { instance: req.originalUrl, request_id: requestId, ...fields })));
+  };
+
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
@@ -56,6 +67,18 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
+    const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+    const timer =
+      handlerTimeoutMs > 0
+        ? setTimeout(() => {
+            sendProblem(req, res, 503, {
+              detail: `no answer within ${handlerTimeoutMs} ms`,
+              code: 'KENOS_ERR_SERVER_TIMEOUT',
+            });
+          }, handlerTimeoutMs)
+        : undefined;
+    timer?.unref();
+    res.once('close', () => clearTimeout(timer));
     // the server span (W3C traceparent in, trace ids in every log line) ends when the response closes
     void withSpan({ name: req.method, kind: 'server', carrier: req.headers }, (span) =>
       logging.runWithContext({ request_id: requestId }, () => {
@@ -87,15 +110,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
   const router = express.Router();
   app.use(router);
-
-  const sendProblem = (req: Request, res: Response, status: number, fields: Parameters<typeof problem>[1]): void => {
-    if (res.headersSent) return void res.end();
-    const requestId = (res.locals as KenosLocals).requestId;
-    res
-      .status(status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problem(status, { instance: req.originalUrl, request_id: requestId, ...fields })));
-  };
 
   app.use((req: Request, res: Response) => {
     sendProblem(req, res, 404, { detail: `no route for ${req.method} ${req.path}`, code: 'KENOS_ERR_SERVER_NOT_FOUND' });
