@@ -1,3 +1,4 @@
+import type { KeyProvider } from '@kenos/crypto';
 import type { HealthCheck } from '@kenos/lifecycle';
 import type { ConfigSchema, ServiceConfig } from './service/config.js';
 import type { ServiceLogger } from './service/logger.js';
@@ -17,6 +18,12 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
   readonly logger: ServiceLogger;
   /** The logger of the current request, call or job (AsyncLocalStorage), else the root logger. */
   getLogger(): ServiceLogger;
+  /**
+   * The process's key provider for `@kenos/crypto` envelopes, made on first call from the `keys.*`
+   * settings (`local`: `keys.localKeyFile` relative to `configDir`; `aws`: KMS `keys.kmsKeyId`,
+   * `keys.kmsEndpoint`) and closed at shutdown.
+   */
+  getKeyProvider(): KeyProvider;
   /**
    * Registers a health check (`{ name, check(signal), critical?, timeoutMs?, intervalMs? }` of
    * `@kenos/lifecycle`): shown in `/health`; a failing critical check turns `/ready` and gRPC health

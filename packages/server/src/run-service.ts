@@ -4,6 +4,7 @@ import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
 import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
+import { createKeysSeam, type KeysSeam } from './service/keys.js';
 import { createLoggingSeam, logLevelHandler, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
@@ -32,6 +33,7 @@ interface Seams<S extends ConfigSchema> {
   context: ServiceContext<S>;
   hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
   health: { pending: HealthCheck[]; sink?: (check: HealthCheck) => void };
+  keys: KeysSeam;
   telemetryShutdown: () => Promise<void>;
 }
 
@@ -89,17 +91,19 @@ export async function runService<S extends ConfigSchema>(
   const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
   const health: Seams<S>['health'] = { pending: [] };
+  const keys = createKeysSeam(std.keys, service.configDir ?? process.cwd());
   const context: ServiceContext<S> = {
     service: { name: service.name, version: service.version },
     component,
     config,
     logger,
     getLogger: () => logging.current(),
+    getKeyProvider: () => keys.get(),
     registerHealthCheck: (check) => (health.sink ? health.sink(check) : void health.pending.push(check)),
     onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
   logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
-  const seams: Seams<S> = { logging, metrics, context, hooks, health, telemetryShutdown: telemetry.shutdown };
+  const seams: Seams<S> = { logging, metrics, context, hooks, health, keys, telemetryShutdown: telemetry.shutdown };
 
   if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
   return runLongLived(service, component, seams, exit);
@@ -108,7 +112,7 @@ export async function runService<S extends ConfigSchema>(
 async function runBatch<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   name: string,
-  { logging, metrics, context, telemetryShutdown }: Seams<S>,
+  { logging, metrics, context, keys, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const fn = service.batches?.[name];
@@ -141,6 +145,7 @@ async function runBatch<S extends ConfigSchema>(
       code = ExitCode.FAILURE;
     }
   });
+  await keys.close().catch(() => undefined);
   await telemetryShutdown().catch(() => undefined);
   await logging.flush();
   exit(code);
@@ -158,7 +163,7 @@ function describeStartError(err: unknown, ports: Record<string, { port: number; 
 async function runLongLived<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   component: string,
-  { logging, metrics, context, hooks, health, telemetryShutdown }: Seams<S>,
+  { logging, metrics, context, hooks, health, keys, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const config = standardSettings(context.config);
@@ -249,6 +254,8 @@ async function runLongLived<S extends ConfigSchema>(
     return exit(ExitCode.FAILURE);
   }
   for (const t of transports) lifecycle.registerDrainer({ name: t.name, drain: (signal) => t.stop(signal) });
+  // hooks run in reverse order of registration: the service's own hooks first, the key provider last
+  lifecycle.registerShutdownHook({ name: 'key-provider', run: () => keys.close() });
   for (const h of hooks) lifecycle.registerShutdownHook(h);
   lifecycle.onStateChange(() => setGrpcServing?.(lifecycle.isReady()));
   lifecycle.signalReady();

@@ -1,5 +1,9 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateLocalKey } from '@kenos/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startReady, type ChildService } from './helpers/child-service.js';
 
@@ -7,8 +11,11 @@ const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url)
 let svc: ChildService;
 let base: string;
 
+const keyFile = join(mkdtempSync(join(tmpdir(), 'kenos-server-')), 'dev.key');
+
 beforeAll(async () => {
-  svc = await startReady(fixture, ['api'], { FIXTURE_SECRET: 'sup3r-s3cret-value' });
+  await generateLocalKey(keyFile, { keyId: 'fixture-key' });
+  svc = await startReady(fixture, ['api'], { FIXTURE_SECRET: 'sup3r-s3cret-value', KENOS_LOCAL_KEY_FILE: keyFile });
   base = `http://127.0.0.1:${svc.ports.http}`;
 });
 afterAll(async () => {
@@ -134,6 +141,11 @@ describe('REST transport', () => {
     expect(await (await fetch(`${admin}?level=debug`, { method: 'PUT' })).json()).toEqual({ level: 'debug' });
     expect(await (await fetch(admin)).json()).toEqual({ level: 'debug' });
     await fetch(`${admin}?level=info`, { method: 'PUT' });
+  });
+
+  it('hands handlers the key provider made from the keys.* settings', async () => {
+    const res = await fetch(`${base}/key-provider`);
+    expect(await res.json()).toEqual({ kind: 'local', primaryKeyId: 'fixture-key' });
   });
 
   it('serves /live and /ready on the admin port', async () => {
