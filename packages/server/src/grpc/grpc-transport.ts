@@ -116,7 +116,12 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       out.set('x-request-id', requestId);
       call.sendMetadata(out);
       const controller = new AbortController();
-      call.once('cancelled', () => controller.abort(new Error('call cancelled')));
+      let finished = false;
+      // grpc-js also emits 'cancelled' when a finished call's stream closes: only a live call is aborted
+      // (and the Error, whose stack capture is costly, is only made then)
+      call.once('cancelled', () => {
+        if (!finished) controller.abort(new Error('call cancelled'));
+      });
       const rawDeadline = call.getDeadline();
       const deadline = rawDeadline === Infinity ? undefined : new Date(rawDeadline);
       let timer: NodeJS.Timeout | undefined;
@@ -136,6 +141,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       logging.runWithContext({ request_id: requestId }, () => {
         const logger = logging.current();
         const finish = (code: grpc.status, err?: unknown): void => {
+          finished = true;
           if (timer) clearTimeout(timer);
           inFlight--;
           const durationMs = performance.now() - started;
