@@ -1,15 +1,8 @@
-import {
-  DecryptCommand,
-  DescribeKeyCommand,
-  EncryptCommand,
-  GenerateDataKeyCommand,
-  KMSClient,
-  ReEncryptCommand,
-  type KMSClientConfig,
-} from '@aws-sdk/client-kms';
+import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { kmsContext, type EncryptionContext } from './encryption-context.js';
 import { CryptoError, DecryptionError, KeyProviderError } from './errors.js';
 import { toProviderError } from './kms-errors.js';
+import { loadKmsSdk, type KmsSdk } from './kms-sdk.js';
 import {
   DATA_KEY_BYTES,
   type DataKey,
@@ -88,31 +81,37 @@ export function createKmsKeyProvider(
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     discovery: options.discovery ?? DEFAULTS.discovery,
   };
-  const client =
-    options.client ??
-    new KMSClient({
-      maxAttempts: settings.maxAttempts,
-      retryMode: 'standard',
-      requestHandler: {
-        requestTimeout: settings.requestTimeoutMs,
-        connectionTimeout: settings.requestTimeoutMs,
-        throwOnRequestTimeout: true,
-      },
-      ...options.clientConfig,
-    });
+  // The AWS SDK (~100 ms of import and ~25 MB RSS) loads on the first KMS call, not at startup:
+  // most processes of a service never call KMS, or only after they report ready.
+  const clientConfig: KMSClientConfig = {
+    maxAttempts: settings.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      requestTimeout: settings.requestTimeoutMs,
+      connectionTimeout: settings.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    ...options.clientConfig,
+  };
   return new KmsKeyProvider(
-    client,
-    options.client === undefined,
+    options.client ?? clientConfig,
     [...keyIds],
     settings,
   );
 }
 
+/** The SDK module and the client, once loaded. */
+interface Kms {
+  readonly sdk: KmsSdk;
+  readonly client: KMSClient;
+}
+
 class KmsKeyProvider implements KeyProvider {
   readonly kind = 'aws-kms';
   readonly primaryKeyId: string;
-  readonly #client: KMSClient;
+  readonly #clientOrConfig: KMSClient | KMSClientConfig;
   readonly #ownsClient: boolean;
+  #kms: Promise<Kms> | undefined;
   readonly #keyIds: string[];
   readonly #allowed: Set<string>;
   readonly #timeoutMs: number;
@@ -121,13 +120,12 @@ class KmsKeyProvider implements KeyProvider {
   #resolved = false;
 
   constructor(
-    client: KMSClient,
-    ownsClient: boolean,
+    clientOrConfig: KMSClient | KMSClientConfig,
     keyIds: string[],
     settings: { timeoutMs: number; discovery: boolean },
   ) {
-    this.#client = client;
-    this.#ownsClient = ownsClient;
+    this.#clientOrConfig = clientOrConfig;
+    this.#ownsClient = !isClient(clientOrConfig);
     this.#keyIds = keyIds;
     this.primaryKeyId = keyIds[0] ?? '';
     this.#allowed = new Set(keyIds);
@@ -139,9 +137,9 @@ class KmsKeyProvider implements KeyProvider {
     const out = await this.#send(
       'GenerateDataKey',
       this.primaryKeyId,
-      (abortSignal) =>
-        this.#client.send(
-          new GenerateDataKeyCommand({
+      (abortSignal, { sdk, client }) =>
+        client.send(
+          new sdk.GenerateDataKeyCommand({
             KeyId: this.primaryKeyId,
             KeySpec: 'AES_256',
             EncryptionContext: kmsContext(context),
@@ -174,15 +172,18 @@ class KmsKeyProvider implements KeyProvider {
     context: EncryptionContext,
   ): Promise<Uint8Array> {
     await this.#assertAllowed(wrapped.keyId);
-    const out = await this.#send('Decrypt', wrapped.keyId, (abortSignal) =>
-      this.#client.send(
-        new DecryptCommand({
-          CiphertextBlob: wrapped.wrappedKey,
-          KeyId: wrapped.keyId,
-          EncryptionContext: kmsContext(context),
-        }),
-        { abortSignal },
-      ),
+    const out = await this.#send(
+      'Decrypt',
+      wrapped.keyId,
+      (abortSignal, { sdk, client }) =>
+        client.send(
+          new sdk.DecryptCommand({
+            CiphertextBlob: wrapped.wrappedKey,
+            KeyId: wrapped.keyId,
+            EncryptionContext: kmsContext(context),
+          }),
+          { abortSignal },
+        ),
     );
     if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES) {
       out.Plaintext?.fill(0);
@@ -196,17 +197,20 @@ class KmsKeyProvider implements KeyProvider {
     context: EncryptionContext,
   ): Promise<WrappedDataKey> {
     await this.#assertAllowed(wrapped.keyId);
-    const out = await this.#send('ReEncrypt', wrapped.keyId, (abortSignal) =>
-      this.#client.send(
-        new ReEncryptCommand({
-          CiphertextBlob: wrapped.wrappedKey,
-          SourceKeyId: wrapped.keyId,
-          SourceEncryptionContext: kmsContext(context),
-          DestinationKeyId: this.primaryKeyId,
-          DestinationEncryptionContext: kmsContext(context),
-        }),
-        { abortSignal },
-      ),
+    const out = await this.#send(
+      'ReEncrypt',
+      wrapped.keyId,
+      (abortSignal, { sdk, client }) =>
+        client.send(
+          new sdk.ReEncryptCommand({
+            CiphertextBlob: wrapped.wrappedKey,
+            SourceKeyId: wrapped.keyId,
+            SourceEncryptionContext: kmsContext(context),
+            DestinationKeyId: this.primaryKeyId,
+            DestinationEncryptionContext: kmsContext(context),
+          }),
+          { abortSignal },
+        ),
     );
     if (!out.CiphertextBlob || !out.KeyId) {
       throw new KeyProviderError({
@@ -229,15 +233,18 @@ class KmsKeyProvider implements KeyProvider {
         'a data key must be 32 bytes',
       );
     }
-    const out = await this.#send('Encrypt', this.primaryKeyId, (abortSignal) =>
-      this.#client.send(
-        new EncryptCommand({
-          KeyId: this.primaryKeyId,
-          Plaintext: plaintextKey,
-          EncryptionContext: kmsContext(context),
-        }),
-        { abortSignal },
-      ),
+    const out = await this.#send(
+      'Encrypt',
+      this.primaryKeyId,
+      (abortSignal, { sdk, client }) =>
+        client.send(
+          new sdk.EncryptCommand({
+            KeyId: this.primaryKeyId,
+            Plaintext: plaintextKey,
+            EncryptionContext: kmsContext(context),
+          }),
+          { abortSignal },
+        ),
     );
     if (!out.CiphertextBlob || !out.KeyId) {
       throw new KeyProviderError({
@@ -251,7 +258,25 @@ class KmsKeyProvider implements KeyProvider {
   }
 
   async close(): Promise<void> {
-    if (this.#ownsClient) this.#client.destroy();
+    if (this.#ownsClient && this.#kms)
+      (await this.#kms.catch(() => undefined))?.client.destroy();
+  }
+
+  /** Loads the SDK and makes the client on first use; a failed load is retried next time. */
+  #loadKms(): Promise<Kms> {
+    this.#kms ??= loadKmsSdk().then(
+      (sdk) => ({
+        sdk,
+        client: isClient(this.#clientOrConfig)
+          ? this.#clientOrConfig
+          : new sdk.KMSClient(this.#clientOrConfig),
+      }),
+      (error: unknown) => {
+        this.#kms = undefined;
+        throw error;
+      },
+    );
+    return this.#kms;
   }
 
   /** Strict mode: only keys listed in keyIds (or their ARNs) may decrypt. */
@@ -280,10 +305,13 @@ class KmsKeyProvider implements KeyProvider {
   async #resolveArns(): Promise<void> {
     for (const id of this.#keyIds) {
       try {
-        const out = await this.#send('DescribeKey', id, (abortSignal) =>
-          this.#client.send(new DescribeKeyCommand({ KeyId: id }), {
-            abortSignal,
-          }),
+        const out = await this.#send(
+          'DescribeKey',
+          id,
+          (abortSignal, { sdk, client }) =>
+            client.send(new sdk.DescribeKeyCommand({ KeyId: id }), {
+              abortSignal,
+            }),
         );
         if (out.KeyMetadata?.Arn) this.#allowed.add(out.KeyMetadata.Arn);
       } catch (error) {
@@ -303,7 +331,7 @@ class KmsKeyProvider implements KeyProvider {
   async #send<T>(
     operation: string,
     keyId: string,
-    call: (signal: AbortSignal) => Promise<T>,
+    call: (signal: AbortSignal, kms: Kms) => Promise<T>,
   ): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -318,11 +346,16 @@ class KmsKeyProvider implements KeyProvider {
       }, this.#timeoutMs);
     });
     try {
-      return await Promise.race([call(controller.signal), deadline]);
+      const kms = await Promise.race([this.#loadKms(), deadline]);
+      return await Promise.race([call(controller.signal, kms), deadline]);
     } catch (error) {
       throw toProviderError(operation, keyId, error);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+function isClient(value: KMSClient | KMSClientConfig): value is KMSClient {
+  return typeof (value as KMSClient).send === 'function';
 }
