@@ -8,6 +8,8 @@
 export { createGrpcClient, PROTO_LOADER_OPTIONS, unary } from './grpc-client.js';
 export type { GrpcClientOptions, UnaryOptions, UnaryResult } from './grpc-client.js';
 export { grpcHealthCheck } from './grpc-health-check.js';
+export { listGrpcServices } from './grpc-reflection.js';
+export type { ListGrpcServicesOptions } from './grpc-reflection.js';
 export type { GrpcHealthCheckOptions, ServingStatus } from './grpc-health-check.js';
 export { spawnService, startService, stopAllServices } from './service-process.js';
 export type { ExitInfo, LineMatcher, LogLine, ServiceOptions, ServicePorts, ServiceProcess, StopAllOptions } from './service-process.js';

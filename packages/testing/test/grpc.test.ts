@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, grpcHealthCheck, startService, stopAllServices, unary, type ServiceProcess } from '../src/index.js';
+import { createGrpcClient, grpcHealthCheck, listGrpcServices, startService, stopAllServices, unary, type ServiceProcess } from '../src/index.js';
 
 const protoPath = fileURLToPath(new URL('./fixtures/echo.proto', import.meta.url));
 const service = 'kenos.testing.fixture.v1.EchoService';
@@ -46,5 +46,10 @@ describe('gRPC helpers', () => {
 
   it('rejects a health check for a service the server does not know with NOT_FOUND', async () => {
     await expect(grpcHealthCheck(svc.grpcAddress(), 'no.such.Service')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('lists the services of the server through gRPC server reflection', async () => {
+    const services = await listGrpcServices(svc.grpcAddress());
+    expect(services).toContain(service);
   });
 });
