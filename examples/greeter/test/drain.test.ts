@@ -1,18 +1,15 @@
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startReady } from './helpers/child-service.js';
-import { clientFor, unary } from './helpers/grpc-client.js';
+import { createGrpcClient, startService, stopAllServices, unary } from '@kenos/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const proto = fileURLToPath(new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url));
-const Greeter = clientFor(proto, 'kenos.example.greeter.v1.GreeterService');
 const SHUTDOWN_DELAY_MS = 700;
 const LONGEST_REQUEST_MS = 1200; // one HTTP request and one gRPC call still running when the listeners close
 const MARGIN_MS = 4000; // a busy 2-core CI machine
 
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 function get(agent: Agent, port: number, path: string, onHeaders?: (h: Record<string, unknown>) => void): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,10 +24,12 @@ function get(agent: Agent, port: number, path: string, onHeaders?: (h: Record<st
 }
 
 async function drainRound(round: number): Promise<{ http: number; grpc: number; exitMs: number }> {
-  const svc = await startReady(main, ['api'], { SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_TIMEOUT_MS: '15000' });
+  const svc = await startService(main, 'api', {
+    env: { SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_TIMEOUT_MS: '15000' },
+  });
   const { http: httpPort, grpc: grpcPort, admin } = svc.ports as Required<typeof svc.ports>;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const client = new Greeter(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+  const client = createGrpcClient({ protoPath: proto, service: 'kenos.example.greeter.v1.GreeterService', address: `127.0.0.1:${grpcPort}` });
   let stop = false;
   const failures: string[] = [];
   let httpOk = 0;

@@ -1,23 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startChild, startReady, type ChildService } from './helpers/child-service.js';
-import { clientFor, listServices, unary } from './helpers/grpc-client.js';
+import {
+  createGrpcClient,
+  listGrpcServices,
+  spawnService,
+  startService,
+  stopAllServices,
+  unary,
+  type ServiceProcess,
+} from '@kenos/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const proto = fileURLToPath(new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url));
-const Greeter = clientFor(proto, 'kenos.example.greeter.v1.GreeterService');
+const greeterClient = (address: string): grpc.Client =>
+  createGrpcClient({ protoPath: proto, service: 'kenos.example.greeter.v1.GreeterService', address });
 
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 describe('greeter api', () => {
-  let svc: ChildService;
+  let svc: ServiceProcess;
   let base: string;
   let client: grpc.Client;
   beforeAll(async () => {
-    svc = await startReady(main, ['api'], { GREETER_MAX_NAME_LENGTH: '10' });
+    svc = await startService(main, 'api', { env: { GREETER_MAX_NAME_LENGTH: '10' } });
     base = `http://127.0.0.1:${svc.ports.http}`;
-    client = new Greeter(`127.0.0.1:${svc.ports.grpc}`, grpc.credentials.createInsecure());
+    client = greeterClient(svc.grpcAddress());
   });
   afterAll(async () => {
     client.close();
@@ -77,7 +85,7 @@ describe('greeter api', () => {
   });
 
   it('lists the greeter service through reflection', async () => {
-    expect(await listServices(`127.0.0.1:${svc.ports.grpc}`)).toContain('kenos.example.greeter.v1.GreeterService');
+    expect(await listGrpcServices(svc.grpcAddress())).toContain('kenos.example.greeter.v1.GreeterService');
   });
 
   it('logs its effective config at startup with the API token masked', async () => {
@@ -91,7 +99,9 @@ describe('greeter api', () => {
 
 describe('greeter worker and batch', () => {
   it('worker:greetings finishes its in-flight job on SIGTERM and exits 0', async () => {
-    const svc = await startReady(main, ['worker:greetings'], { GREETER_WORKER_JOB_DURATION_MS: '1200', GREETER_WORKER_INTERVAL_MS: '60000' });
+    const svc = await startService(main, 'worker:greetings', {
+      env: { GREETER_WORKER_JOB_DURATION_MS: '1200', GREETER_WORKER_INTERVAL_MS: '60000' },
+    });
     const started = await svc.waitForLine((l) => l.msg === 'job started');
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(0);
@@ -99,14 +109,14 @@ describe('greeter worker and batch', () => {
   });
 
   it('batch:daily-report logs a summary and exits 0', async () => {
-    const svc = startChild(main, ['batch:daily-report']);
+    const svc = spawnService(main, 'batch:daily-report');
     expect((await svc.exited).code).toBe(0);
     expect(svc.lines.some((l) => l.msg === 'daily report')).toBe(true);
   });
 
   it('batch:daily-report exits 1 when it fails and 78 on invalid config', async () => {
-    const failing = startChild(main, ['batch:daily-report'], { GREETER_REPORT_FAIL: 'true' });
-    const invalid = startChild(main, ['batch:daily-report'], { GREETER_MAX_NAME_LENGTH: '0' });
+    const failing = spawnService(main, 'batch:daily-report', { env: { GREETER_REPORT_FAIL: 'true' } });
+    const invalid = spawnService(main, 'batch:daily-report', { env: { GREETER_MAX_NAME_LENGTH: '0' } });
     expect((await failing.exited).code).toBe(1);
     expect((await invalid.exited).code).toBe(78);
   });
