@@ -13,7 +13,7 @@ export function grpcCallsPerSecond(target, durationMs, { concurrency = 32 } = {}
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       try {
         const r = JSON.parse(out);
         if (r.errors > 0) reject(new Error(`KENOS_ERR_BENCH_LOAD: ${r.errors} failed calls to ${target}`));
@@ -72,7 +72,7 @@ export async function h2loadCallsPerSecond(target, durationMs, { connections = 8
     child.on('error', (err) =>
       reject(new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err })),
     );
-    child.on('exit', () => {
+    child.on('close', () => {
       const rate = out.match(/finished in [\d.]+s, ([\d.]+) req\/s/);
       const failed = out.match(/(\d+) failed, (\d+) errored/);
       if (!rate || !failed) reject(new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target}`));

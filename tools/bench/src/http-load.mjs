@@ -29,7 +29,7 @@ export function loadRequestsPerSecond(url, durationMs, { connections = 32 } = {}
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       try {
         const r = JSON.parse(out);
         if (r.non2xx > 0 || r.errors > 0) reject(new Error(`KENOS_ERR_BENCH_LOAD: ${r.non2xx} non-2xx and ${r.errors} errors from ${url}`));
