@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './config-error.js';
 import { FORBIDDEN_KEYS, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
 
@@ -47,18 +47,7 @@ export function parseConfigText(
       const duplicate = parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find(
         (e) => e.code === 'DUPLICATE_KEY',
       );
-      if (duplicate) {
-        const pos = duplicate.linePos?.[0] ?? lineColumnAt(text, duplicate.pos[0]);
-        const at = { line: pos.line, column: 'col' in pos ? pos.col : pos.column };
-        return {
-          problem: {
-            kind: 'parse-error',
-            source,
-            ...at,
-            message: `malformed JSON at line ${at.line}, column ${at.column}: ${duplicate.message.split('\n')[0]}`,
-          },
-        };
-      }
+      if (duplicate) return { problem: yamlParseProblem(text, duplicate, source, 'JSON') };
       return { data };
     } catch (err) {
       const message = (err as Error).message;
@@ -81,18 +70,7 @@ export function parseConfigText(
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0] ?? lineColumnAt(text, first.pos[0]);
-    const at = { line: pos.line, column: 'col' in pos ? pos.col : pos.column };
-    return {
-      problem: {
-        kind: 'parse-error',
-        source,
-        ...at,
-        message: `malformed YAML at line ${at.line}, column ${at.column}: ${first.message.split('\n')[0]}`,
-      },
-    };
-  }
+  if (first) return { problem: yamlParseProblem(text, first, source, 'YAML') };
   return { data: doc.toJS({ maxAliasCount: 100 }) as unknown };
 }
 
@@ -107,6 +85,18 @@ function forbiddenKeysIn(value: unknown, path: string, out: string[]): void {
       else forbiddenKeysIn((value as Record<string, unknown>)[key], p, out);
     }
   }
+}
+
+/** A YAML parser error (also used for duplicate keys in JSON) as a problem with line and column. */
+function yamlParseProblem(text: string, error: YAMLError, source: string, format: 'JSON' | 'YAML'): ConfigProblem {
+  const pos = error.linePos?.[0] ?? lineColumnAt(text, error.pos[0]);
+  const at = { line: pos.line, column: 'col' in pos ? pos.col : pos.column };
+  return {
+    kind: 'parse-error',
+    source,
+    ...at,
+    message: `malformed ${format} at line ${at.line}, column ${at.column}: ${error.message.split('\n')[0]}`,
+  };
 }
 
 function forbiddenProblem(key: string, source: string): ConfigProblem {
