@@ -1,28 +1,19 @@
 // gRPC load from a separate, pinned process: a grpc-js client (labelled as such).
-import { spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
 
 const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url).pathname;
 
 /** Runs the grpc-js load client against `target` for `durationMs`; resolves with calls per second. */
-export function grpcCallsPerSecond(target, durationMs, { concurrency = 32 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawnPinned(1, process.execPath, [clientScript, target, String(durationMs), String(concurrency)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        const r = JSON.parse(out);
-        if (r.errors > 0) reject(new Error(`KENOS_ERR_BENCH_LOAD: ${r.errors} failed calls to ${target}`));
-        else resolve(r.calls / r.seconds);
-      } catch (err) {
-        reject(new Error(`KENOS_ERR_BENCH_LOAD: gRPC load client exited ${code} without a result`, { cause: err }));
-      }
-    });
-  });
+export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 } = {}) {
+  const { stdout, code } = await runLoadGenerator(process.execPath, [clientScript, target, String(durationMs), String(concurrency)], 'inherit');
+  let r;
+  try {
+    r = JSON.parse(stdout);
+  } catch (err) {
+    throw new Error(`KENOS_ERR_BENCH_LOAD: gRPC load client exited ${code} without a result`, { cause: err });
+  }
+  if (r.errors > 0) throw new Error(`KENOS_ERR_BENCH_LOAD: ${r.errors} failed calls to ${target}`);
+  return r.calls / r.seconds;
 }
 
 /** A side of a case: a gRPC server script (printing `listening on <port>`) measured with the grpc-js client. */
@@ -64,20 +55,12 @@ export async function h2loadCallsPerSecond(target, durationMs, { connections = 8
   const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', dataFile,
     '-H', 'content-type: application/grpc', '-H', 'te: trailers',
     `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`];
-  return new Promise((resolve, reject) => {
-    const child = spawnPinned(1, 'h2load', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', (err) =>
-      reject(new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err })),
-    );
-    child.on('close', () => {
-      const rate = out.match(/finished in [\d.]+s, ([\d.]+) req\/s/);
-      const failed = out.match(/(\d+) failed, (\d+) errored/);
-      if (!rate || !failed) reject(new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target}`));
-      else if (failed[1] !== '0' || failed[2] !== '0') reject(new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${failed[1]} failed, ${failed[2]} errored`));
-      else resolve(Number(rate[1]));
-    });
+  const { stdout: out } = await runLoadGenerator('h2load', args).catch((err) => {
+    throw new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err });
   });
+  const rate = out.match(/finished in [\d.]+s, ([\d.]+) req\/s/);
+  const failed = out.match(/(\d+) failed, (\d+) errored/);
+  if (!rate || !failed) throw new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target}`);
+  if (failed[1] !== '0' || failed[2] !== '0') throw new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${failed[1]} failed, ${failed[2]} errored`);
+  return Number(rate[1]);
 }

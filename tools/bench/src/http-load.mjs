@@ -1,6 +1,6 @@
 // HTTP load from a separate process (autocannon's CLI), pinned away from the server.
 import { createRequire } from 'node:module';
-import { spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannonBin = require.resolve('autocannon/autocannon.js');
@@ -19,26 +19,17 @@ export async function startServer(script, env = {}) {
 }
 
 /** Runs autocannon against `url` for `durationMs` on core 1; resolves with requests per second. */
-export function loadRequestsPerSecond(url, durationMs, { connections = 32 } = {}) {
-  return new Promise((resolve, reject) => {
-    const seconds = Math.max(1, Math.round(durationMs / 1000));
-    const child = spawnPinned(1, process.execPath, [autocannonBin, '-j', '-c', String(connections), '-d', String(seconds), url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        const r = JSON.parse(out);
-        if (r.non2xx > 0 || r.errors > 0) reject(new Error(`KENOS_ERR_BENCH_LOAD: ${r.non2xx} non-2xx and ${r.errors} errors from ${url}`));
-        else resolve(r.requests.total / (r.duration || seconds));
-      } catch (err) {
-        reject(new Error(`KENOS_ERR_BENCH_LOAD: autocannon exited ${code} without a JSON result`, { cause: err }));
-      }
-    });
-  });
+export async function loadRequestsPerSecond(url, durationMs, { connections = 32 } = {}) {
+  const seconds = Math.max(1, Math.round(durationMs / 1000));
+  const { stdout, code } = await runLoadGenerator(process.execPath, [autocannonBin, '-j', '-c', String(connections), '-d', String(seconds), url]);
+  let r;
+  try {
+    r = JSON.parse(stdout);
+  } catch (err) {
+    throw new Error(`KENOS_ERR_BENCH_LOAD: autocannon exited ${code} without a JSON result`, { cause: err });
+  }
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`KENOS_ERR_BENCH_LOAD: ${r.non2xx} non-2xx and ${r.errors} errors from ${url}`);
+  return r.requests.total / (r.duration || seconds);
 }
 
 /** A side of a case: a server script measured by HTTP load on its hello route. */

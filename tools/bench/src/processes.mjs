@@ -54,3 +54,18 @@ export function stopChild(child, graceMs = 5_000) {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * Runs a load generator pinned to core 1 and resolves with its whole stdout once it closed
+ * (not at exit, when stdout may still hold unread data) together with its exit code.
+ */
+export function runLoadGenerator(command, args, stderr = 'pipe') {
+  return new Promise((resolve, reject) => {
+    const child = spawnPinned(1, command, args, { stdio: ['ignore', 'pipe', stderr] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, code }));
+  });
+}
