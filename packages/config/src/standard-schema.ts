@@ -4,8 +4,8 @@ import type { ConfigSchema } from './schema-types.js';
 /**
  * The standard keys every Kenos service has (ARCHITECTURE.md §3), merged into
  * every service schema. A service may change their defaults, never remove them.
- * `shutdown.delayMs` defaults to 5000 on Kubernetes (`KUBERNETES_SERVICE_HOST`
- * set) and to 0 elsewhere.
+ * `shutdown.delayMs` defaults to 5000 and `batch.metricsLingerMs` to 20000 on
+ * Kubernetes (`KUBERNETES_SERVICE_HOST` set), both to 0 elsewhere.
  */
 export const standardConfigSchema = {
   env: {
@@ -80,6 +80,14 @@ export const standardConfigSchema = {
       env: 'SHUTDOWN_TIMEOUT_MS',
     },
   },
+  batch: {
+    metricsLingerMs: {
+      doc: 'batch:<name> only: time the admin server (/metrics) stays up after the run, so Prometheus scrapes the final job metrics; SIGTERM ends it at once.',
+      format: 'duration',
+      default: 20000,
+      env: 'BATCH_METRICS_LINGER_MS',
+    },
+  },
   keys: {
     provider: {
       doc: 'Key provider for encrypted secrets: local (development key file) or aws (KMS). Production refuses local.',
@@ -114,4 +122,5 @@ export type StandardConfigSchema = typeof standardConfigSchema;
 /** Defaults that apply when not running on Kubernetes (`KUBERNETES_SERVICE_HOST` unset). */
 export const OFF_KUBERNETES_DEFAULTS: Readonly<Record<string, unknown>> = {
   'shutdown.delayMs': 0,
+  'batch.metricsLingerMs': 0,
 };

@@ -31,6 +31,7 @@ describe('describeConfig', () => {
       'log.format',
       'shutdown.delayMs',
       'shutdown.timeoutMs',
+      'batch.metricsLingerMs',
       'keys.provider',
       'keys.localKeyFile',
       'keys.kmsKeyId',
@@ -66,12 +67,13 @@ describe('configDocs', () => {
     const lines = configDocs(schema).trimEnd().split('\n');
     expect(lines[0]).toBe('| Key | Format | Default | Env var | Description | Sensitive |');
     expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
-    expect(lines).toHaveLength(2 + 18);
+    expect(lines).toHaveLength(2 + 19);
     expect(lines).toContain('| `http.port` | `port` | `8080` | `HTTP_PORT` | REST (express) listener port; 0 = ephemeral. |  |');
     expect(lines).toContain('| `db.password` | `secret` | *required* | `DB_PASSWORD` | Database password | yes |');
     expect(lines).toContain('| `mode` | "fast" \\| "safe" | `"safe"` |  | Fast or safe \\| pick one |  |');
     expect(lines).toContain('| `nickname` | `string or null` | `null` |  |  |  |');
     expect(lines.find((l) => l.startsWith('| `shutdown.delayMs`'))).toContain('`5000` on Kubernetes, `0` elsewhere');
+    expect(lines.find((l) => l.startsWith('| `batch.metricsLingerMs`'))).toContain('`20000` on Kubernetes, `0` elsewhere');
     expect(lines.find((l) => l.startsWith('| `env`'))).toContain('`KENOS_ENV`, `NODE_ENV`');
   });
 

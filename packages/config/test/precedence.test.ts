@@ -116,6 +116,16 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
     expect(k8s.shutdown.timeoutMs).toBe(30_000);
   });
 
+  it('defaults batch.metricsLingerMs to 20000 on Kubernetes (above a 15 s scrape interval) and to 0 elsewhere', async () => {
+    const dir = serviceDir();
+    const k8s = await loadConfig(schema, { cwd: dir, env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, argv: [] });
+    expect(k8s.batch.metricsLingerMs).toBe(20_000);
+    const local = await loadConfig(schema, { cwd: dir, env: {}, argv: [] });
+    expect(local.batch.metricsLingerMs).toBe(0);
+    const set = await loadConfig(schema, { cwd: dir, env: { BATCH_METRICS_LINGER_MS: '3s' }, argv: [] });
+    expect(set.batch.metricsLingerMs).toBe(3000);
+  });
+
   it('keeps a service-chosen shutdown.delayMs default off Kubernetes', async () => {
     const custom = defineConfigSchema({ shutdown: { delayMs: { default: 1000 } } });
     const config = await loadConfig(custom, { cwd: serviceDir(), env: {}, argv: [] });

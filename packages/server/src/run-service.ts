@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { runBatch } from './batch/run-batch.js';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
@@ -105,50 +105,30 @@ export async function runService<S extends ConfigSchema>(
   logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
   const seams: Seams<S> = { logging, metrics, context, hooks, health, keys, telemetryShutdown: telemetry.shutdown };
 
-  if (component.startsWith('batch:')) return runBatch(service, component.slice('batch:'.length), seams, exit);
+  if (component.startsWith('batch:')) return runBatchComponent(service, component.slice('batch:'.length), seams, exit);
   return runLongLived(service, component, seams, exit);
 }
 
-async function runBatch<S extends ConfigSchema>(
+function runBatchComponent<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   name: string,
-  { logging, metrics, context, keys, telemetryShutdown }: Seams<S>,
+  { logging, metrics, context, hooks, health, keys, telemetryShutdown }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const fn = service.batches?.[name];
   if (!fn) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no batch ${name}`);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      logging.root.fatal({ signal }, 'second signal; exiting now');
-      return exit(ExitCode.FAILURE);
-    }
-    logging.root.warn({ signal }, 'signal received; aborting the batch');
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  const started = performance.now();
-  const end = metrics.startJob('batch', name);
-  let code: number = ExitCode.OK;
-  await logging.runWithContext({ job: name, job_id: randomUUID() }, async () => {
-    const logger = logging.current();
-    logger.info('batch started');
-    try {
-      await fn(context, { signal: controller.signal, logger });
-      end('success');
-      logger.info({ duration_ms: Math.round(performance.now() - started) }, 'batch succeeded');
-    } catch (err) {
-      const outcome = controller.signal.aborted ? 'cancelled' : 'failure';
-      end(outcome);
-      logger.error({ err, outcome, duration_ms: Math.round(performance.now() - started) }, outcome === 'cancelled' ? 'batch aborted before it finished' : 'batch failed');
-      code = ExitCode.FAILURE;
-    }
+  return runBatch({
+    name,
+    run: (batch) => fn(context, batch),
+    settings: standardSettings(context.config),
+    logging,
+    metrics,
+    keys,
+    hooks,
+    health,
+    telemetryShutdown,
+    exit,
   });
-  await keys.close().catch(() => undefined);
-  await telemetryShutdown().catch(() => undefined);
-  await logging.flush();
-  exit(code);
 }
 
 function describeStartError(err: unknown, ports: Record<string, { port: number; env: string }>, transport: string): string {
