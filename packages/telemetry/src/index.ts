@@ -42,6 +42,8 @@ export { DEFAULT_RUNBOOK_BASE_URL, ERROR_RATIO_WINDOWS, buildAlertRules } from '
 export type { AlertRulesOptions, AlertingRule, PrometheusRuleFile, RecordingRule } from './buildAlertRules.js';
 export { buildDashboard, dashboardQueries } from './buildDashboard.js';
 export type { DashboardOptions, DashboardPanel, DashboardTarget, GrafanaDashboard } from './buildDashboard.js';
+export { resolveDashboardQuery } from './resolveDashboardQuery.js';
+export type { DashboardVariables } from './resolveDashboardQuery.js';
 export { buildPodMonitor } from './buildPodMonitor.js';
 export type { PodMonitorManifest, PodMonitorOptions } from './buildPodMonitor.js';
 export { renderObservabilityAssets } from './renderObservabilityAssets.js';

@@ -8,6 +8,7 @@ import {
   buildPodMonitor,
   dashboardQueries,
   renderObservabilityAssets,
+  resolveDashboardQuery,
   toYaml,
   type AlertingRule,
 } from '../src/index.js';
@@ -67,6 +68,17 @@ describe('observability assets', () => {
     for (const p of d.panels.filter((x) => x.type !== 'row')) {
       expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
       for (const t of p.targets ?? []) expect(t.expr).toContain('service=~"$service"');
+    }
+  });
+
+  it('resolves the Grafana variables of every panel query into plain PromQL for one service', () => {
+    for (const { panel, expr } of dashboardQueries(buildDashboard())) {
+      const all = resolveDashboardQuery(expr);
+      expect(all, panel).not.toContain('$');
+      expect(all, panel).toContain('namespace=~".*", service=~".*"');
+      const one = resolveDashboardQuery(expr, { service: 'greeter', namespace: 'shop', rateInterval: '30s' });
+      expect(one, panel).toContain('namespace=~"shop", service=~"greeter"');
+      if (expr.includes('$__rate_interval')) expect(one, panel).toContain('[30s]');
     }
   });
 

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAlertRules, buildDashboard, dashboardQueries, toYaml, type YamlValue } from '../src/index.js';
-import { substituteGrafanaVariables } from './grafana.js';
+import { buildAlertRules, buildDashboard, dashboardQueries, resolveDashboardQuery, toYaml, type YamlValue } from '../src/index.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kenos-telemetry-promtool-'));
@@ -51,7 +50,7 @@ describe('Prometheus rules checked by promtool', () => {
   it('parses every dashboard panel query as valid PromQL', () => {
     const queries = dashboardQueries(buildDashboard());
     const file = join(tmp, 'dashboard-queries.yaml');
-    const rules = queries.map((q, i) => ({ record: `kenos:dashboard_panel_${i}`, expr: substituteGrafanaVariables(q.expr) }));
+    const rules = queries.map((q, i) => ({ record: `kenos:dashboard_panel_${i}`, expr: resolveDashboardQuery(q.expr) }));
     writeFileSync(file, toYaml({ groups: [{ name: 'dashboard', rules }] }));
     const r = promtool(['check', 'rules', file]);
     expect(r.output, r.output).toContain(`SUCCESS: ${queries.length} rules found`);
