@@ -64,6 +64,18 @@ describe('gRPC transport', () => {
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
   });
 
+  it('records a handler aborted by the deadline as DEADLINE_EXCEEDED, not as an internal error', async () => {
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'grpc-deadline-1');
+    const { error } = await unary(echo, 'Echo', { text: 'slow-abortable', delayMs: 5000 }, md, { deadline: Date.now() + 200 });
+    expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-deadline-1');
+    expect(line['level']).toBe('info');
+    expect(line['rpc']).toMatchObject({ status: 'DEADLINE_EXCEEDED', code: 4 });
+    const text = await (await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)).text();
+    expect(text).toMatch(/rpc_server_call_duration_seconds_count\{[^}]*rpc_method="Echo"[^}]*rpc_grpc_status_code="4"[^}]*\} [1-9]/);
+  });
+
   it('rejects a message over the 4 MiB limit with RESOURCE_EXHAUSTED', async () => {
     const { error } = await unary(echo, 'Echo', { text: 'x'.repeat(4 * 1024 * 1024 + 1) });
     expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);

@@ -51,5 +51,5 @@ export type { ObservabilityAssetsOptions } from './renderObservabilityAssets.js'
 export { toYaml } from './toYaml.js';
 export type { YamlValue } from './toYaml.js';
 export { instrumentHttpRequest, startRpcServerCall } from './instrument.js';
-export type { HttpInstrumentationOptions, RpcServerCall } from './instrument.js';
+export type { HttpInstrumentationOptions, HttpRequestResult, RpcServerCall } from './instrument.js';
 export { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, context, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -8,7 +8,7 @@ import {
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
 } from '@opentelemetry/semantic-conventions';
-import { GRPC_SERVER_ERROR_CODES } from './catalog.js';
+import { GRPC_SERVER_ERROR_CODES, UNMATCHED_ROUTE } from './catalog.js';
 import { normalizeHttpMethod, type KenosMetrics } from './createMetrics.js';
 import { extractContext, type Carrier } from './spans.js';
 
@@ -24,6 +24,26 @@ export interface HttpInstrumentationOptions {
    * `UNMATCHED_ROUTE`. Default: no route (every request is unmatched).
    */
   getRoute?: (req: IncomingMessage) => string | undefined;
+  /**
+   * Called once when the request ends (response finished or connection closed), after the
+   * span ended and the duration was recorded: the place for an access log line. A throw is
+   * reported through the OpenTelemetry diagnostics and otherwise ignored. Default: none.
+   */
+  onEnd?: (result: HttpRequestResult) => void;
+}
+
+/** What {@link HttpInstrumentationOptions.onEnd} receives about a finished request. */
+export interface HttpRequestResult {
+  /** The normalized method (`OTHER` for unknown ones). */
+  readonly method: string;
+  /** The route template, or `UNMATCHED_ROUTE` when no route matched. */
+  readonly route: string;
+  /** The response status code. */
+  readonly statusCode: number;
+  /** From the start of instrumentation to the end, in seconds. */
+  readonly durationSeconds: number;
+  /** `true` when the connection closed before the response was finished. */
+  readonly aborted: boolean;
 }
 
 /**
@@ -41,37 +61,42 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
   const parent = extractContext(req.headers);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const span = trace.getTracer(TRACER).startSpan(
-    method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q), [ATTR_URL_SCHEME]: 'http' },
-    },
-    parent,
-  );
-  let done = false;
-  const finish = (): void => {
-    if (done) return;
-    done = true;
+  const span = trace
+    .getTracer(TRACER)
+    .startSpan(
+      method,
+      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q), [ATTR_URL_SCHEME]: 'http' } },
+      parent,
+    );
+  // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection
+  res.once('close', () => {
     const durationSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const route = options.getRoute?.(req);
+    const route = options.getRoute?.(req) || undefined;
     const statusCode = res.statusCode;
+    const aborted = !res.writableFinished;
     options.metrics?.observeHttpRequest({ method, route, statusCode, durationSeconds });
-    if (route) {
-      span.setAttribute(ATTR_HTTP_ROUTE, route);
-      span.updateName(`${method} ${route}`);
-    }
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
-    if (!res.writableFinished) {
-      span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
-    } else if (statusCode >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+    if (span.isRecording()) {
+      if (route) {
+        span.setAttribute(ATTR_HTTP_ROUTE, route);
+        span.updateName(`${method} ${route}`);
+      }
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
+      if (aborted) {
+        span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+      } else if (statusCode >= 500) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
     }
     span.end();
-  };
-  res.once('finish', finish);
-  res.once('close', finish);
+    if (options.onEnd) {
+      try {
+        options.onEnd({ method, route: route ?? UNMATCHED_ROUTE, statusCode, durationSeconds, aborted });
+      } catch (err) {
+        diag.error('@kenos/telemetry: the onEnd hook of an HTTP request threw', err);
+      }
+    }
+  });
   context.with(trace.setSpan(parent, span), next);
 }
 

@@ -57,6 +57,43 @@ describe('instrumentHttpRequest', () => {
       ['(unmatched)', '404', 1],
     ]);
   });
+
+  it('calls onEnd once per request with the route, status and whether the client aborted, and survives a throwing hook', async () => {
+    startTracing({ serviceName: 'shop', serviceVersion: '1', env: {} });
+    const ended: { route: string; statusCode: number; aborted: boolean; method: string }[] = [];
+    let calls = 0;
+    const server = createServer((req, res) =>
+      instrumentHttpRequest(
+        req,
+        res,
+        () => {
+          if (req.url === '/hang') return; // never answers: the client aborts
+          res.statusCode = 201;
+          res.end('ok');
+        },
+        {
+          getRoute: (r) => (r.url === '/items' ? '/items' : undefined),
+          onEnd: (result) => {
+            calls++;
+            ended.push({ route: result.route, statusCode: result.statusCode, aborted: result.aborted, method: result.method });
+            if (calls === 1) throw new Error('a broken access log must not crash the host');
+          },
+        },
+      ),
+    );
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await fetch(`${base}/items`, { method: 'POST' }).then((r) => r.text());
+    await fetch(`${base}/other`).then((r) => r.text());
+    await fetch(`${base}/hang`, { signal: AbortSignal.timeout(100) }).catch(() => undefined);
+    for (let i = 0; i < 100 && ended.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toEqual([
+      { route: '/items', statusCode: 201, aborted: false, method: 'POST' },
+      { route: '(unmatched)', statusCode: 201, aborted: false, method: 'GET' },
+      { route: '(unmatched)', statusCode: 200, aborted: true, method: 'GET' },
+    ]);
+  });
 });
 
 describe('startRpcServerCall', () => {

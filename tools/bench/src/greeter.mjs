@@ -9,9 +9,13 @@ import { freePort, startLogged } from './service-process.mjs';
 export const greeterMain = new URL('../../../examples/greeter/dist/main.js', import.meta.url).pathname;
 const READY = /^.*"service ready".*$/m;
 
-/** Environment of a benchmarked greeter: ephemeral ports, production-like logging. */
+/**
+ * Environment of a benchmarked greeter: ephemeral ports and production logging (JSON at info,
+ * batched writes). `KENOS_ENV=staging` because `production` refuses the local development key
+ * provider and a benchmark has no KMS; `development` writes every log line unbuffered.
+ */
 export function greeterEnv(extra = {}) {
-  return { HTTP_PORT: '0', GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...extra };
+  return { KENOS_ENV: 'staging', HTTP_PORT: '0', GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...extra };
 }
 
 /** Starts the greeter api and resolves with `{ child, ports, cleanup }` once it logged ready. */

@@ -5,7 +5,7 @@ import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus 
 import { ServerError, ServiceError } from '../errors.js';
 import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
-import { withSpan, type MetricsSeam } from '../service/metrics.js';
+import { startRpcServerCall, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
 
@@ -125,8 +125,12 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const rawDeadline = call.getDeadline();
       const deadline = rawDeadline === Infinity ? undefined : new Date(rawDeadline);
       let timer: NodeJS.Timeout | undefined;
+      let deadlinePassed = false;
       if (deadline) {
-        timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
+        timer = setTimeout(() => {
+          deadlinePassed = true;
+          controller.abort(new Error('deadline exceeded'));
+        }, Math.max(0, deadline.getTime() - Date.now()));
         timer.unref();
       }
       // only the W3C trace context headers: no copy of the whole metadata per call
@@ -137,44 +141,50 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         const tracestate = call.metadata.get('tracestate')[0];
         if (typeof tracestate === 'string') carrier['tracestate'] = tracestate;
       }
-      void withSpan({ name: `${service}/${method}`, kind: 'server', carrier }, () =>
-      logging.runWithContext({ request_id: requestId }, () => {
-        const logger = logging.current();
-        const finish = (code: grpc.status, err?: unknown): void => {
-          finished = true;
-          if (timer) clearTimeout(timer);
-          inFlight--;
-          const durationMs = performance.now() - started;
-          metrics.observeRpcCall({ service, method, grpcStatusCode: code, durationSeconds: durationMs / 1000 });
-          const fields = {
-            rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round(durationMs * 100) / 100 },
+      // one server span and the RED histogram (@kenos/telemetry), one log scope, one access-log line
+      const rpc = startRpcServerCall(carrier, service, method, metrics);
+      rpc.run(() =>
+        logging.runWithContext({ request_id: requestId }, () => {
+          const logger = logging.current();
+          const finish = (code: grpc.status, err?: unknown): void => {
+            finished = true;
+            if (timer) clearTimeout(timer);
+            inFlight--;
+            rpc.end(code, code === grpc.status.INTERNAL ? err : undefined);
+            const fields = {
+              rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
+            };
+            if (code === grpc.status.INTERNAL) logger.error({ ...fields, err }, 'grpc call');
+            else logger.info(fields, 'grpc call');
           };
-          if (code === grpc.status.INTERNAL) logger.error({ ...fields, err }, 'grpc call');
-          else logger.info(fields, 'grpc call');
-        };
-        const context: GrpcCallContext = { requestId, metadata: call.metadata, signal: controller.signal, deadline, logger };
-        return Promise.resolve()
-          .then(() => handler(call.request, context))
-          .then(
-            (response) => {
-              finish(grpc.status.OK);
-              callback(null, response);
-            },
-            (err: unknown) => {
-              if (err instanceof ServiceError) {
-                const md = new grpc.Metadata();
-                md.set('x-request-id', requestId);
-                md.set('kenos-error-code', err.code);
-                if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
-                finish(err.grpcCode);
-                callback({ code: err.grpcCode, details: err.message, metadata: md });
-              } else {
-                finish(grpc.status.INTERNAL, err);
-                callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
-              }
-            },
-          );
-      }),
+          const context: GrpcCallContext = { requestId, metadata: call.metadata, signal: controller.signal, deadline, logger };
+          return Promise.resolve()
+            .then(() => handler(call.request, context))
+            .then(
+              (response) => {
+                finish(grpc.status.OK);
+                callback(null, response);
+              },
+              (err: unknown) => {
+                if (err instanceof ServiceError) {
+                  const md = new grpc.Metadata();
+                  md.set('x-request-id', requestId);
+                  md.set('kenos-error-code', err.code);
+                  if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
+                  finish(err.grpcCode);
+                  callback({ code: err.grpcCode, details: err.message, metadata: md });
+                } else if (controller.signal.aborted) {
+                  // the handler gave up because the caller did: not a server fault
+                  const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
+                  finish(code);
+                  callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
+                } else {
+                  finish(grpc.status.INTERNAL, err);
+                  callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
+                }
+              },
+            );
+        }),
       );
     };
   }

@@ -1,10 +1,10 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ServiceError } from '../errors.js';
 import { requestIdFrom } from '../request-context.js';
-import type { LoggingSeam } from '../service/logger.js';
-import { UNMATCHED_ROUTE, withSpan, type MetricsSeam } from '../service/metrics.js';
+import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
+import { instrumentHttpRequest, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { problem } from './problem.js';
 
@@ -60,51 +60,49 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       .send(JSON.stringify(problem(status, { instance: req.originalUrl, request_id: requestId, ...fields })));
   };
 
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+  const onHandlerTimeout = (req: Request, res: Response): void => {
+    sendProblem(req, res, 503, { detail: `no answer within ${handlerTimeoutMs} ms`, code: 'KENOS_ERR_SERVER_TIMEOUT' });
+  };
+  const routeOf = (req: IncomingMessage): string | undefined => {
+    const r = req as Request;
+    return r.route ? `${r.baseUrl}${String(r.route.path)}` : undefined;
+  };
+
+  // One server span (W3C traceparent in, trace ids in every log line), one scope, one 'close'
+  // listener per request: it ends the span, records the metric and writes the access log line.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     (res.locals as KenosLocals).requestId = requestId;
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
-    const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-    const timer =
-      handlerTimeoutMs > 0
-        ? setTimeout(() => {
-            sendProblem(req, res, 503, {
-              detail: `no answer within ${handlerTimeoutMs} ms`,
-              code: 'KENOS_ERR_SERVER_TIMEOUT',
-            });
-          }, handlerTimeoutMs)
-        : undefined;
+    const timer = handlerTimeoutMs > 0 ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res) : undefined;
     timer?.unref();
-    res.once('close', () => clearTimeout(timer));
-    // the server span (W3C traceparent in, trace ids in every log line) ends when the response closes
-    void withSpan({ name: req.method, kind: 'server', carrier: req.headers }, (span) =>
-      logging.runWithContext({ request_id: requestId }, () => {
-        const log = logging.current();
-        const done = new Promise<void>((resolve) => {
-          res.once('close', () => {
-            inFlight.delete(res);
-            const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : UNMATCHED_ROUTE;
-            const durationMs = performance.now() - started;
-            span.updateName(`${req.method} ${route}`);
-            span.setAttribute('http.route', route);
-            span.setAttribute('http.response.status_code', res.statusCode);
-            metrics.observeHttpRequest({ method: req.method, route, statusCode: res.statusCode, durationSeconds: durationMs / 1000 });
-            log.info(
-              {
-                http: { method: req.method, route, path: req.path, status: res.statusCode, duration_ms: Math.round(durationMs * 100) / 100 },
-                ...(res.writableFinished ? {} : { aborted: true }),
-              },
-              'http request',
-            );
-            resolve();
-          });
-        });
-        next();
-        return done;
-      }),
+    let log: ServiceLogger | undefined;
+    instrumentHttpRequest(
+      req,
+      res,
+      () =>
+        logging.runWithContext({ request_id: requestId }, () => {
+          log = logging.current();
+          next();
+        }),
+      {
+        metrics,
+        getRoute: routeOf,
+        onEnd: ({ route, statusCode, durationSeconds, aborted }) => {
+          clearTimeout(timer);
+          inFlight.delete(res);
+          (log ?? logging.root).info(
+            {
+              http: { method: req.method, route, path: req.path, status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
+              ...(aborted ? { aborted: true } : {}),
+            },
+            'http request',
+          );
+        },
+      },
     );
   });
   app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));

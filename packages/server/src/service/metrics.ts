@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createMetrics,
+  instrumentHttpRequest,
+  startRpcServerCall,
   shutdownTracing,
   startTracing,
-  UNMATCHED_ROUTE,
-  withSpan,
   type KenosMetrics,
   type TelemetryLogger,
 } from '@kenos/telemetry';
 
-export { UNMATCHED_ROUTE, withSpan };
+export { instrumentHttpRequest, startRpcServerCall };
 
 /** The metrics seam: RED metrics of HTTP requests, gRPC calls and jobs, on `@kenos/telemetry`. */
 export interface MetricsSeam {
