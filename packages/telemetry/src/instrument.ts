@@ -1,18 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_URL_PATH,
-  ATTR_URL_SCHEME,
-} from '@opentelemetry/semantic-conventions';
 import { GRPC_SERVER_ERROR_CODES, UNMATCHED_ROUTE } from './catalog.js';
 import { normalizeHttpMethod, type KenosMetrics } from './createMetrics.js';
 import { extractContext, type Carrier } from './spans.js';
 
 const TRACER = '@kenos/telemetry';
+
+// Stable semantic-convention attribute names (the values of @opentelemetry/semantic-conventions'
+// ATTR_* constants; that module of several thousand exports is not loaded at startup for six strings).
+const ATTR_ERROR_TYPE = 'error.type';
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+const ATTR_HTTP_ROUTE = 'http.route';
+const ATTR_URL_PATH = 'url.path';
+const ATTR_URL_SCHEME = 'url.scheme';
 
 /** Options of {@link instrumentHttpRequest}. */
 export interface HttpInstrumentationOptions {

@@ -10,7 +10,17 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { RandomIdGenerator, type Sampler } from '@opentelemetry/sdk-trace';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+
+const ID_BYTES = Buffer.allocUnsafe(16);
+
+/** `bytes` random bytes as lowercase hex, never all zeros (an invalid id); like the SDK's RandomIdGenerator. */
+function randomId(bytes: 8 | 16): string {
+  for (let i = 0; i < bytes; i += 4) ID_BYTES.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i);
+  for (let i = 0; i < bytes; i++) if (ID_BYTES[i] !== 0) return ID_BYTES.toString('hex', 0, bytes);
+  ID_BYTES[bytes - 1] = 1;
+  return ID_BYTES.toString('hex', 0, bytes);
+}
 
 /**
  * The tracer used when no span would be exported (no OTLP endpoint, no span processor):
@@ -20,20 +30,18 @@ import { RandomIdGenerator, type Sampler } from '@opentelemetry/sdk-trace';
  * spans that nobody reads.
  */
 class PropagationOnlyTracer implements Tracer {
-  private readonly ids = new RandomIdGenerator();
-
   constructor(private readonly sampler: Sampler) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
     const parentCtx = options.root ? trace.deleteSpan(ctx) : ctx;
     const parent = trace.getSpanContext(parentCtx);
     const validParent = parent !== undefined && trace.isSpanContextValid(parent);
-    const traceId = validParent ? parent.traceId : this.ids.generateTraceId();
+    const traceId = validParent ? parent.traceId : randomId(16);
     const result = this.sampler.shouldSample(parentCtx, traceId, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, options.links ?? []);
     const traceState = result.traceState ?? (validParent ? parent.traceState : undefined);
     return trace.wrapSpanContext({
       traceId,
-      spanId: this.ids.generateSpanId(),
+      spanId: randomId(8),
       traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
       ...(traceState ? { traceState } : {}),
     });
