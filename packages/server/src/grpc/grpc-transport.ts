@@ -125,12 +125,8 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const rawDeadline = call.getDeadline();
       const deadline = rawDeadline === Infinity ? undefined : new Date(rawDeadline);
       let timer: NodeJS.Timeout | undefined;
-      let deadlinePassed = false;
       if (deadline) {
-        timer = setTimeout(() => {
-          deadlinePassed = true;
-          controller.abort(new Error('deadline exceeded'));
-        }, Math.max(0, deadline.getTime() - Date.now()));
+        timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
         timer.unref();
       }
       // only the W3C trace context headers: no copy of the whole metadata per call
@@ -174,7 +170,9 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
                   finish(err.grpcCode);
                   callback({ code: err.grpcCode, details: err.message, metadata: md });
                 } else if (controller.signal.aborted) {
-                  // the handler gave up because the caller did: not a server fault
+                  // the handler gave up because the caller did: not a server fault. grpc-js ends a call at its
+                  // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel.
+                  const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - 5;
                   const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
                   finish(code);
                   callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
