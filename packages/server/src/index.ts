@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export type { FieldViolation } from './errors.js';
 export type { GrpcCallContext, GrpcHandlers, GrpcServiceRegistration, GrpcUnaryHandler } from './grpc/grpc-transport.js';
+export { grpcTraceInterceptor } from './grpc/grpc-trace-interceptor.js';
 export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';
 export type { Problem } from './http/problem.js';
 export { ExitCode, runService } from './run-service.js';

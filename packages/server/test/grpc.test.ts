@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { currentTraceIds, shutdownTracing, startTracing, withSpan } from '@kenos/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grpcTraceInterceptor } from '../src/index.js';
 import { killAll, startReady, type ChildService } from './helpers/child-service.js';
 import { clientFor, healthProto, listServices, unary } from './helpers/grpc-client.js';
 
@@ -43,6 +45,32 @@ describe('gRPC transport', () => {
     await unary(echo, 'Echo', { text: 't' }, md);
     const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-trace-1');
     expect(line['trace_id']).toBe(traceId);
+  });
+
+  it('joins the caller\'s trace when the client call goes through grpcTraceInterceptor', async () => {
+    startTracing({ serviceName: 'caller', serviceVersion: '1', env: {} });
+    const traced = new Echo(address, grpc.credentials.createInsecure(), { interceptors: [grpcTraceInterceptor] });
+    try {
+      const caller = await withSpan({ name: 'caller' }, async () => {
+        const md = new grpc.Metadata();
+        md.set('x-request-id', 'grpc-client-trace-1');
+        await unary(traced, 'Echo', { text: 'joined' }, md);
+        return currentTraceIds();
+      });
+      const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-client-trace-1');
+      expect(caller?.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(line['trace_id']).toBe(caller?.traceId);
+      expect(line['span_id']).not.toBe(caller?.spanId);
+      // outside any span the interceptor adds nothing: the server starts a new trace
+      const md = new grpc.Metadata();
+      md.set('x-request-id', 'grpc-client-trace-2');
+      await unary(traced, 'Echo', { text: 'alone' }, md);
+      const alone = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-client-trace-2');
+      expect(alone['trace_id']).not.toBe(caller?.traceId);
+    } finally {
+      traced.close();
+      await shutdownTracing();
+    }
   });
 
   it('maps a ValidationError to INVALID_ARGUMENT with its message', async () => {

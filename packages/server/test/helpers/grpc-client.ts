@@ -6,7 +6,7 @@ import { loadSync } from '@grpc/proto-loader';
 const require = createRequire(import.meta.url);
 const OPTIONS = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
 
-type Ctor = new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client;
+type Ctor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
 
 /** Loads a client constructor for `service` from `protoPath`. */
 export function clientFor(protoPath: string, service: string, includeDirs: string[] = []): Ctor {
