@@ -104,6 +104,20 @@ describe('gRPC transport', () => {
     expect(text).toMatch(/rpc_server_call_duration_seconds_count\{[^}]*rpc_method="Echo"[^}]*rpc_grpc_status_code="4"[^}]*\} [1-9]/);
   });
 
+  it('records a handler aborted because the client cancelled as CANCELLED, not as an internal error', async () => {
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'grpc-cancel-1');
+    const code = await new Promise<number | undefined>((resolve) => {
+      const call = (echo as unknown as Record<string, (req: unknown, md: grpc.Metadata, cb: (err: grpc.ServiceError | null) => void) => grpc.ClientUnaryCall>)
+        ['Echo']!.call(echo, { text: 'slow-abortable', delayMs: 5000 }, md, (err) => resolve(err?.code));
+      setTimeout(() => call.cancel(), 200);
+    });
+    expect(code).toBe(grpc.status.CANCELLED);
+    const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-cancel-1');
+    expect(line['level']).toBe('info');
+    expect(line['rpc']).toMatchObject({ status: 'CANCELLED', code: 1 });
+  });
+
   it('rejects a message over the 4 MiB limit with RESOURCE_EXHAUSTED', async () => {
     const { error } = await unary(echo, 'Echo', { text: 'x'.repeat(4 * 1024 * 1024 + 1) });
     expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
