@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkNode } from './check-node.mjs';
+import { ensureSystemDeps } from './system-deps.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 checkNode();
+ensureSystemDeps(); // Prometheus/promtool for the metric tests: installed when missing (root), else explained
 
 const projectDirs = ['packages', 'examples', 'tools']
   .filter((d) => existsSync(join(root, d)))
