@@ -91,7 +91,7 @@ beforeAll(async () => {
     startService(main, 'api'),
     // a demo job every 100 ms (the example's own feed, GREETER_WORKER_INTERVAL_MS)
     startService(main, 'worker:greetings', { env: { GREETER_WORKER_INTERVAL_MS: '100', GREETER_WORKER_JOB_DURATION_MS: '20' } }),
-    startService(main, 'batch:daily-report', { env: { BATCH_METRICS_LINGER_MS: '50000' } }),
+    startService(main, 'batch:daily-report', { env: { BATCH_METRICS_LINGER_MS: '120000' } }),
   ]);
   [api, , batch] = started;
   await batch.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('batch finished; serving /metrics'));
@@ -146,7 +146,7 @@ beforeAll(async () => {
     stop = true;
     await load;
   }
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   client?.close();
@@ -210,7 +210,7 @@ describe('a real Prometheus scraping the greeter under load', () => {
   });
 
   it('ends the batch linger on SIGTERM and exits 0, the code of the successful run', async () => {
-    expect(batch.exitInfo).toBeUndefined(); // still lingering: 50 s, far beyond this test
+    expect(batch.exitInfo).toBeUndefined(); // still lingering: 120 s, far beyond this test
     const { code } = await batch.stop('SIGTERM', 10_000);
     expect(code).toBe(0);
   });
