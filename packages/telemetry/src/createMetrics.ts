@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { KENOS_METRICS, OTHER_HTTP_METHOD, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE } from './catalog.js';
 import type { TelemetryLogger } from './diagnostics.js';
+import { LabeledHistogram } from './labeledHistogram.js';
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {
@@ -96,6 +97,7 @@ export function kenosSdkVersion(): string {
 
 /** Normalizes an HTTP method to a bounded label value (OpenTelemetry `http.request.method`). */
 export function normalizeHttpMethod(method: string | undefined): string {
+  if (method !== undefined && KNOWN_METHODS.has(method)) return method;
   const upper = (method ?? '').toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : OTHER_HTTP_METHOD;
 }
@@ -121,18 +123,19 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
   const buildInfo = new Gauge({ name: m.buildInfo.name, help: m.buildInfo.help, labelNames: labels(m.buildInfo.labels), registers: [registry] });
   buildInfo.set({ service: options.service, version: options.version, kenos_version: kenosVersion }, 1);
 
-  const http = new Histogram({
+  // the two request histograms are on the hot path of every request and call: LabeledHistogram
+  const http = new LabeledHistogram({
     name: m.httpServerDuration.name,
     help: m.httpServerDuration.help,
-    labelNames: labels(m.httpServerDuration.labels),
-    buckets: [...m.httpServerDuration.buckets],
+    labelNames: m.httpServerDuration.labels,
+    buckets: m.httpServerDuration.buckets,
     registers: [registry],
   });
-  const rpc = new Histogram({
+  const rpc = new LabeledHistogram({
     name: m.rpcServerDuration.name,
     help: m.rpcServerDuration.help,
-    labelNames: labels(m.rpcServerDuration.labels),
-    buckets: [...m.rpcServerDuration.buckets],
+    labelNames: m.rpcServerDuration.labels,
+    buckets: m.rpcServerDuration.buckets,
     registers: [registry],
   });
   const jobsStarted = new Counter({ name: m.jobsStarted.name, help: m.jobsStarted.help, labelNames: labels(m.jobsStarted.labels), registers: [registry] });
@@ -188,24 +191,17 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     registry,
     observeHttpRequest({ method, route, statusCode, durationSeconds }) {
       http.observe(
-        {
-          http_request_method: normalizeHttpMethod(method),
-          http_route: route === undefined || route === '' ? UNMATCHED_ROUTE : routeAllowed(route) ? route : OVERFLOW_LABEL_VALUE,
-          http_response_status_code: String(statusCode),
-        },
+        [
+          normalizeHttpMethod(method),
+          route === undefined || route === '' ? UNMATCHED_ROUTE : routeAllowed(route) ? route : OVERFLOW_LABEL_VALUE,
+          String(statusCode),
+        ],
         durationSeconds,
       );
     },
     observeRpcCall({ service, method, grpcStatusCode, durationSeconds }) {
       const known = rpcAllowed(`${service}/${method}`);
-      rpc.observe(
-        {
-          rpc_service: known ? service : OVERFLOW_LABEL_VALUE,
-          rpc_method: known ? method : OVERFLOW_LABEL_VALUE,
-          rpc_grpc_status_code: String(grpcStatusCode),
-        },
-        durationSeconds,
-      );
+      rpc.observe([known ? service : OVERFLOW_LABEL_VALUE, known ? method : OVERFLOW_LABEL_VALUE, String(grpcStatusCode)], durationSeconds);
     },
     startJob(kind, name) {
       const base = { job_kind: kind, job_name: name };

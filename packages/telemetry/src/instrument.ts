@@ -57,7 +57,7 @@ export interface HttpRequestResult {
  * `(req, res, next) => instrumentHttpRequest(req, res, next, { metrics, getRoute })`.
  */
 export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse, next: () => void, options: HttpInstrumentationOptions = {}): void {
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   const method = normalizeHttpMethod(req.method);
   const parent = extractContext(req.headers);
   const url = req.url ?? '/';
@@ -71,7 +71,7 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
     );
   // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection
   res.once('close', () => {
-    const durationSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const durationSeconds = (performance.now() - start) / 1000;
     const route = options.getRoute?.(req) || undefined;
     const statusCode = res.statusCode;
     const aborted = !res.writableFinished;
@@ -126,7 +126,7 @@ export function startRpcServerCall(
   method: string,
   metrics?: Pick<KenosMetrics, 'observeRpcCall'>,
 ): RpcServerCall {
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   const parent = extractContext(carrier);
   const span = trace.getTracer(TRACER).startSpan(
     `${service}/${method}`,
@@ -142,7 +142,7 @@ export function startRpcServerCall(
     end(grpcStatusCode, error) {
       if (ended) return;
       ended = true;
-      const durationSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const durationSeconds = (performance.now() - start) / 1000;
       metrics?.observeRpcCall({ service, method, grpcStatusCode, durationSeconds });
       span.setAttribute('rpc.grpc.status_code', grpcStatusCode);
       if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
