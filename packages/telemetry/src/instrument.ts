@@ -72,22 +72,28 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
   // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection
   res.once('close', () => {
     const durationSeconds = (performance.now() - start) / 1000;
-    const route = options.getRoute?.(req) || undefined;
     const statusCode = res.statusCode;
     const aborted = !res.writableFinished;
-    options.metrics?.observeHttpRequest({ method, route, statusCode, durationSeconds });
-    if (span.isRecording()) {
-      if (route) {
-        span.setAttribute(ATTR_HTTP_ROUTE, route);
-        span.updateName(`${method} ${route}`);
+    let route: string | undefined;
+    // getRoute and metrics are the caller's code: a throw is reported, the span still ends and onEnd still runs
+    try {
+      route = options.getRoute?.(req) || undefined;
+      options.metrics?.observeHttpRequest({ method, route, statusCode, durationSeconds });
+      if (span.isRecording()) {
+        if (route) {
+          span.setAttribute(ATTR_HTTP_ROUTE, route);
+          span.updateName(`${method} ${route}`);
+        }
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
+        if (aborted) {
+          span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+        } else if (statusCode >= 500) {
+          span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
       }
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
-      if (aborted) {
-        span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
-      } else if (statusCode >= 500) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+    } catch (err) {
+      diag.error('@kenos/telemetry: recording an HTTP request failed', err);
     }
     span.end();
     if (options.onEnd) {
@@ -143,12 +149,17 @@ export function startRpcServerCall(
       if (ended) return;
       ended = true;
       const durationSeconds = (performance.now() - start) / 1000;
-      metrics?.observeRpcCall({ service, method, grpcStatusCode, durationSeconds });
-      span.setAttribute('rpc.grpc.status_code', grpcStatusCode);
-      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
-      if (GRPC_SERVER_ERROR_CODES.includes(grpcStatusCode)) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(grpcStatusCode));
-        span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
+      // the metrics are the caller's code: a throw is reported and the span still ends (the call must still be answered)
+      try {
+        metrics?.observeRpcCall({ service, method, grpcStatusCode, durationSeconds });
+        span.setAttribute('rpc.grpc.status_code', grpcStatusCode);
+        if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+        if (GRPC_SERVER_ERROR_CODES.includes(grpcStatusCode)) {
+          span.setAttribute(ATTR_ERROR_TYPE, String(grpcStatusCode));
+          span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
+        }
+      } catch (err) {
+        diag.error('@kenos/telemetry: recording a gRPC call failed', err);
       }
       span.end();
     },

@@ -58,6 +58,30 @@ describe('instrumentHttpRequest', () => {
     ]);
   });
 
+  it('still ends the request and calls onEnd when getRoute or the metrics throw', async () => {
+    startTracing({ serviceName: 'shop', serviceVersion: '1', env: {} });
+    const ended: string[] = [];
+    const server = createServer((req, res) =>
+      instrumentHttpRequest(req, res, () => res.end('ok'), {
+        getRoute: () => {
+          throw new Error('route lookup broke');
+        },
+        metrics: {
+          observeHttpRequest: () => {
+            throw new Error('metrics broke');
+          },
+        },
+        onEnd: (result) => void ended.push(result.route),
+      }),
+    );
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(await fetch(`${base}/a`).then((r) => r.text())).toBe('ok');
+    for (let i = 0; i < 100 && ended.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toEqual(['(unmatched)']);
+  });
+
   it('calls onEnd once per request with the route, status and whether the client aborted, and survives a throwing hook', async () => {
     startTracing({ serviceName: 'shop', serviceVersion: '1', env: {} });
     const ended: { route: string; statusCode: number; aborted: boolean; method: string }[] = [];
@@ -127,5 +151,18 @@ describe('startRpcServerCall', () => {
       ['14', 1],
       ['5', 1],
     ]);
+  });
+
+  it('still ends the span when the metrics throw, so the caller can answer the call', () => {
+    const memory = new InMemorySpanExporter();
+    startTracing({ serviceName: 'shop', serviceVersion: '1', env: {}, spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+    const broken = {
+      observeRpcCall: () => {
+        throw new Error('metrics broke');
+      },
+    };
+    const call = startRpcServerCall({}, 'kenos.v1.Shop', 'GetItem', broken);
+    expect(() => call.end(0)).not.toThrow();
+    expect(memory.getFinishedSpans().map((s) => s.name)).toEqual(['kenos.v1.Shop/GetItem']);
   });
 });
