@@ -5,9 +5,8 @@ import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
 import {
-  closeProviders,
   KEY_FLAGS,
-  keyProviders,
+  withKeyProviders,
   type KeySelection,
 } from './key-selection.js';
 
@@ -132,36 +131,35 @@ export const configCommand: Command = {
       kmsKeyIds: values['kms-key-id'] ?? [],
       source: 'flags',
     };
-    const providers = await keyProviders(selection);
-    const options: LoadConfigOptions = {
-      cwd,
-      argv: [],
-      env:
-        values.env === undefined
-          ? io.env
-          : { ...io.env, KENOS_ENV: values.env },
-      ...(providers[0] === undefined ? {} : { keyProvider: providers[0] }),
-    };
-    try {
-      const config = await loadConfig(schema, options);
-      if (action === 'validate') {
-        await write(io.stderr, `kenos config: valid\n`);
+    return withKeyProviders(selection, async (providers) => {
+      const options: LoadConfigOptions = {
+        cwd,
+        argv: [],
+        env:
+          values.env === undefined
+            ? io.env
+            : { ...io.env, KENOS_ENV: values.env },
+        ...(providers[0] === undefined ? {} : { keyProvider: providers[0] }),
+      };
+      try {
+        const config = await loadConfig(schema, options);
+        if (action === 'validate') {
+          await write(io.stderr, `kenos config: valid\n`);
+          return 0;
+        }
+        const rows = describeConfig(config);
+        await write(
+          io.stdout,
+          values.json === true
+            ? `${JSON.stringify(rows, null, 2)}\n`
+            : table(rows),
+        );
         return 0;
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        await write(io.stderr, `${formatConfigError(err)}\n`);
+        return EX_CONFIG;
       }
-      const rows = describeConfig(config);
-      await write(
-        io.stdout,
-        values.json === true
-          ? `${JSON.stringify(rows, null, 2)}\n`
-          : table(rows),
-      );
-      return 0;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      await write(io.stderr, `${formatConfigError(err)}\n`);
-      return EX_CONFIG;
-    } finally {
-      await closeProviders(providers);
-    }
+    });
   },
 };

@@ -1,12 +1,7 @@
 import { readAll, write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CONTEXT_FLAG, parseContext } from './context-flag.js';
-import {
-  closeProviders,
-  KEY_FLAGS,
-  keyProviders,
-  selectKeys,
-} from './key-selection.js';
+import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
 
 const usage = `Usage: kenos decrypt [--context KEY=VALUE]... (--local-key FILE | --kms-key-id ID)...
 
@@ -35,8 +30,7 @@ export const decryptCommand: Command = {
     });
     const context = parseContext(this, values.context);
     const { createEnvelope } = await import('@kenos/crypto');
-    const providers = await keyProviders(selectKeys(this, values));
-    try {
+    return withKeyProviders(selectKeys(this, values), async (providers) => {
       const ciphertext = (await readAll(io.stdin)).toString('utf8').trim();
       let lastError: unknown;
       for (const provider of providers) {
@@ -55,8 +49,6 @@ export const decryptCommand: Command = {
         }
       }
       throw lastError;
-    } finally {
-      await closeProviders(providers);
-    }
+    });
   },
 };

@@ -2,12 +2,7 @@ import { CliError } from '../cli-error.js';
 import { readAll, write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CONTEXT_FLAG, parseContext } from './context-flag.js';
-import {
-  closeProviders,
-  KEY_FLAGS,
-  keyProviders,
-  selectKeys,
-} from './key-selection.js';
+import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
 
 const usage = `Usage: kenos encrypt [--context KEY=VALUE]... (--local-key FILE | --kms-key-id ID)
 
@@ -37,8 +32,7 @@ export const encryptCommand: Command = {
     });
     const context = parseContext(this, values.context);
     const { createEnvelope } = await import('@kenos/crypto');
-    const providers = await keyProviders(selectKeys(this, values));
-    try {
+    return withKeyProviders(selectKeys(this, values), async (providers) => {
       const provider = providers[0];
       if (provider === undefined)
         throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
@@ -62,8 +56,6 @@ export const encryptCommand: Command = {
         await envelope.close();
       }
       return 0;
-    } finally {
-      await closeProviders(providers);
-    }
+    });
   },
 };

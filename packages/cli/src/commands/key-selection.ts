@@ -90,9 +90,7 @@ export function selectKeys(
  * primary; region, credentials and endpoint from the AWS SDK's standard
  * configuration, e.g. `AWS_ENDPOINT_URL_KMS`), then one per local key file.
  */
-export async function keyProviders(
-  selection: KeySelection,
-): Promise<KeyProvider[]> {
+async function keyProviders(selection: KeySelection): Promise<KeyProvider[]> {
   const { createKmsKeyProvider, createLocalKeyProvider } = await import(
     '@kenos/crypto'
   );
@@ -104,11 +102,20 @@ export async function keyProviders(
   return providers;
 }
 
-/** Closes every provider, ignoring close errors. */
-export async function closeProviders(
-  providers: readonly KeyProvider[],
-): Promise<void> {
-  await Promise.allSettled(providers.map((p) => p.close()));
+/**
+ * Runs `fn` with the key providers of `selection` (see keyProviders) and
+ * closes them afterwards whatever `fn` does, ignoring close errors.
+ */
+export async function withKeyProviders<T>(
+  selection: KeySelection,
+  fn: (providers: KeyProvider[]) => Promise<T>,
+): Promise<T> {
+  const providers = await keyProviders(selection);
+  try {
+    return await fn(providers);
+  } finally {
+    await Promise.allSettled(providers.map((p) => p.close()));
+  }
 }
 
 function findUp(from: string, name: string): string | undefined {

@@ -3,12 +3,7 @@ import { existsSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
-import {
-  closeProviders,
-  KEY_FLAGS,
-  keyProviders,
-  selectKeys,
-} from './key-selection.js';
+import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
 import { editNewSecretFile, runEditor } from './secret-editor.js';
 
 const usage = `Usage: kenos secrets <action> FILE [--local-key FILE]... [--kms-key-id ID]...
@@ -75,69 +70,69 @@ export const secretsCommand: Command = {
         `unknown action '${action}' (${ACTIONS.join(', ')})`,
       );
     }
-    const providers = await keyProviders(selectKeys(this, values, file));
-    try {
-      const {
-        decryptSecretFile,
-        editSecretFile,
-        encryptSecretFile,
-        rotateSecretFile,
-        updateSecretFileKeys,
-      } = await import('@kenos/crypto');
-      const primary = providers[0];
-      if (primary === undefined)
-        throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
-      switch (action as Action) {
-        case 'encrypt':
-          await encryptSecretFile(file, { keyProvider: primary });
-          await write(io.stderr, `kenos secrets: encrypted ${file}\n`);
-          break;
-        case 'decrypt':
-          await write(
-            io.stdout,
+    return withKeyProviders(
+      selectKeys(this, values, file),
+      async (providers) => {
+        const {
+          decryptSecretFile,
+          editSecretFile,
+          encryptSecretFile,
+          rotateSecretFile,
+          updateSecretFileKeys,
+        } = await import('@kenos/crypto');
+        const primary = providers[0];
+        if (primary === undefined)
+          throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
+        switch (action as Action) {
+          case 'encrypt':
+            await encryptSecretFile(file, { keyProvider: primary });
+            await write(io.stderr, `kenos secrets: encrypted ${file}\n`);
+            break;
+          case 'decrypt':
+            await write(
+              io.stdout,
+              await withOpener(providers, (keyProvider) =>
+                decryptSecretFile(file, { keyProvider }),
+              ),
+            );
+            break;
+          case 'edit': {
+            const changed = existsSync(file)
+              ? await withOpener(providers, (keyProvider) =>
+                  editSecretFile(file, {
+                    keyProvider,
+                    edit: (plaintextPath) => runEditor(io, plaintextPath),
+                  }),
+                )
+              : await editNewSecretFile(io, file, primary);
+            await write(
+              io.stderr,
+              `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
+            );
+            break;
+          }
+          case 'rotate':
+            await rotateSecretFile(file, { keyProvider: primary });
+            await write(
+              io.stderr,
+              `kenos secrets: rotated the data key of ${file}\n`,
+            );
+            break;
+          case 'updatekeys':
             await withOpener(providers, (keyProvider) =>
-              decryptSecretFile(file, { keyProvider }),
-            ),
-          );
-          break;
-        case 'edit': {
-          const changed = existsSync(file)
-            ? await withOpener(providers, (keyProvider) =>
-                editSecretFile(file, {
-                  keyProvider,
-                  edit: (plaintextPath) => runEditor(io, plaintextPath),
-                }),
-              )
-            : await editNewSecretFile(io, file, primary);
-          await write(
-            io.stderr,
-            `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
-          );
-          break;
+              updateSecretFileKeys(file, {
+                keyProvider,
+                keyProviders: providers,
+              }),
+            );
+            await write(
+              io.stderr,
+              `kenos secrets: ${file} is now readable with ${providers.map((p) => `${p.kind}:${p.primaryKeyId}`).join(', ')}\n`,
+            );
+            break;
         }
-        case 'rotate':
-          await rotateSecretFile(file, { keyProvider: primary });
-          await write(
-            io.stderr,
-            `kenos secrets: rotated the data key of ${file}\n`,
-          );
-          break;
-        case 'updatekeys':
-          await withOpener(providers, (keyProvider) =>
-            updateSecretFileKeys(file, {
-              keyProvider,
-              keyProviders: providers,
-            }),
-          );
-          await write(
-            io.stderr,
-            `kenos secrets: ${file} is now readable with ${providers.map((p) => `${p.kind}:${p.primaryKeyId}`).join(', ')}\n`,
-          );
-          break;
-      }
-      return 0;
-    } finally {
-      await closeProviders(providers);
-    }
+        return 0;
+      },
+    );
   },
 };
