@@ -31,6 +31,15 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
+/** `node bin/kenos.js ...args` with every stdio stream piped. */
+function spawnKenos(args: string[], options: KenosOptions) {
+  return spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    cwd: options.cwd,
+    env: childEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
 /** Starts `kenos ...args`; the caller collects output and waits for `exited`. */
 export function startKenos(
   args: string[],
@@ -40,11 +49,7 @@ export function startKenos(
   exited: Promise<KenosResult>;
   firstLine: Promise<string>;
 } {
-  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
-    cwd: options.cwd,
-    env: childEnv(options.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnKenos(args, options);
   let stdout = '';
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -75,11 +80,7 @@ export function runKenos(
   options: KenosOptions = {},
 ): Promise<KenosResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
-      cwd: options.cwd,
-      env: childEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnKenos(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
