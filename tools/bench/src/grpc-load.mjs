@@ -55,12 +55,20 @@ export async function h2loadCallsPerSecond(target, durationMs, { connections = 8
   const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', dataFile,
     '-H', 'content-type: application/grpc', '-H', 'te: trailers',
     `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`];
-  const { stdout: out } = await runLoadGenerator('h2load', args).catch((err) => {
-    throw new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err });
-  });
+  const once = () =>
+    runLoadGenerator('h2load', args).catch((err) => {
+      throw new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err });
+    });
+  // h2load on a loaded 2-core machine has been seen to end without its summary once in many runs: one retry
+  let run = await once();
+  if (!/finished in/.test(run.stdout)) run = await once();
+  const out = run.stdout;
   const rate = out.match(/finished in [\d.]+s, ([\d.]+) req\/s/);
   const failed = out.match(/(\d+) failed, (\d+) errored/);
-  if (!rate || !failed) throw new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target}`);
+  if (!rate || !failed) {
+    const tail = `${out}\n${run.stderr}`.trim().split('\n').slice(-6).join(' | ');
+    throw new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target} (exit ${run.code}): ${tail}`);
+  }
   if (failed[1] !== '0' || failed[2] !== '0') throw new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${failed[1]} failed, ${failed[2]} errored`);
   return Number(rate[1]);
 }

@@ -57,15 +57,18 @@ export function stopChild(child, graceMs = 5_000) {
 
 /**
  * Runs a load generator pinned to core 1 and resolves with its whole stdout once it closed
- * (not at exit, when stdout may still hold unread data) together with its exit code.
+ * (not at exit, when stdout may still hold unread data) together with its stderr (when piped) and exit code.
  */
 export function runLoadGenerator(command, args, stderr = 'pipe') {
   return new Promise((resolve, reject) => {
     const child = spawnPinned(1, command, args, { stdio: ['ignore', 'pipe', stderr] });
     let stdout = '';
+    let errors = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
+    // a piped stderr is read too (a full pipe would stall the generator) and kept for error messages
+    child.stderr?.setEncoding('utf8').on('data', (d) => (errors += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, code }));
+    child.on('close', (code) => resolve({ stdout, stderr: errors, code }));
   });
 }
