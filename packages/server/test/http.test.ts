@@ -65,6 +65,14 @@ describe('REST transport', () => {
     expect(body['request_id']).toBe(res.headers.get('x-request-id'));
   });
 
+  it('logs a request refused for its body with its path and status, the route unmatched, and the instance in the problem', async () => {
+    const res = await fetch(`${base}/echo?x=1`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad-body-1' }, body: '{' });
+    expect(await res.json()).toMatchObject({ status: 400, instance: '/echo?x=1', request_id: 'bad-body-1' });
+    const line = await accessLine('bad-body-1');
+    expect(line['http']).toMatchObject({ method: 'POST', route: '(unmatched)', path: '/echo', status: 400 });
+    expect(line['trace_id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it('answers a ValidationError with a 400 problem listing the field violations', async () => {
     const res = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(400);

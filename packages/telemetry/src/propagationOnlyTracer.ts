@@ -12,14 +12,21 @@ import {
 } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 
-const ID_BYTES = Buffer.allocUnsafe(16);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** `bytes` random bytes as lowercase hex, never all zeros (an invalid id); like the SDK's RandomIdGenerator. */
-function randomId(bytes: 8 | 16): string {
-  for (let i = 0; i < bytes; i += 4) ID_BYTES.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i);
-  for (let i = 0; i < bytes; i++) if (ID_BYTES[i] !== 0) return ID_BYTES.toString('hex', 0, bytes);
-  ID_BYTES[bytes - 1] = 1;
-  return ID_BYTES.toString('hex', 0, bytes);
+/**
+ * `words` × 32 random bits as lowercase hex, never all zeros (an invalid id); like the SDK's
+ * RandomIdGenerator (Math.random), without a Buffer round trip per id.
+ */
+export function randomHexId(words: 2 | 4): string {
+  let id = '';
+  let zero = true;
+  for (let i = 0; i < words; i++) {
+    const r = (Math.random() * 2 ** 32) >>> 0;
+    if (r !== 0) zero = false;
+    id += HEX[r >>> 24]! + HEX[(r >>> 16) & 255]! + HEX[(r >>> 8) & 255]! + HEX[r & 255]!;
+  }
+  return zero ? `${id.slice(0, -1)}1` : id;
 }
 
 /**
@@ -36,12 +43,12 @@ class PropagationOnlyTracer implements Tracer {
     const parentCtx = options.root ? trace.deleteSpan(ctx) : ctx;
     const parent = trace.getSpanContext(parentCtx);
     const validParent = parent !== undefined && trace.isSpanContextValid(parent);
-    const traceId = validParent ? parent.traceId : randomId(16);
+    const traceId = validParent ? parent.traceId : randomHexId(4);
     const result = this.sampler.shouldSample(parentCtx, traceId, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, options.links ?? []);
     const traceState = result.traceState ?? (validParent ? parent.traceState : undefined);
     return trace.wrapSpanContext({
       traceId,
-      spanId: randomId(8),
+      spanId: randomHexId(2),
       traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
       ...(traceState ? { traceState } : {}),
     });

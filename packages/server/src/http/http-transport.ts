@@ -40,28 +40,65 @@ export interface HttpTransport extends Transport {
   readonly port: number;
 }
 
-type KenosLocals = { requestId: string };
+// express's res.locals; Kenos keeps the request id there
+type KenosResponse = ServerResponse & { locals?: Record<string, unknown> };
 
-/** Express 5 transport: request id, trace ids, access log, metrics, problem+json, drain. */
+/** The path of a request (without query), whether or not express has seen it yet. */
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The problem (status and fields) an error thrown by a handler or the body parser is answered with; `undefined` = unexpected (500). */
+function problemFor(err: unknown): { status: number; fields: Parameters<typeof problem>[1] } | undefined {
+  if (err instanceof ServiceError) {
+    return {
+      status: err.httpStatus,
+      fields: { detail: err.message, code: err.code, ...(err.violations.length > 0 ? { errors: err.violations } : {}) },
+    };
+  }
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  if (e.type === 'entity.parse.failed') return { status: 400, fields: { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' } };
+  if (e.type === 'entity.too.large') return { status: 413, fields: { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' } };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return { status: e.status, fields: { detail: e.message ?? 'bad request' } };
+  return undefined;
+}
+
+/**
+ * Express 5 transport: request id, trace ids, access log, metrics, JSON bodies, problem+json, drain.
+ *
+ * The standard per-request work runs around the express app, in the server's request listener,
+ * not as express middleware: every layer of an express router costs each request a match and a
+ * dispatch, and the service's routes are mounted on the app's own router (no nested router).
+ */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const { logging, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const jsonParser = express.json({ limit: options.jsonLimit ?? '1mb' });
   let draining = false;
   const inFlight = new Set<ServerResponse>();
 
-  const sendProblem = (req: Request, res: Response, status: number, fields: Parameters<typeof problem>[1]): void => {
+  // plain node:http, so that it also answers requests that never reached express (a bad body)
+  const sendProblem = (req: IncomingMessage, res: KenosResponse, status: number, fields: Parameters<typeof problem>[1]): void => {
     if (res.headersSent) return void res.end();
-    const requestId = (res.locals as KenosLocals).requestId;
-    res
-      .status(status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problem(status, { instance: req.originalUrl, request_id: requestId, ...fields })));
+    const body = JSON.stringify(problem(status, { instance: (req as Request).originalUrl ?? req.url, request_id: res.locals?.requestId as string | undefined, ...fields }));
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/problem+json; charset=utf-8');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
+  };
+  const onError = (err: unknown, req: IncomingMessage, res: KenosResponse): void => {
+    const known = problemFor(err);
+    if (known) return sendProblem(req, res, known.status, known.fields);
+    logging.current().error({ err }, 'unhandled error in http handler');
+    sendProblem(req, res, 500, { detail: 'internal error; quote the request id when reporting it', code: 'KENOS_ERR_SERVER_INTERNAL' });
   };
 
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-  const onHandlerTimeout = (req: Request, res: Response): void => {
+  const onHandlerTimeout = (req: IncomingMessage, res: KenosResponse): void => {
     sendProblem(req, res, 503, { detail: `no answer within ${handlerTimeoutMs} ms`, code: 'KENOS_ERR_SERVER_TIMEOUT' });
   };
   const routeOf = (req: IncomingMessage): string | undefined => {
@@ -71,68 +108,45 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
   // One server span (W3C traceparent in, trace ids in every log line), one scope, one 'close'
   // listener per request: it ends the span, records the metric and writes the access log line.
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  const onRequest = (req: IncomingMessage, res: KenosResponse): void => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    (res.locals as KenosLocals).requestId = requestId;
+    res.locals = { requestId }; // express keeps an existing res.locals
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
     const timer = handlerTimeoutMs > 0 ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res) : undefined;
     timer?.unref();
     let log: ServiceLogger | undefined;
-    instrumentHttpRequest(
-      req,
-      res,
-      () =>
-        logging.runWithContext({ request_id: requestId }, () => {
-          log = logging.current();
-          next();
-        }),
-      {
-        metrics,
-        getRoute: routeOf,
-        onEnd: ({ route, statusCode, durationSeconds, aborted }) => {
-          clearTimeout(timer);
-          inFlight.delete(res);
-          (log ?? logging.root).info(
-            {
-              http: { method: req.method, route, path: req.path, status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
-              ...(aborted ? { aborted: true } : {}),
-            },
-            'http request',
-          );
-        },
+    const dispatch = (): void => {
+      log = logging.current();
+      // body-parser passes requests without a JSON body straight on
+      jsonParser(req, res, (err?: unknown) => (err === undefined ? app(req as Request, res as unknown as Response) : onError(err, req, res)));
+    };
+    instrumentHttpRequest(req, res, () => logging.runWithContext({ request_id: requestId }, dispatch), {
+      metrics,
+      getRoute: routeOf,
+      onEnd: ({ route, statusCode, durationSeconds, aborted }) => {
+        clearTimeout(timer);
+        inFlight.delete(res);
+        (log ?? logging.root).info(
+          {
+            http: { method: req.method, route, path: pathOf(req), status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
+            ...(aborted ? { aborted: true } : {}),
+          },
+          'http request',
+        );
       },
-    );
-  });
-  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
-  const router = express.Router();
-  app.use(router);
+    });
+  };
 
-  app.use((req: Request, res: Response) => {
-    sendProblem(req, res, 404, { detail: `no route for ${req.method} ${req.path}`, code: 'KENOS_ERR_SERVER_NOT_FOUND' });
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ServiceError) {
-      return sendProblem(req, res, err.httpStatus, {
-        detail: err.message,
-        code: err.code,
-        ...(err.violations.length > 0 ? { errors: err.violations } : {}),
-      });
-    }
-    const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      return sendProblem(req, res, 400, { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' });
-    }
-    if (e.type === 'entity.too.large') {
-      return sendProblem(req, res, 413, { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' });
-    }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      return sendProblem(req, res, e.status, { detail: e.message ?? 'bad request' });
-    }
-    logging.current().error({ err }, 'unhandled error in http handler');
-    sendProblem(req, res, 500, { detail: 'internal error; quote the request id when reporting it', code: 'KENOS_ERR_SERVER_INTERNAL' });
-  });
+  /** Mounts the service's routes on the app's router, then the 404 and error handlers behind them. */
+  const mountRoutes = async (): Promise<void> => {
+    await options.routes(app.router);
+    app.use((req: Request, res: Response) => {
+      sendProblem(req, res, 404, { detail: `no route for ${req.method} ${req.path}`, code: 'KENOS_ERR_SERVER_NOT_FOUND' });
+    });
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => onError(err, req, res));
+  };
 
   let server: Server | undefined;
   let port = options.port;
@@ -143,8 +157,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return port;
     },
     async start() {
-      await options.routes(router);
-      server = createServer(app);
+      await mountRoutes();
+      server = createServer(onRequest);
       server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
       server.headersTimeout = options.headersTimeoutMs ?? 66_000;
       server.requestTimeout = options.requestTimeoutMs ?? 30_000;
