@@ -5,12 +5,25 @@ import { buildLogger } from './buildLogger.js';
 import { LoggerError } from './LoggerError.js';
 import { isLevelName, type LevelName } from './levels.js';
 
-interface LogScope {
-  readonly logger: Logger;
+/**
+ * A log scope. Its child logger is made on the first `getLogger()` inside it, so a request whose
+ * handler never logs (most of them) does not pay for building one. Scopes made by another copy of
+ * this package in the process are plain `{ logger }` objects: both shapes answer `.logger`.
+ */
+class LogScope {
+  #logger: Logger | undefined;
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+
+  get logger(): Logger {
+    return (this.#logger ??= this.parent.child(this.bindings));
+  }
 }
 
 interface LoggerState {
-  readonly scopes: AsyncLocalStorage<LogScope>;
+  readonly scopes: AsyncLocalStorage<{ readonly logger: Logger }>;
   root: Logger | undefined;
 }
 
@@ -24,7 +37,7 @@ function state(): LoggerState {
   const g = globalThis as { [STATE_KEY]?: LoggerState };
   let s = g[STATE_KEY];
   if (s === undefined) {
-    s = { scopes: new AsyncLocalStorage<LogScope>(), root: undefined };
+    s = { scopes: new AsyncLocalStorage<{ readonly logger: Logger }>(), root: undefined };
     g[STATE_KEY] = s;
   }
   return s;
@@ -70,8 +83,7 @@ export function runWithLogContext<T>(bindings: Record<string, unknown>, fn: () =
   if (outer === undefined && bindings['request_id'] === undefined) {
     scoped = { request_id: randomUUID(), ...bindings };
   }
-  const logger = (outer?.logger ?? rootLogger()).child(scoped);
-  return s.scopes.run({ logger }, fn);
+  return s.scopes.run(new LogScope(outer?.logger ?? rootLogger(), scoped === bindings ? { ...bindings } : scoped), fn);
 }
 
 /**

@@ -50,6 +50,30 @@ describe('runWithLogContext', () => {
     expect(inner).toMatchObject({ request_id: outer!['request_id'], job: 'nightly', step: 2 });
   });
 
+  it('builds the scope logger only when something logs in the scope, once, with the bindings as they were given', () => {
+    const { logger, records } = captureLogger();
+    let children = 0;
+    const child = logger.child.bind(logger);
+    logger.child = ((...args: Parameters<typeof logger.child>) => {
+      children++;
+      return child(...args);
+    }) as typeof logger.child;
+    runWithLogContext({ request_id: 'quiet' }, () => undefined);
+    expect(children).toBe(0);
+    const bindings: Record<string, unknown> = { request_id: 'loud', tenant: 'acme' };
+    runWithLogContext(bindings, () => {
+      bindings['tenant'] = 'changed after the scope began';
+      getLogger().info('one');
+      getLogger().info('two');
+      expect(getLogger()).toBe(getLogger());
+    });
+    expect(children).toBe(1);
+    expect(records.map((r) => [r['msg'], r['request_id'], r['tenant']])).toEqual([
+      ['one', 'loud', 'acme'],
+      ['two', 'loud', 'acme'],
+    ]);
+  });
+
   it('returns what the function returns', () => {
     captureLogger();
     expect(runWithLogContext({}, () => 42)).toBe(42);
