@@ -19,6 +19,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     suite: { type: 'string', multiple: true },
+    case: { type: 'string', multiple: true },
     rounds: { type: 'string' },
     ms: { type: 'string' },
     write: { type: 'boolean', default: true },
@@ -77,7 +78,8 @@ console.log(`kenos bench (${mode}): ${rounds} interleaved rounds of ~${durationM
 console.log(pinningNote());
 for (const file of files) {
   const suite = (await import(pathToFileURL(join(suitesDir, file)).href)).default;
-  for (const c of suite.cases) {
+  const cases = values.case ? suite.cases.filter((c) => values.case.some((part) => c.name.includes(part))) : suite.cases;
+  for (const c of cases) {
     process.stdout.write(`  ${suite.name}: ${c.name} … `);
     const result = await runCase(suite.name, c);
     results.push(result);

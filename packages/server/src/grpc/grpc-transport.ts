@@ -141,19 +141,30 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const rpc = startRpcServerCall(carrier, service, method, metrics);
       rpc.run(() =>
         logging.runWithContext({ request_id: requestId }, () => {
-          const logger = logging.current();
           const finish = (code: grpc.status, err?: unknown): void => {
             finished = true;
             if (timer) clearTimeout(timer);
             inFlight--;
             rpc.end(code, code === grpc.status.INTERNAL ? err : undefined);
+            // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
             const fields = {
+              request_id: requestId,
               rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
             };
-            if (code === grpc.status.INTERNAL) logger.error({ ...fields, err }, 'grpc call');
-            else logger.info(fields, 'grpc call');
+            if (code === grpc.status.INTERNAL) logging.root.error({ ...fields, err }, 'grpc call');
+            else logging.root.info(fields, 'grpc call');
           };
-          const context: GrpcCallContext = { requestId, metadata: call.metadata, signal: controller.signal, deadline, logger };
+          let logger: ServiceLogger | undefined;
+          const context: GrpcCallContext = {
+            requestId,
+            metadata: call.metadata,
+            signal: controller.signal,
+            deadline,
+            // built on first use, inside the call's log scope (the handler runs in it)
+            get logger() {
+              return (logger ??= logging.current());
+            },
+          };
           return Promise.resolve()
             .then(() => handler(call.request, context))
             .then(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ServiceError } from '../errors.js';
 import { requestIdFrom } from '../request-context.js';
-import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
+import type { LoggingSeam } from '../service/logger.js';
 import { instrumentHttpRequest, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { problem } from './problem.js';
@@ -116,9 +116,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     inFlight.add(res);
     const timer = handlerTimeoutMs > 0 ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res) : undefined;
     timer?.unref();
-    let log: ServiceLogger | undefined;
     const dispatch = (): void => {
-      log = logging.current();
       // body-parser passes requests without a JSON body straight on
       jsonParser(req, res, (err?: unknown) => (err === undefined ? app(req as Request, res as unknown as Response) : onError(err, req, res)));
     };
@@ -128,8 +126,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       onEnd: ({ route, statusCode, durationSeconds, aborted }) => {
         clearTimeout(timer);
         inFlight.delete(res);
-        (log ?? logging.root).info(
+        // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
+        logging.root.info(
           {
+            request_id: requestId,
             http: { method: req.method, route, path: pathOf(req), status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
             ...(aborted ? { aborted: true } : {}),
           },
