@@ -64,10 +64,11 @@ describe('Kubernetes manifests', () => {
     expect(read('hpa')['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: api['metadata']['name'] });
   });
 
-  it('build a non-root image whose entry point is dist/main.js', () => {
+  it('build a non-root image whose entry point is the bundle, dist/main-bundle.js', () => {
     const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/main-bundle\.js"\]$/m);
+    expect(dockerfile).toMatch(/nx run example-greeter:bundle/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 });

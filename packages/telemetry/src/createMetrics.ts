@@ -81,15 +81,26 @@ export interface KenosMetrics {
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
+/**
+ * Set by a bundler that inlines @kenos/telemetry into a service bundle (rolldown/esbuild `define`):
+ * there, `../package.json` next to the module is the service's, not this package's.
+ */
+declare const __KENOS_SDK_VERSION__: string | undefined;
+
 let ownVersion: string | undefined;
-/** The version of @kenos/telemetry (all @kenos packages are released at one version). */
+/** The version of @kenos/telemetry (all @kenos packages are released at one version); `unknown` when it cannot be told. */
 export function kenosSdkVersion(): string {
   if (ownVersion === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-      ownVersion = pkg.version ?? 'unknown';
-    } catch {
-      ownVersion = 'unknown';
+    if (typeof __KENOS_SDK_VERSION__ === 'string') {
+      ownVersion = __KENOS_SDK_VERSION__;
+    } else {
+      try {
+        const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+        // in a bundle without the define, ../package.json is some other package's: never report its version
+        ownVersion = pkg.name === '@kenos/telemetry' && pkg.version ? pkg.version : 'unknown';
+      } catch {
+        ownVersion = 'unknown';
+      }
     }
   }
   return ownVersion;

@@ -1,12 +1,13 @@
 // The Kenos side of the server cases: the example greeter service (examples/greeter), started
-// as in production (`node dist/main.js api`), logs and access log going to a file.
+// as in production (`node dist/main-bundle.js api`: the single-file bundle the Dockerfile runs), logs
+// and access log going to a file.
 import { readFileSync } from 'node:fs';
 import { loadRequestsPerSecond } from './http-load.mjs';
 import { grpcCallsPerSecond } from './grpc-load.mjs';
 import { spawnPinned, stopChild } from './processes.mjs';
 import { freePort, startLogged } from './service-process.mjs';
 
-export const greeterMain = new URL('../../../examples/greeter/dist/main.js', import.meta.url).pathname;
+export const greeterMain = new URL('../../../examples/greeter/dist/main-bundle.js', import.meta.url).pathname;
 const READY = /^.*"service ready".*$/m;
 
 /**
