@@ -1,13 +1,12 @@
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LifecycleError, toError } from './errors.js';
 import type { LifecycleLogger } from './logger.js';
 import type { AdminRouteHandler, LifecycleSnapshot } from './types.js';
+
+// node:http through process.getBuiltinModule, not an ESM import: importing node:http from ESM syncs every export
+// of its facade, and one lazy getter loads Node's bundled undici (fetch): ~35 ms of startup for nothing.
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** What the admin server reads to answer the probes. */
 export interface ProbeSource {

@@ -54,3 +54,19 @@ describe('startup failures', () => {
     expect(svc.lines.some((l) => /shutdown complete/.test(String(l.msg)))).toBe(true);
   });
 });
+
+describe('startup cost', () => {
+  it("does not load Node's bundled undici (fetch) when the HTTP transport and the admin server are loaded", async () => {
+    // an ESM import of node:http syncs every export of its facade, one of which loads undici (~35 ms)
+    const { execFile } = await import('node:child_process');
+    const transport = fileURLToPath(new URL('../dist/http/http-transport.js', import.meta.url));
+    const script = `await import(${JSON.stringify(transport)}); await import('@kenos/lifecycle');
+      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));`;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)) }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      ),
+    );
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+});
