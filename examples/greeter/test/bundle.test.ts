@@ -50,6 +50,25 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
     expect(readFileSync(bundlePath, 'utf8')).not.toContain('__KENOS_SDK_VERSION__');
   });
 
+  it('runs with the early tracing hook (--import @kenos/telemetry/register) and continues an incoming trace', async () => {
+    const traced = await startService(entry, 'api', {
+      env: { NODE_OPTIONS: '--import @kenos/telemetry/register' },
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
+    try {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const res = await fetch(`http://127.0.0.1:${traced.ports.http}/v1/greetings/Traced`, {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'bundle-trace-1' },
+      });
+      expect(res.status).toBe(200);
+      const access = await traced.waitForLine((l) => l.msg === 'http request' && l['request_id'] === 'bundle-trace-1');
+      expect(access['trace_id']).toBe(traceId);
+    } finally {
+      traced.kill('SIGTERM');
+      expect((await traced.exited).code).toBe(0);
+    }
+  });
+
   it('runs a batch to completion with exit code 0', async () => {
     const batch = spawnService(entry, 'batch:daily-report');
     expect((await batch.exited).code).toBe(0);
