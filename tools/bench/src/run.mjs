@@ -87,6 +87,10 @@ for (const file of files) {
   }
 }
 
+if (results.length === 0) {
+  console.error(`KENOS_ERR_BENCH_SELECTION: no case matches ${JSON.stringify({ suite: values.suite, case: values.case })}`);
+  process.exit(2);
+}
 const table = markdownTable(results);
 console.log(`\n${table}\n`);
 const meta = {
@@ -106,7 +110,7 @@ if (values.write) {
   writeFileSync(file, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
   console.log(`results: ${file.slice(root.length)}`);
   // docs/benchmarks.md keeps the table of a complete full run only.
-  if (mode === 'full' && !values.suite) {
+  if (mode === 'full' && !values.suite && !values.case) {
     const docPath = join(root, 'docs/benchmarks.md');
     const header = `Latest full run: ${meta.date}, Node ${meta.node}, ${meta.cpu} (${meta.cores} cores), ${rounds} rounds of ${durationMs} ms. ${meta.pinning}`;
     writeFileSync(docPath, replaceResultsBlock(readFileSync(docPath, 'utf8'), table, header));

@@ -16,4 +16,24 @@ describe('benchmark runner', () => {
     expect(r.stdout).toContain('bench: 1 cases measured');
     expect(r.status).toBe(1);
   });
+
+  it('runs only the cases whose name contains a --case text', () => {
+    const r = spawnSync(process.execPath, [run, '--quick', '--rounds', '2', '--ms', '30', '--no-write', '--suites-dir', fixtures, '--case', 'half the work'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stdout).toContain('| fixture | half the work is faster |');
+    expect(r.stdout).not.toContain('a side that throws');
+    expect(r.stdout).toContain('bench: 1 cases measured, 0 below target, 0 errors');
+    expect(r.status).toBe(0);
+  });
+
+  it('exits 2 with KENOS_ERR_BENCH_SELECTION when --case matches no case', () => {
+    const r = spawnSync(process.execPath, [run, '--quick', '--no-write', '--suites-dir', fixtures, '--case', 'no such case'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toContain('KENOS_ERR_BENCH_SELECTION');
+    expect(r.status).toBe(2);
+  });
 });
