@@ -79,11 +79,9 @@ export function getLogger(): Logger {
 export function runWithLogContext<T>(bindings: Record<string, unknown>, fn: () => T): T {
   const s = state();
   const outer = s.scopes.getStore();
-  let scoped = bindings;
-  if (outer === undefined && bindings['request_id'] === undefined) {
-    scoped = { request_id: randomUUID(), ...bindings };
-  }
-  return s.scopes.run(new LogScope(outer?.logger ?? rootLogger(), scoped === bindings ? { ...bindings } : scoped), fn);
+  // a copy: the scope's logger is built later, with the bindings as they are now
+  const scoped = outer === undefined && bindings['request_id'] === undefined ? { request_id: randomUUID(), ...bindings } : { ...bindings };
+  return s.scopes.run(new LogScope(outer?.logger ?? rootLogger(), scoped), fn);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface HttpRequestResult {
   readonly method: string;
   /** The route template, or `UNMATCHED_ROUTE` when no route matched. */
   readonly route: string;
+  /** The request path, without the query string (the span's `url.path`). */
+  readonly path: string;
   /** The response status code. */
   readonly statusCode: number;
   /** From the start of instrumentation to the end, in seconds. */
@@ -62,13 +64,10 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
   const parent = extractContext(req.headers);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
   const span = trace
     .getTracer(TRACER)
-    .startSpan(
-      method,
-      { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: q === -1 ? url : url.slice(0, q), [ATTR_URL_SCHEME]: 'http' } },
-      parent,
-    );
+    .startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_URL_SCHEME]: 'http' } }, parent);
   // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection
   res.once('close', () => {
     const durationSeconds = (performance.now() - start) / 1000;
@@ -98,7 +97,7 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
     span.end();
     if (options.onEnd) {
       try {
-        options.onEnd({ method, route: route ?? UNMATCHED_ROUTE, statusCode, durationSeconds, aborted });
+        options.onEnd({ method, route: route ?? UNMATCHED_ROUTE, path, statusCode, durationSeconds, aborted });
       } catch (err) {
         diag.error('@kenos/telemetry: the onEnd hook of an HTTP request threw', err);
       }

@@ -24,7 +24,7 @@ export function randomHexId(words: 2 | 4): string {
   for (let i = 0; i < words; i++) {
     const r = (Math.random() * 2 ** 32) >>> 0;
     if (r !== 0) zero = false;
-    id += HEX[r >>> 24]! + HEX[(r >>> 16) & 255]! + HEX[(r >>> 8) & 255]! + HEX[r & 255]!;
+    id += `${HEX[r >>> 24]}${HEX[(r >>> 16) & 255]}${HEX[(r >>> 8) & 255]}${HEX[r & 255]}`;
   }
   return zero ? `${id.slice(0, -1)}1` : id;
 }

@@ -82,9 +82,9 @@ describe('instrumentHttpRequest', () => {
     expect(ended).toEqual(['(unmatched)']);
   });
 
-  it('calls onEnd once per request with the route, status and whether the client aborted, and survives a throwing hook', async () => {
+  it('calls onEnd once per request with the route, path, status and whether the client aborted, and survives a throwing hook', async () => {
     startTracing({ serviceName: 'shop', serviceVersion: '1', env: {} });
-    const ended: { route: string; statusCode: number; aborted: boolean; method: string }[] = [];
+    const ended: { route: string; path: string; statusCode: number; aborted: boolean; method: string }[] = [];
     let calls = 0;
     const server = createServer((req, res) =>
       instrumentHttpRequest(
@@ -96,10 +96,10 @@ describe('instrumentHttpRequest', () => {
           res.end('ok');
         },
         {
-          getRoute: (r) => (r.url === '/items' ? '/items' : undefined),
+          getRoute: (r) => (r.url?.startsWith('/items') ? '/items' : undefined),
           onEnd: (result) => {
             calls++;
-            ended.push({ route: result.route, statusCode: result.statusCode, aborted: result.aborted, method: result.method });
+            ended.push({ route: result.route, path: result.path, statusCode: result.statusCode, aborted: result.aborted, method: result.method });
             if (calls === 1) throw new Error('a broken access log must not crash the host');
           },
         },
@@ -108,14 +108,14 @@ describe('instrumentHttpRequest', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await fetch(`${base}/items`, { method: 'POST' }).then((r) => r.text());
+    await fetch(`${base}/items?page=2`, { method: 'POST' }).then((r) => r.text());
     await fetch(`${base}/other`).then((r) => r.text());
     await fetch(`${base}/hang`, { signal: AbortSignal.timeout(100) }).catch(() => undefined);
     for (let i = 0; i < 100 && ended.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     expect(ended).toEqual([
-      { route: '/items', statusCode: 201, aborted: false, method: 'POST' },
-      { route: '(unmatched)', statusCode: 201, aborted: false, method: 'GET' },
-      { route: '(unmatched)', statusCode: 200, aborted: true, method: 'GET' },
+      { route: '/items', path: '/items', statusCode: 201, aborted: false, method: 'POST' },
+      { route: '(unmatched)', path: '/other', statusCode: 201, aborted: false, method: 'GET' },
+      { route: '(unmatched)', path: '/hang', statusCode: 200, aborted: true, method: 'GET' },
     ]);
   });
 });

@@ -47,13 +47,6 @@ export interface HttpTransport extends Transport {
 // express's res.locals; Kenos keeps the request id there
 type KenosResponse = ServerResponse & { locals?: Record<string, unknown> };
 
-/** The path of a request (without query), whether or not express has seen it yet. */
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
-
 /** The problem (status and fields) an error thrown by a handler or the body parser is answered with; `undefined` = unexpected (500). */
 function problemFor(err: unknown): { status: number; fields: Parameters<typeof problem>[1] } | undefined {
   if (err instanceof ServiceError) {
@@ -127,14 +120,14 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     instrumentHttpRequest(req, res, () => logging.runWithContext({ request_id: requestId }, dispatch), {
       metrics,
       getRoute: routeOf,
-      onEnd: ({ route, statusCode, durationSeconds, aborted }) => {
+      onEnd: ({ route, path, statusCode, durationSeconds, aborted }) => {
         clearTimeout(timer);
         inFlight.delete(res);
         // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
         logging.root.info(
           {
             request_id: requestId,
-            http: { method: req.method, route, path: pathOf(req), status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
+            http: { method: req.method, route, path, status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
             ...(aborted ? { aborted: true } : {}),
           },
           'http request',
