@@ -1,10 +1,9 @@
-// Anchor: the hello route on a bare express 5 app (no middleware).
+// Anchor: the greeter's hello route (its own use case) on a bare express 5 app (no middleware).
 import express from 'express';
+import { restHello } from './greeter-logic.mjs';
 
 const app = express();
-app.get('/v1/greetings/:name', (req, res) => {
-  res.json({ message: `Hello, ${req.params.name}!` });
-});
+app.get('/v1/greetings/:name', restHello);
 const server = app.listen(Number(process.env.HTTP_PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening on ${server.address().port}`);
 });

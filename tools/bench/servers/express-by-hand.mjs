@@ -4,6 +4,7 @@ import express from 'express';
 import pino from 'pino';
 import pinoHttp from 'pino-http';
 import client from 'prom-client';
+import { restHello } from './greeter-logic.mjs';
 
 const logFile = process.env.ACCESS_LOG_FILE ?? '/dev/null';
 const logger = pino(pino.destination({ dest: logFile, sync: false }));
@@ -30,9 +31,7 @@ app.use((req, res, next) => {
   });
   next();
 });
-app.get('/v1/greetings/:name', (req, res) => {
-  res.json({ message: `Hello, ${req.params.name}!` });
-});
+app.get('/v1/greetings/:name', restHello);
 app.get('/metrics', async (_req, res) => {
   res.type(registry.contentType).send(await registry.metrics());
 });

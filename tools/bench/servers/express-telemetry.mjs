@@ -6,14 +6,13 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { createMetrics, instrumentHttpRequest, startTracing } from '@kenos/telemetry';
+import { restHello } from './greeter-logic.mjs';
 
 startTracing({ serviceName: 'bench', serviceVersion: '1.0.0', env: {} });
 const metrics = createMetrics({ service: 'bench', version: '1.0.0' });
 const options = { metrics, getRoute: (req) => (req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined) };
 const app = express();
-app.get('/v1/greetings/:name', (req, res) => {
-  res.json({ message: `Hello, ${req.params.name}!` });
-});
+app.get('/v1/greetings/:name', restHello);
 const server = createServer((req, res) => instrumentHttpRequest(req, res, () => app(req, res), options));
 server.listen(Number(process.env.HTTP_PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening on ${server.address().port}`);

@@ -1,5 +1,6 @@
 // gRPC load from a separate, pinned process: a grpc-js client (labelled as such).
 import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { tempLogFile } from './service-process.mjs';
 
 const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url).pathname;
 
@@ -16,19 +17,30 @@ export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 
   return r.calls / r.seconds;
 }
 
-/** A side of a case: a gRPC server script (printing `listening on <port>`) measured with the grpc-js client. */
+/**
+ * A side of a case: a gRPC server script (printing `listening on <port>`) measured with the
+ * grpc-js client; a script that logs writes to the temporary file in `ACCESS_LOG_FILE`.
+ */
 export function grpcServerSide(name, command, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
   return {
     name,
     setup: async () => {
-      const child = spawnPinned(0, command, args, { env: { ...process.env, GRPC_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-      const m = await waitForLine(child, readyPattern);
-      const state = { child, target: `127.0.0.1:${m[1]}` };
+      const log = tempLogFile();
+      const child = spawnPinned(0, command, args, { env: { ...process.env, GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const m = await waitForLine(child, readyPattern).catch((err) => {
+        log.cleanup();
+        throw err;
+      });
+      const state = { child, target: `127.0.0.1:${m[1]}`, cleanup: log.cleanup };
       await grpcCallsPerSecond(state.target, 500); // warm-up
       return state;
     },
     measure: (state, { durationMs }) => load(state.target, durationMs),
-    teardown: (state) => (state ? stopChild(state.child) : undefined),
+    teardown: async (state) => {
+      if (!state) return;
+      await stopChild(state.child);
+      state.cleanup();
+    },
   };
 }
 

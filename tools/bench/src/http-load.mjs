@@ -1,6 +1,7 @@
 // HTTP load from a separate process (autocannon's CLI), pinned away from the server.
 import { createRequire } from 'node:module';
 import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { tempLogFile } from './service-process.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannonBin = require.resolve('autocannon/autocannon.js');
@@ -32,16 +33,31 @@ export async function loadRequestsPerSecond(url, durationMs, { connections = 32 
   return r.requests.total / (r.duration || seconds);
 }
 
-/** A side of a case: a server script measured by HTTP load on its hello route. */
+/**
+ * A side of a case: a server script measured by HTTP load on its hello route. A script that logs
+ * writes to the temporary file in `ACCESS_LOG_FILE`.
+ */
 export function httpServerSide(name, script, env = {}) {
   return {
     name,
     setup: async () => {
-      const state = await startServer(script, env);
+      const log = tempLogFile();
+      let server;
+      try {
+        server = await startServer(script, { ACCESS_LOG_FILE: log.path, ...env });
+      } catch (err) {
+        log.cleanup();
+        throw err;
+      }
+      const state = { ...server, cleanup: log.cleanup };
       await loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/warmup`, 1000); // warm-up
       return state;
     },
     measure: (state, { durationMs }) => loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/bench`, durationMs),
-    teardown: (state) => (state ? stopChild(state.child) : undefined),
+    teardown: async (state) => {
+      if (!state) return;
+      await stopChild(state.child);
+      state.cleanup();
+    },
   };
 }

@@ -17,7 +17,7 @@ export function markdownTable(results) {
     );
     for (const c of r.context ?? []) {
       lines.push(
-        `| ${r.suite} | ↳ for context | — | ${c.name}: ${formatFigure(c.median, r.unit)} | ${(r.subject.median / c.median).toFixed(2)}× | — | info |`,
+        `| ${r.suite} | ↳ for context | — | ${c.name}: ${formatFigure(c.median, r.unit)} (${(c.median / r.anchor.median).toFixed(2)}× the anchor) | ${(r.subject.median / c.median).toFixed(2)}× | — | info |`,
       );
     }
   }

@@ -19,6 +19,15 @@ export function freePort() {
 }
 
 /**
+ * A fresh temporary file for a server side's access log (`ACCESS_LOG_FILE`): the sides that log
+ * write to a real file, as the greeter does, never to /dev/null. Returns `{ path, cleanup }`.
+ */
+export function tempLogFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'kenos-bench-'));
+  return { path: join(dir, 'access.log'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * Spawns `node args` pinned to core 0 with stdout to a temp file; resolves when a line of that
  * file matches `readyPattern`, with `{ child, match, logFile, cleanup }`.
  */

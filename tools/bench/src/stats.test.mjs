@@ -45,7 +45,7 @@ describe('benchmark statistics', () => {
       { suite: 's', case: 'broken', target: undefined, error: 'boom' },
     ]);
     expect(table).toContain('| s | c | 90 ops/s | bare: 100 ops/s | 0.90× (0.80–1.00) | ≥ 0.5× | pass |');
-    expect(table).toContain('| s | ↳ for context | — | console.log: 30 ops/s | 3.00× | — | info |');
+    expect(table).toContain('| s | ↳ for context | — | console.log: 30 ops/s (0.30× the anchor) | 3.00× | — | info |');
     expect(table).toContain('| s | broken | — | — | — | — | error: boom |');
   });
 

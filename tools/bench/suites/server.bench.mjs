@@ -34,6 +34,7 @@ export default {
       context: [
         httpServerSide('bare node:http', `${servers}bare-http.mjs`),
         httpServerSide('fastify 5 + logger', `${servers}fastify-logger.mjs`),
+        httpServerSide('bare express 5 + one raw pino access-log line', `${servers}express-access-log.mjs`),
       ],
     },
     {
@@ -49,6 +50,7 @@ export default {
       target: { min: 0.8 },
       anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`]),
       subject: greeterGrpcSide(),
+      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', process.execPath, [`${servers}grpc-access-log.mjs`])],
     },
     {
       name: 'gRPC unary hello, all interceptors (h2load: server capacity)',
@@ -56,6 +58,9 @@ export default {
       target: { min: 0.8 },
       anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
       subject: greeterGrpcSide(undefined, h2loadCallsPerSecond),
+      context: [
+        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', process.execPath, [`${servers}grpc-access-log.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+      ],
     },
     {
       name: 'startup: process start to /ready = 200',

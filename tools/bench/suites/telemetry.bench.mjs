@@ -23,6 +23,7 @@ export default {
       target: { min: 0.9 },
       anchor: httpServerSide('same express app without telemetry', `${servers}bare-express.mjs`),
       subject: httpServerSide('express + @kenos/telemetry', `${servers}express-telemetry.mjs`),
+      context: [httpServerSide('same app + one AsyncLocalStorage.run + one prom-client histogram observation', `${servers}express-als-histogram.mjs`)],
     },
     {
       name: 'scrape /metrics, 50 routes × 5 status codes',
