@@ -38,6 +38,14 @@ export default {
       ],
     },
     {
+      // an A/A check: two processes of the same app. Its spread is the noise of this run: ratios of the
+      // other cases that differ from their target by less than it are not resolved by the run
+      name: 'A/A check: bare express 5 against a second process of itself',
+      unit: 'req/s',
+      anchor: httpServerSide('bare express 5', `${servers}bare-express.mjs`),
+      subject: httpServerSide('bare express 5, second process', `${servers}bare-express.mjs`),
+    },
+    {
       name: 'REST hello vs the same stack by hand',
       unit: 'req/s',
       target: { min: 1.0 },
