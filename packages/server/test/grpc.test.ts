@@ -87,6 +87,26 @@ describe('gRPC transport', () => {
     expect(error?.details).toMatch(/request id/);
   });
 
+  it('answers with the value a handler returns without a promise', async () => {
+    const md = new grpc.Metadata();
+    md.set('x-request-id', 'grpc-sync-1');
+    const { response, metadata } = await unary<{ text: string; requestId: string }>(echo, 'Echo', { text: 'sync' }, md);
+    expect(response).toEqual({ text: 'sync', requestId: 'grpc-sync-1' });
+    expect(metadata?.get('x-request-id')).toEqual(['grpc-sync-1']);
+    const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-sync-1');
+    expect(line['rpc']).toMatchObject({ status: 'OK', code: 0 });
+  });
+
+  it('maps errors a handler throws synchronously as it maps rejections', async () => {
+    const validation = await unary(echo, 'Echo', { text: 'x', fail: 'sync-validation' });
+    expect(validation.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(validation.error?.metadata.get('kenos-error-code')).toEqual(['KENOS_ERR_SERVER_VALIDATION']);
+    const crash = await unary(echo, 'Echo', { text: 'x', fail: 'sync-crash' });
+    expect(crash.error?.code).toBe(grpc.status.INTERNAL);
+    expect(crash.error?.details).not.toContain('secret');
+    expect(crash.error?.details).toMatch(/request id/);
+  });
+
   it('honours the client deadline', async () => {
     const { error } = await unary(echo, 'Echo', { text: 'slow', delayMs: 2000 }, new grpc.Metadata(), { deadline: Date.now() + 200 });
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);

@@ -66,6 +66,10 @@ export interface GrpcTransport extends Transport {
   setServing(serving: boolean): void;
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 function grpcCodeName(code: number): string {
   return grpc.status[code] ?? String(code);
 }
@@ -119,7 +123,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       let finished = false;
       // grpc-js also emits 'cancelled' when a finished call's stream closes: only a live call is aborted
       // (and the Error, whose stack capture is costly, is only made then)
-      call.once('cancelled', () => {
+      call.on('cancelled', () => {
         if (!finished) controller.abort(new Error('call cancelled'));
       });
       const rawDeadline = call.getDeadline();
@@ -165,34 +169,41 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
               return (logger ??= logging.current());
             },
           };
-          return Promise.resolve()
-            .then(() => handler(call.request, context))
-            .then(
-              (response) => {
-                finish(grpc.status.OK);
-                callback(null, response);
-              },
-              (err: unknown) => {
-                if (err instanceof ServiceError) {
-                  const md = new grpc.Metadata();
-                  md.set('x-request-id', requestId);
-                  md.set('kenos-error-code', err.code);
-                  if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
-                  finish(err.grpcCode);
-                  callback({ code: err.grpcCode, details: err.message, metadata: md });
-                } else if (controller.signal.aborted) {
-                  // the handler gave up because the caller did: not a server fault. grpc-js ends a call at its
-                  // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel.
-                  const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - 5;
-                  const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
-                  finish(code);
-                  callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
-                } else {
-                  finish(grpc.status.INTERNAL, err);
-                  callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
-                }
-              },
-            );
+          const onResponse = (response: unknown): void => {
+            finish(grpc.status.OK);
+            callback(null, response);
+          };
+          const onError = (err: unknown): void => {
+            if (err instanceof ServiceError) {
+              const md = new grpc.Metadata();
+              md.set('x-request-id', requestId);
+              md.set('kenos-error-code', err.code);
+              if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
+              finish(err.grpcCode);
+              callback({ code: err.grpcCode, details: err.message, metadata: md });
+            } else if (controller.signal.aborted) {
+              // the handler gave up because the caller did: not a server fault. grpc-js ends a call at its
+              // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel.
+              const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - 5;
+              const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
+              finish(code);
+              callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
+            } else {
+              finish(grpc.status.INTERNAL, err);
+              callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
+            }
+          };
+          // the handler is called at once, not in a microtask, and a promise it returns gets one
+          // `then`: the wrapper makes no promises of its own (each is an allocation and a microtask)
+          let result: unknown;
+          try {
+            result = handler(call.request, context);
+          } catch (err) {
+            onError(err);
+            return;
+          }
+          if (isPromiseLike(result)) result.then(onResponse, onError);
+          else onResponse(result);
         }),
       );
     };
