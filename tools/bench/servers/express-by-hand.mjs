@@ -5,18 +5,13 @@ import pino from 'pino';
 import pinoHttp from 'pino-http';
 import client from 'prom-client';
 import { restHello } from './greeter-logic.mjs';
+import { requestDurationHistogram } from './request-histogram.mjs';
 
 const logFile = process.env.ACCESS_LOG_FILE ?? '/dev/null';
 const logger = pino(pino.destination({ dest: logFile, sync: false }));
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
-const duration = new client.Histogram({
-  name: 'http_server_request_duration_seconds',
-  help: 'HTTP request duration',
-  labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  registers: [registry],
-});
+const duration = requestDurationHistogram(registry);
 
 const app = express();
 app.use(pinoHttp({ logger }));
