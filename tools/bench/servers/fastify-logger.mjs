@@ -2,13 +2,13 @@
 // fastest mainstream framework stands.
 import Fastify from 'fastify';
 import pino from 'pino';
-import { sayHello } from './greeter-logic.mjs';
+import { parseDelay, sayHello } from './greeter-logic.mjs';
 
 const logFile = process.env.ACCESS_LOG_FILE ?? '/dev/null';
 const app = Fastify({ loggerInstance: pino(pino.destination({ dest: logFile, sync: false })) });
 app.get('/v1/greetings/:name', async (req, reply) => {
   try {
-    return await sayHello({ name: req.params.name, delayMs: req.query.delay_ms === undefined ? 0 : Number(req.query.delay_ms) });
+    return await sayHello({ name: req.params.name, delayMs: parseDelay(req.query.delay_ms) });
   } catch (err) {
     return reply.code(400).send({ title: err.message });
   }

@@ -8,7 +8,7 @@ import { createSayHello } from '@kenos/example-greeter/dist/use-cases/say-hello.
 export const sayHello = createSayHello({ greeting: 'Hello', maxNameLength: 64 });
 
 /** `delay_ms` from a query string as the greeter's REST adapter reads it. */
-function parseDelay(raw) {
+export function parseDelay(raw) {
   if (raw === undefined) return 0;
   return typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
 }

@@ -19,12 +19,13 @@ export function freePort() {
 }
 
 /**
- * A fresh temporary file for a server side's access log (`ACCESS_LOG_FILE`): the sides that log
- * write to a real file, as the greeter does, never to /dev/null. Returns `{ path, cleanup }`.
+ * A path `name` in a fresh temporary directory, for a server's log (`ACCESS_LOG_FILE`, or its
+ * stdout): the sides that log write to a real file, as the greeter does, never to /dev/null.
+ * Returns `{ path, cleanup }`; `cleanup` removes the directory.
  */
-export function tempLogFile() {
+export function tempLogFile(name = 'access.log') {
   const dir = mkdtempSync(join(tmpdir(), 'kenos-bench-'));
-  return { path: join(dir, 'access.log'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -32,12 +33,10 @@ export function tempLogFile() {
  * file matches `readyPattern`, with `{ child, match, logFile, cleanup }`.
  */
 export async function startLogged(args, env, readyPattern, timeoutMs = 30_000) {
-  const dir = mkdtempSync(join(tmpdir(), 'kenos-bench-'));
-  const logFile = join(dir, 'stdout.log');
+  const { path: logFile, cleanup } = tempLogFile('stdout.log');
   const fd = openSync(logFile, 'w');
   const child = spawnPinned(0, process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, 'inherit'] });
   closeSync(fd);
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
