@@ -13,6 +13,23 @@ type Serializer = (value: unknown) => unknown;
 
 let lastMs = -1;
 let lastTime = '';
+let lastSecond = Number.NaN;
+let secondPrefix = '';
+/**
+ * `,"time":"<ISO 8601 UTC>"` for `now`: the date and time up to the second are formatted once per
+ * second (`Date#toISOString` allocates a Date and formats through C++), the milliseconds per call.
+ */
+export function isoTimeField(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    // "2026-11-27T19:40:12." (ISO 8601 with milliseconds, years 0 to 9999)
+    secondPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
+  }
+  const ms = now - second * 1000;
+  return `${secondPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
+}
+
 /**
  * pino `timestamp`: `,"time":"<ISO 8601 UTC>"` (computed once per millisecond), followed by the
  * trace fields of the active span when there is one.
@@ -21,7 +38,7 @@ function timeAndTrace(): string {
   const now = Date.now();
   if (now !== lastMs) {
     lastMs = now;
-    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+    lastTime = isoTimeField(now);
   }
   return lastTime + traceFragment();
 }

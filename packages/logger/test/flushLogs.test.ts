@@ -44,4 +44,16 @@ describe('flushLogs and the destination per environment', () => {
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(50);
   });
+
+  it('keeps multi-byte characters and lines longer than the batch intact in a batched file', async () => {
+    const file = join(dir, 'utf8-batch.log');
+    const logger = createLogger({ service: 's', version: '1', env: 'production', component: 'api', destination: file, bufferBytes: 512, flushIntervalMs: 60_000 });
+    const texts = ['grüße', '日本語のログ', 'emoji 🚀 and ✓', 'x'.repeat(2000), 'é'.repeat(700)];
+    for (let round = 0; round < 20; round++) for (const text of texts) logger.info({ round, text }, 'utf8');
+    await flushLogs();
+    const parsed = lines(file).map((l) => JSON.parse(l) as { round: number; text: string });
+    expect(parsed).toHaveLength(100);
+    expect(parsed.map((p) => p.text)).toEqual(Array.from({ length: 20 }, () => texts).flat());
+    expect(parsed.map((p) => p.round)).toEqual(Array.from({ length: 100 }, (_, i) => Math.floor(i / texts.length)));
+  });
 });
