@@ -55,7 +55,6 @@ async function encryptedFile(
 }
 
 // tests reach into parsed documents freely
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;
 
 async function readJson(path: string): Promise<Doc> {
