@@ -68,8 +68,12 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
   const span = trace
     .getTracer(TRACER)
     .startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_URL_SCHEME]: 'http' } }, parent);
-  // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection
-  res.once('close', () => {
+  // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection; `on` with a
+  // flag, not `once`, which wraps the listener in two more objects per request
+  let closed = false;
+  res.on('close', () => {
+    if (closed) return;
+    closed = true;
     const durationSeconds = (performance.now() - start) / 1000;
     const statusCode = res.statusCode;
     const aborted = !res.writableFinished;

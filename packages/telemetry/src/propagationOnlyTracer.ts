@@ -5,29 +5,50 @@ import {
   context as contextApi,
   trace,
   type Context,
+  type Link,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
+import { randomFillSync } from 'node:crypto';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const POOL_BYTES = 4096;
+/** Random bytes for ids, refilled from the operating system's CSPRNG every 4 KiB (256 trace ids). */
+const pool = Buffer.allocUnsafeSlow(POOL_BYTES);
+let poolOffset = POOL_BYTES;
 
 /**
- * `words` × 32 random bits as lowercase hex, never all zeros (an invalid id); like the SDK's
- * RandomIdGenerator (Math.random), without a Buffer round trip per id.
+ * `bytes[start..end)` as lowercase hex, or, when they are all zero (an invalid W3C id), the same
+ * number of zeros ending in `1`.
+ */
+export function hexIdOf(bytes: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    if (bytes[i] !== 0) return bytes.toString('hex', start, end);
+  }
+  return `${'0'.repeat((end - start) * 2 - 1)}1`;
+}
+
+/**
+ * `words` × 32 random bits as lowercase hex, never all zeros (an invalid id): one flat string
+ * from a pool of random bytes (`crypto.randomFillSync`), where the SDK's RandomIdGenerator builds
+ * each id from `Math.random` through a Buffer and several short strings.
  */
 export function randomHexId(words: 2 | 4): string {
-  let id = '';
-  let zero = true;
-  for (let i = 0; i < words; i++) {
-    const r = (Math.random() * 2 ** 32) >>> 0;
-    if (r !== 0) zero = false;
-    id += `${HEX[r >>> 24]}${HEX[(r >>> 16) & 255]}${HEX[(r >>> 8) & 255]}${HEX[r & 255]}`;
+  const bytes = words * 4;
+  if (poolOffset + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
   }
-  return zero ? `${id.slice(0, -1)}1` : id;
+  const start = poolOffset;
+  poolOffset += bytes;
+  return hexIdOf(pool, start, poolOffset);
 }
+
+/** Samplers get no links from the instrumentation; one shared, frozen empty list. */
+const NO_LINKS = Object.freeze([]) as unknown as Link[];
 
 /**
  * The tracer used when no span would be exported (no OTLP endpoint, no span processor):
@@ -44,14 +65,15 @@ class PropagationOnlyTracer implements Tracer {
     const parent = trace.getSpanContext(parentCtx);
     const validParent = parent !== undefined && trace.isSpanContextValid(parent);
     const traceId = validParent ? parent.traceId : randomHexId(4);
-    const result = this.sampler.shouldSample(parentCtx, traceId, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, options.links ?? []);
+    const result = this.sampler.shouldSample(parentCtx, traceId, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, options.links ?? NO_LINKS);
     const traceState = result.traceState ?? (validParent ? parent.traceState : undefined);
-    return trace.wrapSpanContext({
+    const spanContext: SpanContext = {
       traceId,
       spanId: randomHexId(2),
       traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
-      ...(traceState ? { traceState } : {}),
-    });
+    };
+    if (traceState) spanContext.traceState = traceState;
+    return trace.wrapSpanContext(spanContext);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

@@ -1,10 +1,6 @@
 import { isValidSpanId, isValidTraceId } from '@opentelemetry/api';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { randomHexId } from '../src/propagationOnlyTracer.js';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+import { describe, expect, it } from 'vitest';
+import { hexIdOf, randomHexId } from '../src/propagationOnlyTracer.js';
 
 describe('randomHexId (ids of propagation-only spans)', () => {
   it('makes valid W3C trace ids (32 lowercase hex digits) and span ids (16), all different', () => {
@@ -29,10 +25,22 @@ describe('randomHexId (ids of propagation-only spans)', () => {
     for (const digits of seen) expect(digits.size).toBe(16);
   });
 
-  it('never returns the invalid all-zero id, even when every random word is 0', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    expect(randomHexId(4)).toBe(`${'0'.repeat(31)}1`);
-    expect(randomHexId(2)).toBe(`${'0'.repeat(15)}1`);
-    expect(isValidTraceId(randomHexId(4))).toBe(true);
+  it('never returns the invalid all-zero id, even when every random byte is 0', () => {
+    expect(hexIdOf(Buffer.alloc(16), 0, 16)).toBe(`${'0'.repeat(31)}1`);
+    expect(hexIdOf(Buffer.alloc(24), 16, 24)).toBe(`${'0'.repeat(15)}1`);
+    expect(isValidTraceId(hexIdOf(Buffer.alloc(16), 0, 16))).toBe(true);
+    expect(isValidSpanId(hexIdOf(Buffer.alloc(8), 0, 8))).toBe(true);
+  });
+
+  it('reads only its own bytes of the pool', () => {
+    const bytes = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0xab]);
+    expect(hexIdOf(bytes, 1, 9)).toBe(`${'0'.repeat(15)}1`);
+    expect(hexIdOf(bytes, 2, 10)).toBe('00000000000000ab');
+  });
+
+  it('keeps making distinct valid ids across many refills of the random pool', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 3000; i++) ids.add(randomHexId(i % 2 === 0 ? 4 : 2));
+    expect(ids.size).toBe(3000);
   });
 });
