@@ -1,4 +1,7 @@
 // gRPC load from a separate, pinned process: a grpc-js client (labelled as such).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
@@ -58,23 +61,19 @@ const H2LOAD_REQUEST = (() => {
  * grpc-js client: unary SayHello over h2c for `durationMs`; resolves with requests per second.
  */
 export async function h2loadCallsPerSecond(target, durationMs, { connections = 8, streams = 16 } = {}) {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dataFile = join(mkdtempSync(join(tmpdir(), 'kenos-h2load-')), 'request.bin');
-  writeFileSync(dataFile, H2LOAD_REQUEST);
   const seconds = Math.max(1, Math.round(durationMs / 1000));
-  const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', dataFile,
+  const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', h2loadRequestFile(),
     '-H', 'content-type: application/grpc', '-H', 'te: trailers',
     `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`];
-  const once = () =>
-    runLoadGenerator('h2load', args).catch((err) => {
+  // h2load on a loaded 2-core machine has been seen to end without a summary this parser reads: one retry
+  let run;
+  let summary = null;
+  for (let attempt = 0; attempt < 2 && summary === null; attempt++) {
+    run = await runLoadGenerator('h2load', args).catch((err) => {
       throw new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err });
     });
-  // h2load on a loaded 2-core machine has been seen to end without its summary once in many runs: one retry
-  let run = await once();
-  if (!parseH2loadSummary(run.stdout, seconds)) run = await once();
-  const summary = parseH2loadSummary(run.stdout, seconds);
+    summary = parseH2loadSummary(run.stdout, seconds);
+  }
   if (!summary) {
     // the whole output (about 20 lines), so that a failure in CI can be read from its log
     const output = `${run.stdout}\n${run.stderr}`.trim().split('\n').join(' | ');
@@ -84,6 +83,18 @@ export async function h2loadCallsPerSecond(target, durationMs, { connections = 8
     throw new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${summary.failed} failed, ${summary.errored} errored`);
   }
   return summary.requestsPerSecond;
+}
+
+let requestFile;
+/** The request body file h2load sends, written once per process and removed at exit. */
+function h2loadRequestFile() {
+  if (requestFile === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'kenos-h2load-'));
+    requestFile = join(dir, 'request.bin');
+    writeFileSync(requestFile, H2LOAD_REQUEST);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return requestFile;
 }
 
 /**
