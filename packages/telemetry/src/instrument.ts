@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
 import { GRPC_SERVER_ERROR_CODES, UNMATCHED_ROUTE } from './catalog.js';
 import { normalizeHttpMethod, type KenosMetrics } from './createMetrics.js';
+import { EMPTY_LINKED_CONTEXT } from './linkedContext.js';
 import { extractContext, type Carrier } from './spans.js';
 
 const TRACER = '@kenos/telemetry';
@@ -61,7 +62,7 @@ export interface HttpRequestResult {
 export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse, next: () => void, options: HttpInstrumentationOptions = {}): void {
   const start = performance.now();
   const method = normalizeHttpMethod(req.method);
-  const parent = extractContext(req.headers);
+  const parent = extractContext(req.headers, EMPTY_LINKED_CONTEXT);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -136,7 +137,7 @@ export function startRpcServerCall(
   metrics?: Pick<KenosMetrics, 'observeRpcCall'>,
 ): RpcServerCall {
   const start = performance.now();
-  const parent = extractContext(carrier);
+  const parent = extractContext(carrier, EMPTY_LINKED_CONTEXT);
   const span = trace.getTracer(TRACER).startSpan(
     `${service}/${method}`,
     { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method } },
