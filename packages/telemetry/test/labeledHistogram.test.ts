@@ -37,6 +37,27 @@ describe('LabeledHistogram', () => {
     expect(await essentials(ours)).toEqual(await essentials(theirs));
   });
 
+  it('keeps apart series whose label values would run together if joined', async () => {
+    const { theirs, ours, observe } = both();
+    observe(['GET', '/a\u0000200', '500'], 0.01);
+    observe(['GET', '/a', '200\u0000500'], 0.02);
+    observe(['GET\u0000/a', '200', '500'], 0.03);
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    expect((await ours.metrics()).match(/^h_seconds_count/gm)).toHaveLength(3);
+  });
+
+  it.each([[['rpc_method']], [[]]])('renders as prom-client with label names %j', async (labelNames: string[]) => {
+    const theirs = new Registry();
+    const ours = new Registry();
+    const reference = new Histogram({ name: 'h_seconds', help: 'h', labelNames, buckets: [0.1, 1], registers: [theirs] });
+    const fast = new LabeledHistogram({ name: 'h_seconds', help: 'h', labelNames, buckets: [0.1, 1], registers: [ours] });
+    for (const [value, v] of [['A', 0.05], ['B', 0.5], ['A', 5]] as const) {
+      reference.observe(labelNames.length ? { [labelNames[0]!]: value } : {}, v);
+      fast.observe(labelNames.length ? [value] : [], v);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+
   it('ignores non-finite values instead of throwing from a request path', async () => {
     const { ours, fast } = both();
     fast.observe(['GET', '/a', '200'], Number.NaN);
