@@ -18,33 +18,36 @@ import type { Sampler } from '@opentelemetry/sdk-trace';
 const POOL_BYTES = 4096;
 /** Random bytes for ids, refilled from the operating system's CSPRNG every 4 KiB (256 trace ids). */
 const pool = Buffer.allocUnsafeSlow(POOL_BYTES);
+/** `pool` as lowercase hex, encoded once per refill: an id is then a slice of it, with no call into C++. */
+let poolHex = '';
 let poolOffset = POOL_BYTES;
 
 /**
- * `bytes[start..end)` as lowercase hex, or, when they are all zero (an invalid W3C id), the same
- * number of zeros ending in `1`.
+ * `bytes[start..end)` as lowercase hex, taken from `hex` (all of `bytes` as hex), or, when they
+ * are all zero (an invalid W3C id), the same number of zeros ending in `1`.
  */
-export function hexIdOf(bytes: Buffer, start: number, end: number): string {
+export function hexIdOf(bytes: Uint8Array, hex: string, start: number, end: number): string {
   for (let i = start; i < end; i++) {
-    if (bytes[i] !== 0) return bytes.toString('hex', start, end);
+    if (bytes[i] !== 0) return hex.slice(start * 2, end * 2);
   }
   return `${'0'.repeat((end - start) * 2 - 1)}1`;
 }
 
 /**
- * `words` × 32 random bits as lowercase hex, never all zeros (an invalid id): one flat string
- * from a pool of random bytes (`crypto.randomFillSync`), where the SDK's RandomIdGenerator builds
- * each id from `Math.random` through a Buffer and several short strings.
+ * `words` × 32 random bits as lowercase hex, never all zeros (an invalid id): a slice of a pool
+ * of random bytes (`crypto.randomFillSync`) hex-encoded once per refill, where the SDK's
+ * RandomIdGenerator builds each id from `Math.random` through a Buffer and several short strings.
  */
 export function randomHexId(words: 2 | 4): string {
   const bytes = words * 4;
   if (poolOffset + bytes > POOL_BYTES) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolOffset = 0;
   }
   const start = poolOffset;
   poolOffset += bytes;
-  return hexIdOf(pool, start, poolOffset);
+  return hexIdOf(pool, poolHex, start, poolOffset);
 }
 
 /** Samplers get no links from the instrumentation; one shared, frozen empty list. */

@@ -26,16 +26,19 @@ describe('randomHexId (ids of propagation-only spans)', () => {
   });
 
   it('never returns the invalid all-zero id, even when every random byte is 0', () => {
-    expect(hexIdOf(Buffer.alloc(16), 0, 16)).toBe(`${'0'.repeat(31)}1`);
-    expect(hexIdOf(Buffer.alloc(24), 16, 24)).toBe(`${'0'.repeat(15)}1`);
-    expect(isValidTraceId(hexIdOf(Buffer.alloc(16), 0, 16))).toBe(true);
-    expect(isValidSpanId(hexIdOf(Buffer.alloc(8), 0, 8))).toBe(true);
+    const zeros = (n: number) => [Buffer.alloc(n), '00'.repeat(n)] as const;
+    expect(hexIdOf(...zeros(16), 0, 16)).toBe(`${'0'.repeat(31)}1`);
+    expect(hexIdOf(...zeros(24), 16, 24)).toBe(`${'0'.repeat(15)}1`);
+    expect(isValidTraceId(hexIdOf(...zeros(16), 0, 16))).toBe(true);
+    expect(isValidSpanId(hexIdOf(...zeros(8), 0, 8))).toBe(true);
   });
 
   it('reads only its own bytes of the pool', () => {
     const bytes = Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0xab]);
-    expect(hexIdOf(bytes, 1, 9)).toBe(`${'0'.repeat(15)}1`);
-    expect(hexIdOf(bytes, 2, 10)).toBe('00000000000000ab');
+    const hex = bytes.toString('hex');
+    expect(hexIdOf(bytes, hex, 1, 9)).toBe(`${'0'.repeat(15)}1`);
+    expect(hexIdOf(bytes, hex, 2, 10)).toBe('00000000000000ab');
+    expect(hexIdOf(bytes, hex, 0, 8)).toBe('ff00000000000000');
   });
 
   it('keeps making distinct valid ids across many refills of the random pool', () => {
