@@ -15,6 +15,17 @@ import {
 /** Headers or metadata as a plain record: Node's `IncomingHttpHeaders` and grpc-js `Metadata.getMap()` fit. */
 export type Carrier = Readonly<Record<string, unknown>>;
 
+/** Lower-case forms of the (few, fixed) keys propagators ask for, so a missing key is not lower-cased on every request. */
+const lowerCaseKeys = new Map<string, string>();
+function lowerCase(key: string): string {
+  let lower = lowerCaseKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (lowerCaseKeys.size < 64) lowerCaseKeys.set(key, lower);
+  }
+  return lower;
+}
+
 /** Reads a carrier by lower-case key, taking the first of repeated values. */
 const carrierGetter: TextMapGetter<Carrier> = {
   keys: (carrier) => Object.keys(carrier),
@@ -22,7 +33,7 @@ const carrierGetter: TextMapGetter<Carrier> = {
     // Node lower-cases incoming header names and grpc-js metadata keys; W3C names are lower case
     let value = carrier[key];
     if (value === undefined) {
-      const lower = key.toLowerCase();
+      const lower = lowerCase(key);
       if (lower !== key) value = carrier[lower];
     }
     if (Array.isArray(value)) value = value[0];
