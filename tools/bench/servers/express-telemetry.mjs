@@ -10,7 +10,9 @@ import { restHello } from './greeter-logic.mjs';
 
 startTracing({ serviceName: 'bench', serviceVersion: '1.0.0', env: {} });
 const metrics = createMetrics({ service: 'bench', version: '1.0.0' });
-const options = { metrics, getRoute: (req) => (req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined) };
+// getRoute as @kenos/server's: the route's own template string when the router is mounted at the root
+const getRoute = (req) => (req.route ? (req.baseUrl ? `${req.baseUrl}${String(req.route.path)}` : String(req.route.path)) : undefined);
+const options = { metrics, getRoute };
 const app = express();
 app.get('/v1/greetings/:name', restHello);
 const server = createServer((req, res) => instrumentHttpRequest(req, res, () => app(req, res), options));

@@ -100,7 +100,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
   const routeOf = (req: IncomingMessage): string | undefined => {
     const r = req as Request;
-    return r.route ? `${r.baseUrl}${String(r.route.path)}` : undefined;
+    if (!r.route) return undefined;
+    // mounted at the root (the usual case): the route's own template string, not a new one per request
+    return r.baseUrl ? `${r.baseUrl}${String(r.route.path)}` : String(r.route.path);
   };
 
   // One server span (W3C traceparent in, trace ids in every log line), one scope, one 'close'
