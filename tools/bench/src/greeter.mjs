@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { loadRequestsPerSecond } from './http-load.mjs';
 import { grpcCallsPerSecond } from './grpc-load.mjs';
-import { spawnPinned, stopChild } from './processes.mjs';
+import { serverWarmUpMs, spawnPinned, stopChild } from './processes.mjs';
 import { freePort, startLogged } from './service-process.mjs';
 
 export const greeterMain = new URL('../../../examples/greeter/dist/main-bundle.js', import.meta.url).pathname;
@@ -36,9 +36,9 @@ async function stopGreeter(state) {
 export function greeterRestSide(name = '@kenos/server (greeter api)') {
   return {
     name,
-    setup: async () => {
+    setup: async ({ mode } = {}) => {
       const state = await startGreeter();
-      await loadRequestsPerSecond(`http://127.0.0.1:${state.ports.http}/v1/greetings/warmup`, 1000);
+      await loadRequestsPerSecond(`http://127.0.0.1:${state.ports.http}/v1/greetings/warmup`, serverWarmUpMs(mode));
       return state;
     },
     measure: (state, { durationMs }) => loadRequestsPerSecond(`http://127.0.0.1:${state.ports.http}/v1/greetings/bench`, durationMs),
@@ -50,10 +50,10 @@ export function greeterRestSide(name = '@kenos/server (greeter api)') {
 export function greeterGrpcSide(name = '@kenos/server (greeter api)', load = grpcCallsPerSecond) {
   return {
     name,
-    setup: async () => {
+    setup: async ({ mode } = {}) => {
       const state = await startGreeter();
       state.target = `127.0.0.1:${state.ports.grpc}`;
-      await grpcCallsPerSecond(state.target, 500);
+      await grpcCallsPerSecond(state.target, serverWarmUpMs(mode));
       return state;
     },
     measure: (state, { durationMs }) => load(state.target, durationMs),

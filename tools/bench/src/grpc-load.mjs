@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, serverWarmUpMs, spawnPinned, stopChild, waitForLine } from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
 const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url).pathname;
@@ -27,7 +27,7 @@ export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 
 export function grpcServerSide(name, command, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
   return {
     name,
-    setup: async () => {
+    setup: async ({ mode } = {}) => {
       const log = tempLogFile();
       const child = spawnPinned(0, command, args, { env: { ...process.env, GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
       const m = await waitForLine(child, readyPattern).catch((err) => {
@@ -35,7 +35,7 @@ export function grpcServerSide(name, command, args, env = {}, readyPattern = /li
         throw err;
       });
       const state = { child, target: `127.0.0.1:${m[1]}`, cleanup: log.cleanup };
-      await grpcCallsPerSecond(state.target, 500); // warm-up
+      await grpcCallsPerSecond(state.target, serverWarmUpMs(mode));
       return state;
     },
     measure: (state, { durationMs }) => load(state.target, durationMs),

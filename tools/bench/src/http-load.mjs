@@ -1,6 +1,6 @@
 // HTTP load from a separate process (autocannon's CLI), pinned away from the server.
 import { createRequire } from 'node:module';
-import { runLoadGenerator, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, serverWarmUpMs, spawnPinned, stopChild, waitForLine } from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
 const require = createRequire(import.meta.url);
@@ -40,7 +40,7 @@ export async function loadRequestsPerSecond(url, durationMs, { connections = 32 
 export function httpServerSide(name, script, env = {}) {
   return {
     name,
-    setup: async () => {
+    setup: async ({ mode } = {}) => {
       const log = tempLogFile();
       let server;
       try {
@@ -50,7 +50,7 @@ export function httpServerSide(name, script, env = {}) {
         throw err;
       }
       const state = { ...server, cleanup: log.cleanup };
-      await loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/warmup`, 1000); // warm-up
+      await loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/warmup`, serverWarmUpMs(mode));
       return state;
     },
     measure: (state, { durationMs }) => loadRequestsPerSecond(`http://127.0.0.1:${state.port}/v1/greetings/bench`, durationMs),

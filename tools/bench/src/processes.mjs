@@ -72,3 +72,13 @@ export function runLoadGenerator(command, args, stderr = 'pipe') {
     child.on('close', (code) => resolve({ stdout, stderr: errors, code }));
   });
 }
+
+/**
+ * Load before the measured rounds of a server side, in ms: long enough in a full run for V8 to
+ * finish optimizing the larger code path of a Kenos side (its CPU per request keeps falling for
+ * some 30,000 requests; a 1 s warm-up left the Kenos sides of the server cases still warming in
+ * the first rounds), short in a quick run, which checks that every case runs.
+ */
+export function serverWarmUpMs(mode) {
+  return mode === 'quick' ? 1000 : 4000;
+}
