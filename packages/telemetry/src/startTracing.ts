@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { createRequire } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
@@ -10,6 +10,7 @@ import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type
 import { TelemetryError } from './errors.js';
 import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
+import { W3CPropagator } from './w3cPropagator.js';
 
 /** Options of {@link startTracing}. */
 export interface TracingOptions {
@@ -148,9 +149,7 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  propagation.setGlobalPropagator(new W3CPropagator());
   trace.setGlobalTracerProvider(provider);
   if (options.propagateOutgoing ?? true) enableOutgoingPropagation();
 
