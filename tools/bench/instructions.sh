@@ -14,13 +14,18 @@
 # the load generator are not counted). Needs Debian's valgrind (apt-get install valgrind) and,
 # for grpc, nghttp2-client. Expect rounds to differ by a few per cent (garbage collections fall
 # into one round or the next): compare medians of runs, not single rounds.
+#
+# CACHE_SIM=1 adds callgrind's cache simulation (slower) and prints, per request, the L1
+# instruction-cache and data-read misses next to the instructions: code that executes few more
+# instructions can still cost more time by pushing the request path out of the 32 KiB L1
+# instruction cache (each miss costs about as much as a dozen instructions).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 transport=${1:?usage: instructions.sh http|grpc <label> <node args…>}
 label=${2:?usage: instructions.sh http|grpc <label> <node args…>}
 shift 2
-WARM=${WARM:-15000} N=${N:-3000} ROUNDS=${ROUNDS:-3}
+WARM=${WARM:-15000} N=${N:-3000} ROUNDS=${ROUNDS:-3} CACHE_SIM=${CACHE_SIM:-0}
 command -v callgrind_control > /dev/null || { echo "KENOS_ERR_BENCH_VALGRIND: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 node=node_modules/.bin/node
 work=$(mktemp -d "${TMPDIR:-/tmp}/kenos-instructions-XXXXXX")
@@ -34,7 +39,7 @@ trap cleanup EXIT
 
 if [ "$transport" = http ]; then ports=(HTTP_PORT="$port" GRPC_PORT=0); else ports=(GRPC_PORT="$port" HTTP_PORT=0); fi
 env "${ports[@]}" ADMIN_PORT=0 KENOS_ENV=staging LOG_LEVEL=info LOG_FORMAT=json ACCESS_LOG_FILE="$work/access.log" \
-  valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --callgrind-out-file="$work/cg" \
+  valgrind --tool=callgrind --cache-sim="$([ "$CACHE_SIM" = 1 ] && echo yes || echo no)" --instr-atstart=no --separate-threads=yes --callgrind-out-file="$work/cg" \
   "$node" "$@" > "$work/server.log" 2>&1 &
 server_pid=$!
 
@@ -67,8 +72,12 @@ done
 sleep 1
 
 figures=
+misses=
 for round in $(seq "$ROUNDS"); do
-  total=$(grep -E '^totals:' "$work/cg.$round-01" | awk '{print $2}')
+  # events: Ir (and with the cache simulation Dr Dw I1mr D1mr …): fields 2, 5 and 6 of `totals:`
+  read -r total i1 d1 < <(grep -E '^totals:' "$work/cg.$round-01" | awk '{print $2, $5, $6}')
   figures="$figures $((total / N))"
+  if [ "$CACHE_SIM" = 1 ]; then misses="$misses $((i1 / N))/$((d1 / N))"; fi
 done
 echo "$label: main-thread instructions per request, $ROUNDS rounds of $N:$figures"
+if [ "$CACHE_SIM" = 1 ]; then echo "$label: L1 instruction / data-read misses per request:$misses"; fi
