@@ -34,9 +34,9 @@ type Level = Map<string, Level | Series>;
  * A Prometheus histogram for the request hot paths: observed by its label values in a fixed
  * order, one Map lookup per label value (no key string is built, so nothing is hashed but
  * strings seen before, whose hash V8 keeps) and one bucket scan per observation (prom-client's
- * `Histogram.observe` validates and hashes a label object on every call: about 1 µs, 20× this). It registers on a
- * prom-client `Registry` as a metric of type `histogram` and renders exactly as a prom-client
- * `Histogram` with the same name, labels and buckets (a test compares the two).
+ * `Histogram.observe` validates and hashes a label object on every call: about 1 µs, 20× this).
+ * It registers on a prom-client `Registry` as a metric of type `histogram` and renders exactly
+ * as a prom-client `Histogram` with the same name, labels and buckets (a test compares the two).
  */
 export class LabeledHistogram {
   readonly name: string;

@@ -11,14 +11,18 @@ import type { Context } from '@opentelemetry/api';
  */
 class LinkedContext implements Context {
   constructor(
-    private readonly parent: Context | undefined,
+    private readonly parent: LinkedContext | undefined,
     private readonly key: symbol | undefined,
     private readonly value: unknown,
   ) {}
 
   getValue(key: symbol): unknown {
+    // a loop, not recursion: however long a chain a caller builds, reading it cannot overflow the stack
     if (key === this.key) return this.value;
-    return this.parent === undefined ? undefined : this.parent.getValue(key);
+    for (let link = this.parent; link !== undefined; link = link.parent) {
+      if (link.key === key) return link.value;
+    }
+    return undefined;
   }
 
   setValue(key: symbol, value: unknown): Context {

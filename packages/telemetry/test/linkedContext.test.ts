@@ -33,6 +33,14 @@ describe('EMPTY_LINKED_CONTEXT (the request paths’ context)', () => {
     }
   });
 
+  it('reads a value back through a chain of 100,000 links without overflowing the stack', () => {
+    let ctx = EMPTY_LINKED_CONTEXT.setValue(KEYS[0]!, 'first');
+    for (let i = 0; i < 100_000; i++) ctx = ctx.setValue(KEYS[1]!, i);
+    expect(ctx.getValue(KEYS[0]!)).toBe('first');
+    expect(ctx.getValue(KEYS[1]!)).toBe(99_999);
+    expect(ctx.getValue(KEYS[2]!)).toBeUndefined();
+  });
+
   it('carries an extracted parent and the active span as the API’s context does', () => {
     const propagator = new W3CTraceContextPropagator();
     const headers = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
