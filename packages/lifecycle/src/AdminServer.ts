@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LifecycleError, toError } from './errors.js';
+import { AdminAccess } from './adminAccess.js';
+import { LifecycleError, toError, type LifecycleErrorCode } from './errors.js';
 import type { LifecycleLogger } from './logger.js';
+import type { AdminMutatingRoutes } from './options.js';
 import type { AdminRouteHandler, LifecycleSnapshot } from './types.js';
 
 // node:http through process.getBuiltinModule, not an ESM import: importing node:http from ESM syncs every export
@@ -16,19 +18,38 @@ export interface ProbeSource {
 
 const BUILT_IN = new Set(['/live', '/ready', '/health']);
 
+/** Who may call the mutating admin routes (resolved options `adminMutatingRoutes`, `adminToken`). */
+export interface AdminAccessOptions {
+  mutatingRoutes: AdminMutatingRoutes;
+  token: string;
+}
+
 /**
  * The admin HTTP server: `/live`, `/ready`, `/health` and mounted routes, on plain `node:http`
- * (no framework: it answers three fixed paths and must start fast and stay small).
+ * (no framework: it answers three fixed paths and must start fast and stay small). Mutating
+ * routes (methods other than GET and HEAD) pass the access check first; every error answer is
+ * RFC 9457 problem+json with a `KENOS_ERR_LIFECYCLE_ADMIN_*` code.
  */
 export class AdminServer {
   readonly #routes = new Map<string, Map<string, AdminRouteHandler>>();
   readonly #probes: ProbeSource;
   readonly #logger: LifecycleLogger;
+  readonly #access: AdminAccess;
   #server: Server | undefined;
 
-  constructor(probes: ProbeSource, logger: LifecycleLogger) {
+  constructor(
+    probes: ProbeSource,
+    logger: LifecycleLogger,
+    access: AdminAccessOptions,
+  ) {
     this.#probes = probes;
     this.#logger = logger;
+    this.#access = new AdminAccess(access.mutatingRoutes, access.token);
+  }
+
+  /** Who may call the mutating routes (`open`, `token` or `off`). */
+  get mutatingRoutes(): AdminMutatingRoutes {
+    return this.#access.mode;
   }
 
   /** Mounts `handler` on `method path`; throws `KENOS_ERR_LIFECYCLE_DUPLICATE_NAME` if taken. */
@@ -95,9 +116,13 @@ export class AdminServer {
     const method = req.method ?? 'GET';
     if (BUILT_IN.has(path)) {
       if (method !== 'GET' && method !== 'HEAD') {
-        send(res, 405, 'method not allowed\n', 'text/plain; charset=utf-8', {
-          allow: 'GET, HEAD',
-        });
+        sendProblem(
+          res,
+          405,
+          'KENOS_ERR_LIFECYCLE_ADMIN_METHOD_NOT_ALLOWED',
+          `${path} answers GET and HEAD only`,
+          { allow: 'GET, HEAD' },
+        );
         return;
       }
       this.#probe(path, res);
@@ -108,13 +133,43 @@ export class AdminServer {
       byMethod?.get(method) ??
       (method === 'HEAD' ? byMethod?.get('GET') : undefined);
     if (byMethod === undefined) {
-      send(res, 404, 'not found\n', 'text/plain; charset=utf-8');
+      sendProblem(
+        res,
+        404,
+        'KENOS_ERR_LIFECYCLE_ADMIN_NOT_FOUND',
+        `no admin route ${path}`,
+      );
       return;
     }
     if (handler === undefined) {
-      send(res, 405, 'method not allowed\n', 'text/plain; charset=utf-8', {
-        allow: [...byMethod.keys()].join(', '),
-      });
+      const allow = [...byMethod.keys()].join(', ');
+      sendProblem(
+        res,
+        405,
+        'KENOS_ERR_LIFECYCLE_ADMIN_METHOD_NOT_ALLOWED',
+        `${path} answers ${allow}`,
+        { allow },
+      );
+      return;
+    }
+    const refusal = this.#access.check(req, method);
+    if (refusal !== null) {
+      this.#logger.warn(
+        {
+          code: refusal.code,
+          method,
+          path,
+          remoteAddress: req.socket.remoteAddress,
+        },
+        `admin request ${method} ${path} refused (${refusal.status})`,
+      );
+      sendProblem(
+        res,
+        refusal.status,
+        refusal.code,
+        refusal.detail,
+        refusal.headers,
+      );
       return;
     }
     const fail = (caught: unknown): void => {
@@ -122,9 +177,14 @@ export class AdminServer {
         { err: toError(caught, 'admin route threw'), method, path },
         `admin route ${method} ${path} failed`,
       );
-      if (!res.headersSent)
-        send(res, 500, 'internal error\n', 'text/plain; charset=utf-8');
-      else res.destroy();
+      if (!res.headersSent) {
+        sendProblem(
+          res,
+          500,
+          'KENOS_ERR_LIFECYCLE_ADMIN_ROUTE_FAILED',
+          `admin route ${method} ${path} failed; the error is logged`,
+        );
+      } else res.destroy();
     };
     try {
       const result = handler(req, res);
@@ -174,6 +234,41 @@ function send(
     ...headers,
   });
   res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+const TITLES: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+};
+
+/**
+ * Answers an RFC 9457 problem (`application/problem+json`), the shape the service port of
+ * `@kenos/server` uses: `type` is `about:blank`, so `title` is the reason phrase; `code` is stable.
+ */
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  code: LifecycleErrorCode,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
+  send(
+    res,
+    status,
+    `${JSON.stringify(body)}\n`,
+    'application/problem+json',
+    headers,
+  );
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

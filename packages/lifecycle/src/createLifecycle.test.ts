@@ -366,7 +366,7 @@ describe('createLifecycle: shutdown', () => {
 
 describe('createLifecycle: admin server', () => {
   it('serves /live, /ready and /health and mounted routes on an ephemeral port', async () => {
-    const { lifecycle } = make();
+    const { lifecycle } = make({ adminMutatingRoutes: 'open' });
     lifecycle.adminRoute('GET', '/metrics', (_req, res) =>
       res.end('kenos_up 1\n'),
     );

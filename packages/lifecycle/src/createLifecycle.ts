@@ -93,6 +93,7 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
   const admin = new AdminServer(
     { isReady: () => state === 'ready', snapshot: () => snapshot() },
     log,
+    { mutatingRoutes: opts.adminMutatingRoutes, token: opts.adminToken },
   );
   let adminPort: number | null = null;
 
@@ -182,8 +183,12 @@ export function createLifecycle(options: LifecycleOptions = {}): Lifecycle {
     adminPort = port;
     if (sequence.phase === 'exit') admin.close(); // the process ended while binding
     log.info(
-      { adminPort: port, adminHost: opts.adminHost },
-      `admin server listening on ${opts.adminHost}:${port}`,
+      {
+        adminPort: port,
+        adminHost: opts.adminHost,
+        adminMutatingRoutes: opts.adminMutatingRoutes,
+      },
+      `admin server listening on ${opts.adminHost}:${port} (mutating routes: ${opts.adminMutatingRoutes})`,
     );
     return port;
   };

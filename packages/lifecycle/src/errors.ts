@@ -1,6 +1,7 @@
 /**
- * Stable codes of the errors that `@kenos/lifecycle` throws or logs. Each one has a row in
- * `docs/errors.md`.
+ * Stable codes of the errors that `@kenos/lifecycle` throws or logs, and of the problem+json
+ * answers of its admin server (`KENOS_ERR_LIFECYCLE_ADMIN_*` but `_ADMIN_LISTEN`). Each one has a
+ * row in `docs/errors.md`.
  */
 export type LifecycleErrorCode =
   | 'KENOS_ERR_LIFECYCLE_INVALID_OPTIONS'
@@ -11,7 +12,12 @@ export type LifecycleErrorCode =
   | 'KENOS_ERR_LIFECYCLE_TIMEOUT'
   | 'KENOS_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT'
   | 'KENOS_ERR_LIFECYCLE_FORCED_EXIT'
-  | 'KENOS_ERR_LIFECYCLE_CRASH';
+  | 'KENOS_ERR_LIFECYCLE_CRASH'
+  | 'KENOS_ERR_LIFECYCLE_ADMIN_NOT_FOUND'
+  | 'KENOS_ERR_LIFECYCLE_ADMIN_METHOD_NOT_ALLOWED'
+  | 'KENOS_ERR_LIFECYCLE_ADMIN_UNAUTHORIZED'
+  | 'KENOS_ERR_LIFECYCLE_ADMIN_FORBIDDEN'
+  | 'KENOS_ERR_LIFECYCLE_ADMIN_ROUTE_FAILED';
 
 /**
  * The one error class of `@kenos/lifecycle`: a stable {@link LifecycleErrorCode} plus the

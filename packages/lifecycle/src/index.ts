@@ -15,6 +15,7 @@ export {
 } from './logger.js';
 export {
   resolveLifecycleOptions,
+  type AdminMutatingRoutes,
   type LifecycleOptions,
   type ResolvedLifecycleOptions,
 } from './options.js';

@@ -8,6 +8,8 @@ describe('resolveLifecycleOptions', () => {
     expect(o).toMatchObject({
       adminPort: 9000,
       adminHost: '0.0.0.0',
+      adminMutatingRoutes: 'off',
+      adminToken: '',
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 30_000,
       drainTimeoutMs: 30_000,
@@ -45,6 +47,24 @@ describe('resolveLifecycleOptions', () => {
         {},
       ).drainTimeoutMs,
     ).toBe(400);
+  });
+
+  it('requires the admin token for mutating routes when one is given, and turns them off when none is', () => {
+    expect(
+      resolveLifecycleOptions({ adminToken: 't0ken-t0ken-t0ken' }, {})
+        .adminMutatingRoutes,
+    ).toBe('token');
+    expect(resolveLifecycleOptions({}, {}).adminMutatingRoutes).toBe('off');
+    expect(
+      resolveLifecycleOptions({ adminMutatingRoutes: 'open' }, {})
+        .adminMutatingRoutes,
+    ).toBe('open');
+    expect(() =>
+      resolveLifecycleOptions(
+        { adminMutatingRoutes: 'everyone' as unknown as 'open' },
+        {},
+      ),
+    ).toThrow(/adminMutatingRoutes must be one of open, token, off/);
   });
 
   it('rejects out-of-range options with KENOS_ERR_LIFECYCLE_INVALID_OPTIONS listing every problem', () => {

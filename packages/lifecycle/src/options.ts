@@ -2,6 +2,14 @@ import { LifecycleError } from './errors.js';
 import { createFallbackLogger, type LifecycleLogger } from './logger.js';
 import type { LifecycleEvent } from './types.js';
 
+/**
+ * Who may call the mutating admin routes (methods other than `GET` and `HEAD`): anyone
+ * (`'open'`), only a request with the admin bearer token (`'token'`), or nobody (`'off'`).
+ */
+export type AdminMutatingRoutes = 'open' | 'token' | 'off';
+
+const MUTATING_MODES: readonly AdminMutatingRoutes[] = ['open', 'token', 'off'];
+
 /** Options of {@link createLifecycle}; every one is optional. */
 export interface LifecycleOptions {
   /**
@@ -15,6 +23,20 @@ export interface LifecycleOptions {
    * The admin port is never exposed through the Kubernetes Service.
    */
   adminHost?: string;
+  /**
+   * Who may call a mutating admin route (any method other than `GET` and `HEAD`, e.g.
+   * `PUT /log-level`); read-only routes and the probes are always open. `'token'`: only a request
+   * with `Authorization: Bearer <adminToken>` (else 401); `'off'`: nobody (403); `'open'`: anyone
+   * who reaches the port (development only). Default `'token'` when `adminToken` is set, else
+   * `'off'`. `@kenos/server` passes `'open'` when `KENOS_ENV` is `development` or `test` and no
+   * `ADMIN_TOKEN` is set.
+   */
+  adminMutatingRoutes?: AdminMutatingRoutes;
+  /**
+   * Bearer token that mutating admin routes require (`adminMutatingRoutes: 'token'`), compared in
+   * constant time. Default `''` (none). `@kenos/server` passes `admin.token` (`ADMIN_TOKEN`).
+   */
+  adminToken?: string;
   /**
    * Time between readiness going false and the drain starting, during which the process keeps
    * serving so that endpoints and load balancers stop routing to it. Default `5000` when
@@ -68,9 +90,13 @@ export function resolveLifecycleOptions(
   const onKubernetes = (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '';
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const baseLogger = options.logger ?? createFallbackLogger();
+  const adminToken = options.adminToken ?? '';
   const resolved: ResolvedLifecycleOptions = {
     adminPort: options.adminPort ?? 9000,
     adminHost: options.adminHost ?? '0.0.0.0',
+    adminMutatingRoutes:
+      options.adminMutatingRoutes ?? (adminToken === '' ? 'off' : 'token'),
+    adminToken,
     shutdownDelayMs: options.shutdownDelayMs ?? (onKubernetes ? 5000 : 0),
     shutdownTimeoutMs,
     drainTimeoutMs: options.drainTimeoutMs ?? shutdownTimeoutMs,
@@ -98,6 +124,7 @@ export function resolveLifecycleOptions(
       `adminPort must be an integer from 0 to 65535, got ${String(resolved.adminPort)}`,
     );
   }
+  checkAdminAccess(problems, resolved);
   for (const key of [
     'shutdownDelayMs',
     'shutdownTimeoutMs',
@@ -116,6 +143,28 @@ export function resolveLifecycleOptions(
     );
   }
   return resolved;
+}
+
+/** Adds a problem unless the admin access mode and token agree. */
+function checkAdminAccess(
+  problems: string[],
+  { adminMutatingRoutes: mode, adminToken: token }: ResolvedLifecycleOptions,
+): void {
+  if (typeof token !== 'string') {
+    problems.push(`adminToken must be a string, got ${typeof token}`);
+  } else if (!MUTATING_MODES.includes(mode)) {
+    problems.push(
+      `adminMutatingRoutes must be one of ${MUTATING_MODES.join(', ')}, got ${String(mode)}`,
+    );
+  } else if (mode === 'token' && token === '') {
+    problems.push(
+      'adminMutatingRoutes is "token" but adminToken is empty: set adminToken, or use "off"',
+    );
+  } else if (mode !== 'token' && token !== '') {
+    problems.push(
+      `adminToken is set but adminMutatingRoutes is "${mode}": a set token is always required, so use "token"`,
+    );
+  }
 }
 
 /** Adds a problem unless `value` is a finite, non-negative number of milliseconds. */

@@ -91,8 +91,9 @@ export interface Beacon {
 
 /**
  * Handler of an admin route (`/metrics`, `/log-level`). May return a promise; a throw or a
- * rejection answers 500 (or destroys the socket when headers were already sent). Any other
- * return value is ignored.
+ * rejection answers 500 problem+json (or destroys the socket when headers were already sent).
+ * Any other return value is ignored. A handler mounted on a method other than GET and HEAD is
+ * called only after the access check of `adminMutatingRoutes` passed; a GET handler must only read.
  */
 export type AdminRouteHandler = (
   req: IncomingMessage,
@@ -188,7 +189,10 @@ export interface Lifecycle {
    * For startup failures and crashes; during a shutdown it only raises the final exit code.
    */
   fail(error: unknown, exitCode?: number): Promise<void>;
-  /** Mounts a handler on the admin server (e.g. `GET /metrics`, `PUT /log-level`). */
+  /**
+   * Mounts a handler on the admin server (e.g. `GET /metrics`, `PUT /log-level`). Requests with a
+   * method other than GET and HEAD reach it only as `adminMutatingRoutes` allows (401/403 else).
+   */
   adminRoute(method: string, path: string, handler: AdminRouteHandler): void;
   /** Current state, checks, beacons and shutdown progress. */
   snapshot(): LifecycleSnapshot;
