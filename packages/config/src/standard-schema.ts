@@ -51,6 +51,19 @@ export const standardConfigSchema = {
       default: 9000,
       env: 'ADMIN_PORT',
     },
+    host: {
+      doc: 'Interface the admin listener binds: all IPv4 interfaces by default, since the kubelet and Prometheus reach the pod IP; 127.0.0.1 keeps it on the machine.',
+      format: 'non-empty-string',
+      default: '0.0.0.0',
+      env: 'ADMIN_HOST',
+    },
+    token: {
+      doc: 'Bearer token that mutating admin endpoints (PUT /log-level) require; ADMIN_TOKEN_FILE reads it from a file. Empty: they are open in the development and test envs and refused (403) in every other env.',
+      format: 'string',
+      default: '',
+      env: 'ADMIN_TOKEN',
+      sensitive: true,
+    },
   },
   log: {
     level: {

@@ -27,6 +27,8 @@ describe('describeConfig', () => {
       'http.port',
       'grpc.port',
       'admin.port',
+      'admin.host',
+      'admin.token',
       'log.level',
       'log.format',
       'shutdown.delayMs',
@@ -67,7 +69,7 @@ describe('configDocs', () => {
     const lines = configDocs(schema).trimEnd().split('\n');
     expect(lines[0]).toBe('| Key | Format | Default | Env var | Description | Sensitive |');
     expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
-    expect(lines).toHaveLength(2 + 19);
+    expect(lines).toHaveLength(2 + 21);
     expect(lines).toContain('| `http.port` | `port` | `8080` | `HTTP_PORT` | REST (express) listener port; 0 = ephemeral. |  |');
     expect(lines).toContain('| `db.password` | `secret` | *required* | `DB_PASSWORD` | Database password | yes |');
     expect(lines).toContain('| `mode` | "fast" \\| "safe" | `"safe"` |  | Fast or safe \\| pick one |  |');
