@@ -4,8 +4,9 @@ import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
 import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
+import { adminLifecycleOptions, mountAdminRoutes } from './service/admin.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
-import { createLoggingSeam, logLevelHandler, type LoggingSeam } from './service/logger.js';
+import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
 
@@ -154,7 +155,7 @@ async function runLongLived<S extends ConfigSchema>(
   // SIGTERM / SIGINT, a second signal, uncaught exceptions and unhandled rejections are the lifecycle's
   const lifecycle: Lifecycle = createLifecycle({
     logger,
-    adminPort: config.admin.port,
+    ...adminLifecycleOptions(config),
     shutdownDelayMs: component === 'api' ? config.shutdown.delayMs : 0,
     shutdownTimeoutMs: config.shutdown.timeoutMs,
     // drainers (transports, workers) are aborted a little before the hard deadline, so an aborted
@@ -164,10 +165,7 @@ async function runLongLived<S extends ConfigSchema>(
   });
   for (const check of health.pending.splice(0)) lifecycle.registerHealthCheck(check);
   health.sink = (check) => lifecycle.registerHealthCheck(check);
-  lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
-  const logLevel = logLevelHandler(logger);
-  lifecycle.adminRoute('GET', '/log-level', logLevel);
-  lifecycle.adminRoute('PUT', '/log-level', logLevel);
+  mountAdminRoutes(lifecycle, metrics, logger);
   lifecycle.registerFlusher({ name: 'telemetry', flush: telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
 

@@ -3,7 +3,8 @@ import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecy
 import type { BatchContext } from '../define-service.js';
 import type { StandardSettings } from '../service/config.js';
 import type { KeysSeam } from '../service/keys.js';
-import { logLevelHandler, type LoggingSeam } from '../service/logger.js';
+import { adminLifecycleOptions, mountAdminRoutes } from '../service/admin.js';
+import type { LoggingSeam } from '../service/logger.js';
 import type { MetricsSeam } from '../service/metrics.js';
 
 const OK = 0;
@@ -55,7 +56,7 @@ export async function runBatch(b: BatchRun): Promise<void> {
   const logger = b.logging.root;
   const lifecycle: Lifecycle = createLifecycle({
     logger,
-    adminPort: b.settings.admin.port,
+    ...adminLifecycleOptions(b.settings),
     shutdownDelayMs: 0,
     shutdownTimeoutMs: b.settings.shutdown.timeoutMs,
     startupTimeoutMs: 0,
@@ -66,10 +67,7 @@ export async function runBatch(b: BatchRun): Promise<void> {
   });
   for (const check of b.health.pending.splice(0)) lifecycle.registerHealthCheck(check);
   b.health.sink = (check) => lifecycle.registerHealthCheck(check);
-  lifecycle.adminRoute('GET', '/metrics', (req, res) => b.metrics.metricsHandler(req, res));
-  const logLevel = logLevelHandler(logger);
-  lifecycle.adminRoute('GET', '/log-level', logLevel);
-  lifecycle.adminRoute('PUT', '/log-level', logLevel);
+  mountAdminRoutes(lifecycle, b.metrics, logger);
   lifecycle.registerShutdownHook({ name: 'key-provider', run: () => b.keys.close() });
   for (const h of b.hooks) lifecycle.registerShutdownHook(h);
   lifecycle.registerFlusher({ name: 'telemetry', flush: b.telemetryShutdown });
