@@ -59,6 +59,54 @@ describe('Kubernetes manifests', () => {
     expect(rules).toContainEqual({ action: 'FailJob', onExitCodes: { containerName: 'greeter', operator: 'In', values: [78] } });
   });
 
+  describe('the NetworkPolicy', () => {
+    const policy = read('network-policy');
+    const rules = policy['spec']['ingress'] as Doc[];
+    const admits = (rule: Doc, port: string | number): boolean => (rule['ports'] as Doc[]).some((p) => p['port'] === port);
+    const selects = (labels: Doc): boolean =>
+      Object.entries(policy['spec']['podSelector']['matchLabels'] as Doc).every(([k, v]) => labels[k] === v);
+
+    it('selects the api, worker and batch pods and filters their ingress', () => {
+      expect(policy['spec']['policyTypes']).toEqual(['Ingress']);
+      expect(selects(api['spec']['template']['metadata']['labels'])).toBe(true);
+      expect(selects(worker['spec']['template']['metadata']['labels'])).toBe(true);
+      expect(selects(cron['spec']['jobTemplate']['spec']['template']['metadata']['labels'])).toBe(true);
+    });
+
+    it('keeps the ports of the Service open to every client', () => {
+      for (const port of read('service')['spec']['ports'] as Doc[]) {
+        expect(rules.some((r) => r['from'] === undefined && admits(r, port['targetPort']))).toBe(true);
+      }
+    });
+
+    it('admits the admin port only from the Prometheus pods of the monitoring namespace, never from all', () => {
+      const admin = rules.filter((r) => admits(r, 'admin') || admits(r, 9000));
+      expect(admin).toHaveLength(1);
+      expect(admin[0]?.['from']).toEqual([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+        },
+      ]);
+      // a rule without ports would admit every port, the admin port included
+      expect(rules.every((r) => Array.isArray(r['ports']) && r['ports'].length > 0)).toBe(true);
+    });
+
+    it('names ports that every selected pod declares by those names', () => {
+      const named = (pod: Doc): string[] => (pod['containers'][0]['ports'] as Doc[]).map((p) => p['name'] as string);
+      expect(named(apiPod)).toEqual(expect.arrayContaining(['http', 'grpc', 'admin']));
+      expect(named(worker['spec']['template']['spec'])).toContain('admin');
+      expect(named(cron['spec']['jobTemplate']['spec']['template']['spec'])).toContain('admin');
+    });
+  });
+
+  it('hand the api and the worker the admin token from a Secret, optional', () => {
+    for (const pod of [apiPod, worker['spec']['template']['spec']]) {
+      const token = (pod['containers'][0]['env'] as Doc[]).find((e) => e['name'] === 'ADMIN_TOKEN');
+      expect(token?.['valueFrom']['secretKeyRef']).toEqual({ name: 'greeter-secrets', key: 'admin-token', optional: true });
+    }
+  });
+
   it('point the PDB and HPA at the api Deployment', () => {
     expect(read('pdb')['spec']['selector']['matchLabels']).toEqual(api['spec']['selector']['matchLabels']);
     expect(read('hpa')['spec']['scaleTargetRef']).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: api['metadata']['name'] });

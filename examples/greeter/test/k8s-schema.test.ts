@@ -123,8 +123,16 @@ const editedApi = (edit: (d: Doc) => void): string => {
 const apiLabel = 'api-deployment.yaml document 1 (apps/v1 Deployment greeter-api)';
 
 describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
-  it('find the six manifests of the example', () => {
-    expect(manifests).toEqual(['api-deployment.yaml', 'cronjob.yaml', 'hpa.yaml', 'pdb.yaml', 'service.yaml', 'worker-deployment.yaml']);
+  it('find the seven manifests of the example', () => {
+    expect(manifests).toEqual([
+      'api-deployment.yaml',
+      'cronjob.yaml',
+      'hpa.yaml',
+      'network-policy.yaml',
+      'pdb.yaml',
+      'service.yaml',
+      'worker-deployment.yaml',
+    ]);
   });
 
   it.each(manifests)('%s: every document matches the schema of its apiVersion and kind, with no unknown field', async (file) => {
