@@ -47,11 +47,6 @@ export class AdminServer {
     this.#access = new AdminAccess(access.mutatingRoutes, access.token);
   }
 
-  /** Who may call the mutating routes (`open`, `token` or `off`). */
-  get mutatingRoutes(): AdminMutatingRoutes {
-    return this.#access.mode;
-  }
-
   /** Mounts `handler` on `method path`; throws `KENOS_ERR_LIFECYCLE_DUPLICATE_NAME` if taken. */
   addRoute(method: string, path: string, handler: AdminRouteHandler): void {
     const verb = method.toUpperCase();
