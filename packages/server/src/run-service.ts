@@ -235,7 +235,25 @@ async function runLongLived<S extends ConfigSchema>(
   // hooks run in reverse order of registration: the service's own hooks first, the key provider last
   lifecycle.registerShutdownHook({ name: 'key-provider', run: () => keys.close() });
   for (const h of hooks) lifecycle.registerShutdownHook(h);
-  lifecycle.onStateChange(() => setGrpcServing?.(lifecycle.isReady()));
+  // From the first moment of shutdown (readiness false, before the delay), clients pinned to this process are told
+  // to move while it still serves: HTTP `Connection: close`, HTTP/2 GOAWAY (see Transport.prepareStop)
+  let stopPrepared = false;
+  const prepareStop = (): void => {
+    if (stopPrepared) return;
+    stopPrepared = true;
+    for (const t of transports) {
+      try {
+        t.prepareStop?.();
+      } catch (err) {
+        logger.error({ err, transport: t.name }, `${t.name}: prepareStop threw; its clients learn to move only when it stops`);
+      }
+    }
+  };
+  lifecycle.onStateChange((state) => {
+    setGrpcServing?.(lifecycle.isReady());
+    if (state === 'shutting_down') prepareStop();
+  });
+  if (lifecycle.state === 'shutting_down') prepareStop();
   lifecycle.signalReady();
   logger.info({ ports: bound, startup_ms: Math.round(process.uptime() * 1000) }, 'service ready');
 }

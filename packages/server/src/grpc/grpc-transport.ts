@@ -7,6 +7,7 @@ import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import { startRpcServerCall, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
+import { sendGoawayToAll } from './grpc-goaway.js';
 import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
 
 /** What a unary handler gets besides the request. */
@@ -243,6 +244,12 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
           resolve();
         });
       });
+    },
+    // GOAWAY to every connection at the start of the shutdown delay, while still serving (./grpc-goaway.ts)
+    prepareStop() {
+      if (!sendGoawayToAll(server)) {
+        logging.root.warn('grpc: the HTTP/2 sessions of @grpc/grpc-js are not where expected; clients get GOAWAY only when the delay ends');
+      }
     },
     async stop(signal) {
       // health watchers saw NOT_SERVING when shutdown began; end their streams so they do not hold the drain

@@ -149,6 +149,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
   let server: Server | undefined;
   let port = options.port;
+  const markDraining = (): void => {
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+  };
 
   return {
     name: 'http',
@@ -171,11 +175,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       });
       port = (s.address() as AddressInfo).port;
     },
+    // From the first moment of shutdown every response, old connection or new, carries `Connection: close`: the
+    // client closes that socket after the response and its next connection goes through the load balancer again.
+    // Idle sockets are not closed here: a close races with a client sending on that socket at the same moment
+    // (ECONNRESET); one still idle when the delay ends is closed by `stop` (docs/server.md, "Drain").
+    prepareStop: markDraining,
     async stop(signal) {
       const s = server;
       if (!s) return;
-      draining = true;
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      markDraining();
       const closed = new Promise<void>((resolve) => s.close(() => resolve()));
       s.closeIdleConnections();
       const force = (): void => s.closeAllConnections();
