@@ -47,19 +47,39 @@ export interface HttpTransport extends Transport {
 // express's res.locals; Kenos keeps the request id there
 type KenosResponse = ServerResponse & { locals?: Record<string, unknown> };
 
-/** The problem (status and fields) an error thrown by a handler or the body parser is answered with; `undefined` = unexpected (500). */
-function problemFor(err: unknown): { status: number; fields: Parameters<typeof problem>[1] } | undefined {
+type ProblemFields = Parameters<typeof problem>[1];
+
+/**
+ * The problem (status and fields) an error thrown by a handler, the router or a body parser is answered with;
+ * `undefined` = unexpected (500). A client error is an error with a 4xx `status` (or `statusCode`) that is either
+ * marked `expose` (http-errors, which the body parsers and `createError(4xx)` use) or the router's `URIError` for a
+ * path parameter that is not valid percent-encoding. Any other error, even one carrying a 4xx status (e.g. a
+ * downstream client's error), is a server fault.
+ */
+function problemFor(err: unknown): { status: number; fields: ProblemFields } | undefined {
   if (err instanceof ServiceError) {
     return {
       status: err.httpStatus,
       fields: { detail: err.message, code: err.code, ...(err.violations.length > 0 ? { errors: err.violations } : {}) },
     };
   }
-  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
-  if (e.type === 'entity.parse.failed') return { status: 400, fields: { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' } };
-  if (e.type === 'entity.too.large') return { status: 413, fields: { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' } };
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return { status: e.status, fields: { detail: e.message ?? 'bad request' } };
-  return undefined;
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown } | null;
+  const status = typeof e?.status === 'number' ? e.status : e?.statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  if (err instanceof URIError) return { status: 400, fields: { detail: 'the path has a malformed percent-encoding', code: 'KENOS_ERR_SERVER_MALFORMED_PATH' } };
+  if (e?.expose !== true) return undefined;
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'bad request';
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return { status: 400, fields: { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' } };
+    case 'entity.too.large':
+      return { status: 413, fields: { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' } };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { status: 415, fields: { detail: message, code: 'KENOS_ERR_SERVER_UNSUPPORTED_ENCODING' } };
+    default:
+      return { status, fields: { detail: message, code: 'KENOS_ERR_SERVER_BAD_REQUEST' } };
+  }
 }
 
 /**
@@ -79,7 +99,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const inFlight = new Set<ServerResponse>();
 
   // plain node:http, so that it also answers requests that never reached express (a bad body)
-  const sendProblem = (req: IncomingMessage, res: KenosResponse, status: number, fields: Parameters<typeof problem>[1]): void => {
+  const sendProblem = (req: IncomingMessage, res: KenosResponse, status: number, fields: ProblemFields): void => {
     if (res.headersSent) return void res.end();
     const body = JSON.stringify(problem(status, { instance: (req as Request).originalUrl ?? req.url, request_id: res.locals?.requestId as string | undefined, ...fields }));
     res.statusCode = status;
@@ -89,7 +109,13 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
   const onError = (err: unknown, req: IncomingMessage, res: KenosResponse): void => {
     const known = problemFor(err);
-    if (known) return sendProblem(req, res, known.status, known.fields);
+    if (known) {
+      // a client error the framework raised (bad path, bad body): why it was refused, at info and without a stack
+      if (!(err instanceof ServiceError)) {
+        logging.root.info({ request_id: res.locals?.requestId, code: known.fields?.code, status: known.status, reason: String((err as Error).message) }, 'http request refused');
+      }
+      return sendProblem(req, res, known.status, known.fields);
+    }
     logging.current().error({ err }, 'unhandled error in http handler');
     sendProblem(req, res, 500, { detail: 'internal error; quote the request id when reporting it', code: 'KENOS_ERR_SERVER_INTERNAL' });
   };
