@@ -75,6 +75,34 @@ function grpcCodeName(code: number): string {
   return grpc.status[code] ?? String(code);
 }
 
+/** What a wrapped request deserializer returns for bytes that are not a valid message: the call is answered INVALID_ARGUMENT. */
+class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The method definitions of a service with a request deserializer that never throws. grpc-js answers a message its
+ * deserializer throws on with INTERNAL before any handler (or Kenos) sees the call; this one returns an
+ * {@link UndecodableRequest} instead, so the unary wrapper answers, logs and counts the call like any other.
+ */
+function withSafeDeserializers(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const safe: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const deserialize = method.requestDeserialize;
+    safe[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return deserialize(bytes);
+        } catch (err) {
+          return new UndecodableRequest(err instanceof Error ? err.message : String(err));
+        }
+      },
+    };
+  }
+  return safe as grpc.ServiceDefinition;
+}
+
 /** @grpc/grpc-js transport with request id, access log, metrics, error mapping, health and reflection. */
 export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
   const { logging, metrics } = options;
@@ -109,7 +137,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       }
       impl[methodName] = wrapUnary(reg.service, methodName, handler);
     }
-    server.addService(definition, impl);
+    server.addService(withSafeDeserializers(definition), impl);
   }
 
   function wrapUnary(service: string, method: string, handler: GrpcUnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
@@ -194,6 +222,15 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
               callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
             }
           };
+          if (call.request instanceof UndecodableRequest) {
+            const md = new grpc.Metadata();
+            md.set('x-request-id', requestId);
+            md.set('kenos-error-code', 'KENOS_ERR_SERVER_MALFORMED_MESSAGE');
+            logging.root.info({ request_id: requestId, code: 'KENOS_ERR_SERVER_MALFORMED_MESSAGE', reason: call.request.reason }, 'grpc call refused');
+            finish(grpc.status.INVALID_ARGUMENT);
+            callback({ code: grpc.status.INVALID_ARGUMENT, details: `the request is not a valid ${service}/${method} message: ${call.request.reason}`, metadata: md });
+            return;
+          }
           // the handler is called at once, not in a microtask, and a promise it returns gets one
           // `then`: the wrapper makes no promises of its own (each is an allocation and a microtask)
           let result: unknown;
