@@ -35,6 +35,12 @@ export const standardConfigSchema = {
       default: 8080,
       env: 'HTTP_PORT',
     },
+    maxConnections: {
+      doc: 'Most client connections the REST listener holds at once; more are closed at accept. 0 = derived from the descriptor limit (ulimit -n): (limit - min(256, limit/4)) / number of API listeners; no cap when the limit is unknown.',
+      format: 'nat',
+      default: 0,
+      env: 'HTTP_MAX_CONNECTIONS',
+    },
   },
   grpc: {
     port: {
@@ -42,6 +48,12 @@ export const standardConfigSchema = {
       format: 'port',
       default: 50051,
       env: 'GRPC_PORT',
+    },
+    maxConnections: {
+      doc: 'Most client connections the gRPC listener holds at once; more are closed at accept. 0 = derived from the descriptor limit, as http.maxConnections.',
+      format: 'nat',
+      default: 0,
+      env: 'GRPC_MAX_CONNECTIONS',
     },
   },
   admin: {
