@@ -5,6 +5,7 @@ import { ServerError } from './errors.js';
 import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
 import { adminLifecycleOptions, mountAdminRoutes } from './service/admin.js';
+import { readOpenFilesLimit, resolveConnectionCaps } from './service/connection-limits.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
@@ -174,6 +175,16 @@ async function runLongLived<S extends ConfigSchema>(
   let setGrpcServing: ((serving: boolean) => void) | undefined;
   try {
     if (component === 'api') {
+      // 0 = a share of the descriptor limit, so a connection flood leaves room for the admin server (probes)
+      const caps = resolveConnectionCaps({ http: config.http.maxConnections, grpc: config.grpc.maxConnections }, { http: !!service.rest, grpc: !!service.grpc }, readOpenFilesLimit());
+      const maxConnections = { http: caps.http, grpc: caps.grpc };
+      logger.info({ max_connections: maxConnections, open_files_limit: caps.openFilesLimit ?? 'unknown' }, 'connection caps');
+      if (caps.budget !== undefined && caps.http + caps.grpc > caps.budget) {
+        logger.warn(
+          { code: 'KENOS_ERR_SERVER_CONNECTION_LIMIT', max_connections: maxConnections, open_files_limit: caps.openFilesLimit },
+          `connection caps (http ${caps.http} + grpc ${caps.grpc}) exceed the ${caps.budget} descriptors the open-files limit ${caps.openFilesLimit} leaves them: a connection flood can starve the admin server; lower HTTP_MAX_CONNECTIONS / GRPC_MAX_CONNECTIONS or raise the limit`,
+        );
+      }
       // load express and grpc-js in parallel, and only what the service uses
       const [http, grpc] = await Promise.all([
         service.rest ? import('./http/http-transport.js') : undefined,
@@ -182,12 +193,12 @@ async function runLongLived<S extends ConfigSchema>(
       if (service.rest && http) {
         const rest = service.rest;
         transports.push(
-          http.createHttpTransport({ ...service.restOptions, port: config.http.port, routes: (router) => rest(router, context), logging, metrics }),
+          http.createHttpTransport({ ...service.restOptions, port: config.http.port, maxConnections: maxConnections.http, routes: (router) => rest(router, context), logging, metrics }),
         );
         ports['http'] = { port: config.http.port, env: 'HTTP_PORT' };
       }
       if (service.grpc && grpc) {
-        const grpcTransport = grpc.createGrpcTransport({ port: config.grpc.port, services: await service.grpc(context), logging, metrics });
+        const grpcTransport = grpc.createGrpcTransport({ port: config.grpc.port, maxConnections: maxConnections.grpc, services: await service.grpc(context), logging, metrics });
         setGrpcServing = (serving) => grpcTransport.setServing(serving);
         transports.push(grpcTransport);
         ports['grpc'] = { port: config.grpc.port, env: 'GRPC_PORT' };

@@ -1,9 +1,11 @@
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
 import { ServerError, ServiceError } from '../errors.js';
 import { requestIdFrom } from '../request-context.js';
+import { capConnections } from '../service/connection-limits.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import { startRpcServerCall, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
@@ -56,6 +58,12 @@ export interface GrpcTransportOptions {
   maxReceiveMessageBytes?: number;
   /** Largest sent message. Default 4 MiB. */
   maxSendMessageBytes?: number;
+  /**
+   * Most client connections open at once; each one beyond it is closed as soon as it is accepted (logged as a warning,
+   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default 0 = no
+   * cap; `runService` passes `grpc.maxConnections` (`GRPC_MAX_CONNECTIONS`), by default derived from the descriptor limit.
+   */
+  maxConnections?: number;
   logging: LoggingSeam;
   metrics: MetricsSeam;
 }
@@ -264,6 +272,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
   new ReflectionService(packageDefinition).addToServer(server);
 
   let port = options.port;
+  let listener: NetServer | undefined;
   return {
     name: 'grpc',
     get port() {
@@ -274,10 +283,17 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       for (const n of ['', ...serviceNames]) health.setStatus(n, status);
     },
     start() {
+      // grpc-js's bindAsync makes an http2 server that cannot be capped: Kenos listens with its own net.Server
+      // (maxConnections) and hands each accepted connection to grpc-js through its public connection injector
+      const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+      const l = createNetServer((socket) => injector.injectConnection(socket));
+      capConnections(l, options.maxConnections ?? 0, 'grpc', logging.root);
+      listener = l;
       return new Promise<void>((resolve, reject) => {
-        server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-          if (err) return reject(err);
-          port = bound;
+        l.once('error', reject);
+        l.listen({ host: (options.host ?? '0.0.0.0').replace(/^\[(.*)\]$/, '$1'), port: options.port }, () => {
+          l.off('error', reject);
+          port = (l.address() as AddressInfo).port;
           resolve();
         });
       });
@@ -289,6 +305,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       }
     },
     async stop(signal) {
+      listener?.close(); // stop accepting; grpc-js's shutdown below closes the open connections
       // health watchers saw NOT_SERVING when shutdown began; end their streams so they do not hold the drain
       for (const call of watches) call.end();
       watches.clear();

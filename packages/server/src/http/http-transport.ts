@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { ServiceError } from '../errors.js';
 import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam } from '../service/logger.js';
+import { capConnections } from '../service/connection-limits.js';
 import { instrumentHttpRequest, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { problem } from './problem.js';
@@ -32,6 +33,12 @@ export interface HttpTransportOptions {
   requestTimeoutMs?: number;
   /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default 30 000 ms; 0 disables. */
   handlerTimeoutMs?: number;
+  /**
+   * Most client connections open at once; each one beyond it is closed as soon as it is accepted (logged as a warning,
+   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default 0 = no
+   * cap; `runService` passes `http.maxConnections` (`HTTP_MAX_CONNECTIONS`), by default derived from the descriptor limit.
+   */
+  maxConnections?: number;
   /** Mounts the service's routes. */
   routes: (router: Router) => void | Promise<void>;
   logging: LoggingSeam;
@@ -191,6 +198,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
       server.headersTimeout = options.headersTimeoutMs ?? 66_000;
       server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+      capConnections(server, options.maxConnections ?? 0, 'http', logging.root);
       const s = server;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
