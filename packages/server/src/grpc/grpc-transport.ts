@@ -273,6 +273,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
 
   let port = options.port;
   let listener: NetServer | undefined;
+  let injector: grpc.ConnectionInjector | undefined;
   return {
     name: 'grpc',
     get port() {
@@ -284,9 +285,12 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
     },
     start() {
       // grpc-js's bindAsync makes an http2 server that cannot be capped: Kenos listens with its own net.Server
-      // (maxConnections) and hands each accepted connection to grpc-js through its public connection injector
-      const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-      const l = createNetServer((socket) => injector.injectConnection(socket));
+      // (maxConnections) and hands each accepted connection to grpc-js through its public connection injector.
+      // tryShutdown/forceShutdown close the injector's sessions too; server.drain(port) knows only bindAsync ports:
+      // its counterpart here is injector.drain(graceMs) (GOAWAY to every open session).
+      injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+      const inject = injector;
+      const l = createNetServer((socket) => inject.injectConnection(socket));
       capConnections(l, options.maxConnections ?? 0, 'grpc', logging.root);
       listener = l;
       return new Promise<void>((resolve, reject) => {
