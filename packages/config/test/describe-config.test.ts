@@ -71,7 +71,7 @@ describe('configDocs', () => {
     const lines = configDocs(schema).trimEnd().split('\n');
     expect(lines[0]).toBe('| Key | Format | Default | Env var | Description | Sensitive |');
     expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
-    expect(lines).toHaveLength(2 + 21);
+    expect(lines).toHaveLength(2 + 23);
     expect(lines).toContain('| `http.port` | `port` | `8080` | `HTTP_PORT` | REST (express) listener port; 0 = ephemeral. |  |');
     expect(lines).toContain('| `db.password` | `secret` | *required* | `DB_PASSWORD` | Database password | yes |');
     expect(lines).toContain('| `mode` | "fast" \\| "safe" | `"safe"` |  | Fast or safe \\| pick one |  |');
