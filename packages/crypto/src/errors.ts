@@ -7,6 +7,7 @@
 export type CryptoErrorCode =
   | 'KENOS_ERR_CRYPTO_DECRYPT'
   | 'KENOS_ERR_CRYPTO_KEY_PROVIDER'
+  | 'KENOS_ERR_CRYPTO_KMS_CONFIG'
   | 'KENOS_ERR_CRYPTO_KEY_FILE'
   | 'KENOS_ERR_CRYPTO_KEY_FILE_EXISTS'
   | 'KENOS_ERR_CRYPTO_LOCAL_KEY_IN_PRODUCTION'
@@ -65,7 +66,7 @@ export interface KeyProviderErrorDetails {
  * (`retryable`); the SDK error is the `cause`.
  */
 export class KeyProviderError extends CryptoError {
-  override readonly name = 'KeyProviderError';
+  override readonly name: string = 'KeyProviderError';
   readonly operation: string;
   readonly errorName: string;
   readonly retryable: boolean;
@@ -83,6 +84,70 @@ export class KeyProviderError extends CryptoError {
     this.errorName = details.errorName;
     this.retryable = details.retryable;
     this.keyId = details.keyId;
+  }
+}
+
+/** What part of the AWS SDK configuration a {@link KmsConfigurationError} is about. */
+export type KmsConfigurationProblem = 'region' | 'credentials' | 'endpoint';
+
+/** What went wrong in a {@link KmsConfigurationError}. */
+export interface KmsConfigurationErrorDetails {
+  /** The provider operation, e.g. `GenerateDataKey`. */
+  readonly operation: string;
+  /** The key id the call was about, when known. */
+  readonly keyId?: string;
+  /** Which setting is missing or wrong. */
+  readonly problem: KmsConfigurationProblem;
+  /** The SDK error's name, or a name for a plain SDK `Error` (`RegionMissing`, `InvalidRegion`, `InvalidURL`). */
+  readonly errorName: string;
+  /** The AWS SDK's own words, e.g. `Region is missing`. */
+  readonly sdkMessage: string;
+}
+
+const KMS_CONFIGURATION_HINTS: Record<KmsConfigurationProblem, string> = {
+  region:
+    'set AWS_REGION (or the region of the AWS profile, or clientConfig.region)',
+  credentials:
+    'provide AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role (web identity, ECS, EC2)',
+  endpoint:
+    'fix the KMS endpoint: AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL (or clientConfig.endpoint) must be a URL such as http://127.0.0.1:4599',
+};
+
+/**
+ * The AWS SDK could not even send a KMS call because its configuration is
+ * missing or wrong: no region, no credentials, an invalid endpoint (code
+ * `KENOS_ERR_CRYPTO_KMS_CONFIG`, never retryable). The message says what to
+ * set; `problem` says which setting (`region`, `credentials`, `endpoint`);
+ * the SDK error is the `cause`. A {@link KeyProviderError}, so code that
+ * handles provider failures sees it too.
+ */
+export class KmsConfigurationError extends KeyProviderError {
+  override readonly name = 'KmsConfigurationError';
+  /** `KENOS_ERR_CRYPTO_KMS_CONFIG`. */
+  override readonly code: CryptoErrorCode = 'KENOS_ERR_CRYPTO_KMS_CONFIG';
+  /** Which setting is missing or wrong. */
+  readonly problem: KmsConfigurationProblem;
+  /** What to set, in words (also in the message). */
+  readonly hint: string;
+
+  constructor(
+    details: KmsConfigurationErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      {
+        operation: details.operation,
+        errorName: details.errorName,
+        retryable: false,
+        ...(details.keyId === undefined ? {} : { keyId: details.keyId }),
+      },
+      options,
+    );
+    this.problem = details.problem;
+    this.hint = KMS_CONFIGURATION_HINTS[details.problem];
+    this.message =
+      `KMS is not configured (${details.operation}${details.keyId ? `, key ${details.keyId}` : ''}): ` +
+      `${details.sdkMessage}; ${this.hint}`;
   }
 }
 

@@ -24,9 +24,12 @@ export {
   CryptoError,
   DecryptionError,
   KeyProviderError,
+  KmsConfigurationError,
   SecretFileError,
   type CryptoErrorCode,
   type KeyProviderErrorDetails,
+  type KmsConfigurationErrorDetails,
+  type KmsConfigurationProblem,
   type SecretFileErrorReason,
 } from './errors.js';
 export {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { CryptoError } from './errors.js';
 import { DATA_KEY_BYTES } from './key-provider.js';
 
@@ -69,7 +70,8 @@ function newKeyId(): string {
 
 /**
  * Write a new local development key file at `path` with one random 256-bit
- * key (its primary), file mode 0600. Never overwrites an existing file.
+ * key (its primary), file mode 0600. Missing parent directories are created
+ * with mode 0700 (e.g. `.kenos/`). Never overwrites an existing file.
  *
  * @returns the id of the new key.
  * @throws CryptoError `KENOS_ERR_CRYPTO_KEY_FILE_EXISTS` when `path` exists.
@@ -96,6 +98,15 @@ export async function generateLocalKey(
       },
     ],
   };
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_KEY_FILE',
+      `cannot create the directory of the local key file ${path}`,
+      { cause },
+    );
+  }
   let handle;
   try {
     handle = await open(path, 'wx', 0o600);

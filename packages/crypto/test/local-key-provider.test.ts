@@ -37,6 +37,14 @@ describe('local key files', () => {
     expect(provider.primaryKeyId).toBe(keyId);
   });
 
+  it('creates the missing parent directories of a new key file with mode 0700', async () => {
+    const path = join(dir, 'repo', '.kenos', 'dev.key');
+    await generateLocalKey(path);
+    expect((await stat(join(dir, 'repo'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'repo', '.kenos'))).mode & 0o777).toBe(0o700);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
   it('rejects a missing or malformed key file with KENOS_ERR_CRYPTO_KEY_FILE', async () => {
     const bad = join(dir, 'bad.json');
     for (const content of [
