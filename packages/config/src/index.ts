@@ -16,6 +16,7 @@ export type { ConfigProblem, ConfigProblemKind } from './config-error.js';
 export { configDocs, describeConfig } from './describe-config.js';
 export type { ConfigRow } from './describe-config.js';
 export { defineConfigSchema } from './define-config-schema.js';
+export { DEVELOPMENT_ENVS, isDevelopmentEnv } from './development-env.js';
 export type { ServiceConfigSchema } from './define-config-schema.js';
 export { kenosFormats, parseDuration } from './formats.js';
 export type { KenosFormat } from './formats.js';
@@ -23,6 +24,7 @@ export { MASK } from './kenos-config.js';
 export type { ConfigAccessors, KenosConfig } from './kenos-config.js';
 export { loadConfig } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
+export { secretsFileEnv } from './secrets-source.js';
 export type {
   ConfigFormat,
   ConfigFormatName,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import {
   createKmsKeyProvider,
   createLocalKeyProvider,
@@ -13,6 +13,7 @@ import {
 } from '@kenos/crypto';
 import type { ConfigProblem } from './config-error.js';
 import type { NormalizedSchema } from './define-config-schema.js';
+import { DEVELOPMENT_ENVS, isDevelopmentEnv } from './development-env.js';
 import { entriesFromObject, type SourceEntry, type SourceResult } from './sources.js';
 
 /** The `keys.*` settings that choose the key provider of the secrets file (internal). */
@@ -25,6 +26,16 @@ export interface KeySettings {
 }
 
 const SECRET_EXTENSIONS = ['yaml', 'yml', 'json'];
+const SECRETS_FILE_NAME = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.secrets\.(?:yaml|yml|json)$/;
+
+/**
+ * The environment a secrets file is for, read from its name the way the loader
+ * names it: `<env>.secrets.{yaml,yml,json}` (e.g. `config/production.secrets.yaml`
+ * → `production`); `undefined` for a file not named so. Only the base name counts.
+ */
+export function secretsFileEnv(path: string): string | undefined {
+  return SECRETS_FILE_NAME.exec(basename(path))?.[1];
+}
 
 /** The value a `keys.*` leaf has from the sources below the secrets file (they cannot come from it). */
 export function keySettingsFrom(
@@ -88,6 +99,34 @@ function keysOf(schema: NormalizedSchema, file: string, source: string): string[
   }
 }
 
+/**
+ * Outside development (see {@link isDevelopmentEnv}), a secrets file whose data key only
+ * local development keys wrap is refused before anything is decrypted: whoever has the
+ * (often committed) development key could read it.
+ */
+function localKeyOnlyProblem(file: string, env: string, source: string, shown: string): ConfigProblem | undefined {
+  if (isDevelopmentEnv(env)) return undefined;
+  let keys: unknown;
+  try {
+    keys = (parseSecretDocument(readFileSync(file, 'utf8'), secretFileFormat(file))[SECRET_METADATA_KEY] as { keys?: unknown } | undefined)
+      ?.keys;
+  } catch {
+    return undefined; // an unreadable file is reported when it is decrypted
+  }
+  if (!Array.isArray(keys) || keys.length === 0) return undefined;
+  const wraps = keys.map((k: { provider?: unknown; keyId?: unknown }) => `${String(k?.provider)}:${String(k?.keyId)}`);
+  if (!keys.every((k: { provider?: unknown }) => k?.provider === 'local')) return undefined;
+  return {
+    kind: 'policy',
+    source,
+    expected: `a KMS key (aws-kms) among the keys of a secrets file outside ${DEVELOPMENT_ENVS.join(' and ')}`,
+    value: JSON.stringify(wraps.join(', ')),
+    message:
+      `only a local development key opens this secrets file, and "${env}" is not a development environment (${DEVELOPMENT_ENVS.join(', ')}): ` +
+      `encrypt its plaintext again for a KMS key (kenos secrets encrypt ${shown} --kms-key-id ID) and change the secrets the development key could read`,
+  };
+}
+
 function describeFailure(err: unknown): { key?: string; message: string } {
   if (err instanceof SecretFileError) {
     return {
@@ -103,6 +142,7 @@ function describeFailure(err: unknown): { key?: string; message: string } {
  * Reads and decrypts `config/<env>.secrets.{yaml,yml,json}` through @kenos/crypto
  * (the caller's key provider, or one made from the `keys.*` settings). A value
  * that cannot be decrypted is a problem naming the key, never a silent default.
+ * Outside development a file only local keys open is a `policy` problem.
  */
 export async function readSecretsFile(
   schema: NormalizedSchema,
@@ -119,7 +159,14 @@ export async function readSecretsFile(
   if (found.length > 1) {
     return { entries: [], problems: [{ kind: 'conflict', source, message: `several secrets files: ${shown.join(', ')}; keep one` }] };
   }
+  const refused = localKeyOnlyProblem(found[0] as string, settings.env, source, shown[0] as string);
   const provider = keyProvider ?? providerFor(settings, cwd, source);
+  if (refused) {
+    // nothing is decrypted; a problem of the key settings is still reported with it
+    if (provider !== undefined && provider !== keyProvider && 'decryptDataKey' in provider) await provider.close();
+    const problems = provider !== undefined && !('decryptDataKey' in provider) ? [refused, provider] : [refused];
+    return { entries: [], problems, blocked: keysOf(schema, found[0] as string, source) };
+  }
   if (provider === undefined) return { entries: [], problems: [] };
   if (!('decryptDataKey' in provider)) return { entries: [], problems: [provider] };
   try {

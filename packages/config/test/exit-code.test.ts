@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLocalKeyProvider, encryptSecretFile, generateLocalKey } from '@kenos/crypto';
 import { describe, expect, it } from 'vitest';
 import { EX_CONFIG } from '../src/index.js';
 import { serviceDir } from './helpers.js';
@@ -39,5 +42,21 @@ describe('a process with invalid config', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('started on 8181');
+  });
+
+  it('exits 78 in staging when only the local development key opens the secrets file', async () => {
+    const cwd = serviceDir();
+    mkdirSync(join(cwd, 'config'));
+    await generateLocalKey(join(cwd, '.kenos/dev.key'));
+    writeFileSync(join(cwd, 'config/staging.secrets.yaml'), 'db:\n  password: staging-password-1\n');
+    const keyProvider = createLocalKeyProvider({ keyFile: join(cwd, '.kenos/dev.key') });
+    await encryptSecretFile(join(cwd, 'config/staging.secrets.yaml'), { keyProvider });
+    await keyProvider.close();
+    const result = run(cwd, { KENOS_ENV: 'staging' });
+    expect(result.status).toBe(78);
+    expect(result.stdout).not.toContain('started');
+    expect(result.stderr).toContain('Invalid configuration (1 problem)');
+    expect(result.stderr).toContain('from secrets:config/staging.secrets.yaml: only a local development key opens this secrets file');
+    expect(result.stderr).not.toContain('staging-password-1');
   });
 });

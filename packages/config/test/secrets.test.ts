@@ -2,7 +2,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalKeyProvider, encryptSecretFile, generateLocalKey } from '@kenos/crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defineConfigSchema, describeConfig, loadConfig, type ConfigProblem } from '../src/index.js';
+import {
+  ConfigError,
+  defineConfigSchema,
+  describeConfig,
+  isDevelopmentEnv,
+  loadConfig,
+  secretsFileEnv,
+  type ConfigProblem,
+} from '../src/index.js';
 import { serviceDir } from './helpers.js';
 
 const schema = defineConfigSchema({
@@ -124,5 +132,71 @@ describe('the encrypted secrets file of the env', () => {
     const { dir } = await withSecrets({ apiKey: 'key-from-secrets', db: { password: 'pw-from-secrets' } }, { env: 'production' });
     const problems = await problemsOf(loadConfig(schema, { cwd: dir, env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws' }, argv: [] }));
     expect(problems).toContainEqual(expect.objectContaining({ kind: 'missing-required', key: 'keys.kmsKeyId' }));
+  });
+});
+
+describe('a secrets file that only a local development key opens', () => {
+  const plain = { apiKey: 'key-from-secrets', db: { password: 'pw-from-secrets' } };
+
+  it('is refused in staging and production before anything is decrypted, as one policy problem naming the file and the env', async () => {
+    for (const env of ['staging', 'production']) {
+      const { dir } = await withSecrets(plain, { env });
+      const problems = await problemsOf(
+        loadConfig(schema, { cwd: dir, env: { KENOS_ENV: env, KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: 'alias/app' }, argv: [] }),
+      );
+      // the keys the file holds are not also reported missing
+      expect(problems).toEqual([expect.objectContaining({ kind: 'policy', source: `secrets:config/${env}.secrets.yaml` })]);
+      expect(problems[0]?.message).toContain(`"${env}" is not a development environment (development, test)`);
+      expect(problems[0]?.value).toMatch(/^"local:local-/);
+      expect(JSON.stringify(problems)).not.toContain('pw-from-secrets');
+    }
+  });
+
+  it('is refused in staging with the local key provider too, even though that key would open it', async () => {
+    const { dir } = await withSecrets(plain, { env: 'staging' });
+    const problems = await problemsOf(loadConfig(schema, { cwd: dir, env: { KENOS_ENV: 'staging' }, argv: [] }));
+    expect(problems).toEqual([expect.objectContaining({ kind: 'policy', source: 'secrets:config/staging.secrets.yaml' })]);
+  });
+
+  it('is refused whatever key provider the caller passes', async () => {
+    const { dir } = await withSecrets(plain, { env: 'qa' });
+    const keyProvider = createLocalKeyProvider({ keyFile: join(dir, '.kenos/dev.key') });
+    const problems = await problemsOf(loadConfig(schema, { cwd: dir, env: { KENOS_ENV: 'qa' }, argv: [], keyProvider }));
+    await keyProvider.close();
+    expect(problems).toEqual([expect.objectContaining({ kind: 'policy', source: 'secrets:config/qa.secrets.yaml' })]);
+  });
+
+  it('still lists a problem of the key settings along with the refusal', async () => {
+    const { dir } = await withSecrets(plain, { env: 'production' });
+    const problems = await problemsOf(loadConfig(schema, { cwd: dir, env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws' }, argv: [] }));
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'policy', source: 'secrets:config/production.secrets.yaml' }),
+      expect.objectContaining({ kind: 'missing-required', key: 'keys.kmsKeyId' }),
+    ]);
+  });
+
+  it('loads in the development environments, development and test', async () => {
+    for (const env of ['development', 'test']) {
+      const { dir } = await withSecrets(plain, { env });
+      const config = await loadConfig(schema, { cwd: dir, env: { KENOS_ENV: env }, argv: [] });
+      expect(config.apiKey).toBe('key-from-secrets');
+    }
+  });
+});
+
+describe('the environment names', () => {
+  it('counts exactly development and test as development environments', () => {
+    expect(['development', 'test', 'staging', 'production', 'dev', 'Development'].filter(isDevelopmentEnv)).toEqual([
+      'development',
+      'test',
+    ]);
+  });
+
+  it('reads the environment of a secrets file from its name <env>.secrets.<ext>', () => {
+    expect(secretsFileEnv('config/production.secrets.yaml')).toBe('production');
+    expect(secretsFileEnv('/repo/config/staging-eu.secrets.json')).toBe('staging-eu');
+    expect(secretsFileEnv('config/test.secrets.yml')).toBe('test');
+    expect(secretsFileEnv('config/secrets.production.yaml')).toBeUndefined();
+    expect(secretsFileEnv('config/production.yaml')).toBeUndefined();
   });
 });
