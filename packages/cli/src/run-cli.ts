@@ -30,8 +30,9 @@ export function cliCommands(): readonly Command[] {
 /**
  * Runs `kenos` with `argv` (the arguments after the program name) and
  * resolves to the process exit code: 0 on success, 1 when the command
- * failed (one line on stderr), 2 for an unknown command or flag (usage on
- * stderr). Never rejects.
+ * failed (one line on stderr, with the error's `cause` chain), 2 for an
+ * unknown command or flag (usage on stderr) or a refused key choice (one
+ * line). Never rejects.
  */
 export async function runCli(
   argv: readonly string[],
@@ -70,13 +71,48 @@ export async function runCli(
   }
 }
 
-/** `kenos <command>: <message> (<code>)` on one line. */
+/** How many causes of an error the one line shows at most. */
+const MAX_CAUSES = 8;
+
+/**
+ * `kenos <command>: <message> (<code>); caused by: <cause> (<code>); …` on one
+ * line: the `cause` chain follows, each cause whose text the line does not
+ * already hold (`caused by: ENOENT: no such file or directory, open '…'`).
+ */
 function oneLine(err: unknown, command: string | undefined): string {
   const e = err as { message?: unknown; code?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(err);
   const code = typeof e?.code === 'string' ? ` (${e.code})` : '';
   const prefix = message.startsWith('kenos ') ? '' : `kenos ${command ?? ''}: `;
-  return `${prefix}${message}${code}`.replace(/\s*\n\s*/g, ' ');
+  let line = `${prefix}${message}${code}`;
+  const seen = new Set<unknown>([err]);
+  let cause = (err as { cause?: unknown } | null)?.cause;
+  for (
+    let n = 0;
+    cause !== undefined && cause !== null && n < MAX_CAUSES;
+    n++
+  ) {
+    if (seen.has(cause)) break;
+    seen.add(cause);
+    const text = describeCause(cause);
+    if (text !== '' && !line.includes(text)) line += `; caused by: ${text}`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return line.replace(/\s*\n\s*/g, ' ');
+}
+
+/** `Name: message (code)` of one cause; the name is left out for a plain `Error`, the code when the message holds it. */
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error))
+    return typeof cause === 'object' ? '' : String(cause);
+  const code = (cause as { code?: unknown }).code;
+  const name =
+    cause.name === 'Error' || cause.name === '' ? '' : `${cause.name}: `;
+  const codeText =
+    typeof code === 'string' && !cause.message.includes(code)
+      ? ` (${code})`
+      : '';
+  return `${name}${cause.message}${codeText}`;
 }
 
 /** The version of @kenos/cli, from its package.json. */

@@ -168,5 +168,40 @@ describe('kenos encrypt and decrypt', () => {
       expect(wrong.code).toBe(1);
       expect(wrong.stdout).toBe('');
     });
+
+    it('says to set AWS_REGION when no region is configured, not UnknownError', async () => {
+      const { AWS_REGION: _region, ...noRegion } = env;
+      const enc = await runKenos(['encrypt', '--kms-key-id', 'alias/cli'], {
+        input: 'via kms',
+        env: { ...noRegion, AWS_EC2_METADATA_DISABLED: 'true' },
+      });
+      expect(enc.code).toBe(1);
+      expect(enc.stdout).toBe('');
+      expect(enc.stderr.trim().split('\n')).toHaveLength(1);
+      expect(enc.stderr).toContain('kenos encrypt: KMS is not configured');
+      expect(enc.stderr).toContain('set AWS_REGION');
+      expect(enc.stderr).toContain('(KENOS_ERR_CRYPTO_KMS_CONFIG)');
+      // the SDK's words are in the message, so the cause is not repeated
+      expect(enc.stderr).toContain('Region is missing');
+      expect(enc.stderr).not.toContain('UnknownError');
+    });
+
+    it('says which credentials to provide when the SDK finds none', async () => {
+      const {
+        AWS_ACCESS_KEY_ID: _id,
+        AWS_SECRET_ACCESS_KEY: _secret,
+        ...noCredentials
+      } = env;
+      const enc = await runKenos(['encrypt', '--kms-key-id', 'alias/cli'], {
+        input: 'via kms',
+        env: { ...noCredentials, AWS_EC2_METADATA_DISABLED: 'true' },
+      });
+      expect(enc.code).toBe(1);
+      expect(enc.stderr).toContain(
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      );
+      expect(enc.stderr).toContain('(KENOS_ERR_CRYPTO_KMS_CONFIG)');
+      expect(enc.stderr).toContain('caused by: CredentialsProviderError:');
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +43,27 @@ describe('kenos local-key', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('KENOS_ERR_CRYPTO_KEY_FILE_EXISTS');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('creates the missing directory of the key file with mode 0700', async () => {
+    const r = await runKenos(['local-key', 'generate', '.kenos/dev.key'], {
+      cwd: dir,
+    });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(statSync(join(dir, '.kenos')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, '.kenos', 'dev.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('shows the cause of a failure on its one line: caused by the errno error', async () => {
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const r = await runKenos(['local-key', 'generate', 'not-a-dir/dev.key'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^kenos local-key: cannot create the directory of the local key file not-a-dir\/dev\.key \(KENOS_ERR_CRYPTO_KEY_FILE\); caused by: E(NOTDIR|EXIST): [^;]*not-a-dir/,
+    );
   });
 
   it('adds a new primary key; ciphertexts of the old key still decrypt', async () => {

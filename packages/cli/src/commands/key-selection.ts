@@ -19,6 +19,8 @@ export interface KeySelection {
   kmsKeyIds: string[];
   /** Where the selection came from: `flags` or the config file path. */
   source: string;
+  /** The rule of the config file that matched: 1-based position and its pathRegex. */
+  rule?: { position: number; pathRegex: string | undefined };
 }
 
 interface KeysConfigRule {
@@ -60,13 +62,14 @@ export function selectKeys(
     file === undefined
       ? undefined
       : relative(base, resolve(cwd, file)).split(sep).join('/');
-  for (const rule of rules) {
+  for (const [index, rule] of rules.entries()) {
     if (
       rule.pathRegex !== undefined &&
       (target === undefined || !new RegExp(rule.pathRegex).test(target))
     )
       continue;
     return {
+      rule: { position: index + 1, pathRegex: rule.pathRegex },
       localKeys:
         rule.localKey === undefined
           ? []
@@ -82,6 +85,44 @@ export function selectKeys(
   throw usageError(
     command,
     `no rule of ${configPath} matches ${target ?? 'this command'}; pass --local-key or --kms-key-id`,
+  );
+}
+
+/**
+ * Refuses a selection that would let a local key wrap the data key of a
+ * secret file meant for an environment other than development and test: the
+ * env comes from the file name (`<env>.secrets.{yaml,yml,json}`, as the config
+ * loader names it). A file not named so has no env and is not refused.
+ *
+ * @throws CliError `KENOS_ERR_CLI_LOCAL_KEY_REFUSED` (exit code 2) naming the
+ *   file, the env and where the local key came from (flag or rule).
+ */
+export async function refuseLocalKeyOutsideDevelopment(
+  command: Pick<Command, 'name'>,
+  action: string,
+  selection: KeySelection,
+  file: string,
+): Promise<void> {
+  if (selection.localKeys.length === 0) return;
+  const { DEVELOPMENT_ENVS, isDevelopmentEnv, secretsFileEnv } = await import(
+    '@kenos/config'
+  );
+  const env = secretsFileEnv(file);
+  if (env === undefined || isDevelopmentEnv(env)) return;
+  const origin =
+    selection.rule === undefined
+      ? `--local-key ${selection.localKeys.join(', ')}`
+      : `rule ${selection.rule.position} of ${selection.source} (${
+          selection.rule.pathRegex === undefined
+            ? 'no pathRegex: matches every file'
+            : `pathRegex ${JSON.stringify(selection.rule.pathRegex)}`
+        })`;
+  throw new CliError(
+    'KENOS_ERR_CLI_LOCAL_KEY_REFUSED',
+    `kenos ${command.name}: refusing to ${action} ${file} with a local key: ` +
+      `its name says env "${env}", and local keys are only for ${DEVELOPMENT_ENVS.join(' and ')}; ` +
+      `the local key came from ${origin}. Use a KMS key: --kms-key-id ID, ` +
+      `or a rule with "kmsKeyIds" and no "localKey" that matches this file first`,
   );
 }
 

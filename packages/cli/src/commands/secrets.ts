@@ -3,7 +3,12 @@ import { existsSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
-import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
+import {
+  KEY_FLAGS,
+  refuseLocalKeyOutsideDevelopment,
+  selectKeys,
+  withKeyProviders,
+} from './key-selection.js';
 import { editNewSecretFile, runEditor } from './secret-editor.js';
 
 const usage = `Usage: kenos secrets <action> FILE [--local-key FILE]... [--kms-key-id ID]...
@@ -29,6 +34,9 @@ Flags:
 Without key flags, the first rule of the nearest .kenos-keys.json whose pathRegex
 matches FILE chooses the keys. New data keys use the first key (KMS before local);
 opening a file tries each key in turn.
+Local keys are for development and test only: encrypt, edit, rotate and updatekeys
+refuse (exit 2, KENOS_ERR_CLI_LOCAL_KEY_REFUSED) a local key for a FILE named
+<env>.secrets.{yaml,yml,json} whose <env> is neither development nor test.
 `;
 
 const ACTIONS = ['encrypt', 'decrypt', 'edit', 'rotate', 'updatekeys'] as const;
@@ -70,69 +78,69 @@ export const secretsCommand: Command = {
         `unknown action '${action}' (${ACTIONS.join(', ')})`,
       );
     }
-    return withKeyProviders(
-      selectKeys(this, values, file),
-      async (providers) => {
-        const {
-          decryptSecretFile,
-          editSecretFile,
-          encryptSecretFile,
-          rotateSecretFile,
-          updateSecretFileKeys,
-        } = await import('@kenos/crypto');
-        const primary = providers[0];
-        if (primary === undefined)
-          throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
-        switch (action as Action) {
-          case 'encrypt':
-            await encryptSecretFile(file, { keyProvider: primary });
-            await write(io.stderr, `kenos secrets: encrypted ${file}\n`);
-            break;
-          case 'decrypt':
-            await write(
-              io.stdout,
-              await withOpener(providers, (keyProvider) =>
-                decryptSecretFile(file, { keyProvider }),
-              ),
-            );
-            break;
-          case 'edit': {
-            const changed = existsSync(file)
-              ? await withOpener(providers, (keyProvider) =>
-                  editSecretFile(file, {
-                    keyProvider,
-                    edit: (plaintextPath) => runEditor(io, plaintextPath),
-                  }),
-                )
-              : await editNewSecretFile(io, file, primary);
-            await write(
-              io.stderr,
-              `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
-            );
-            break;
-          }
-          case 'rotate':
-            await rotateSecretFile(file, { keyProvider: primary });
-            await write(
-              io.stderr,
-              `kenos secrets: rotated the data key of ${file}\n`,
-            );
-            break;
-          case 'updatekeys':
+    const selection = selectKeys(this, values, file);
+    if (action !== 'decrypt')
+      await refuseLocalKeyOutsideDevelopment(this, action, selection, file);
+    return withKeyProviders(selection, async (providers) => {
+      const {
+        decryptSecretFile,
+        editSecretFile,
+        encryptSecretFile,
+        rotateSecretFile,
+        updateSecretFileKeys,
+      } = await import('@kenos/crypto');
+      const primary = providers[0];
+      if (primary === undefined)
+        throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
+      switch (action as Action) {
+        case 'encrypt':
+          await encryptSecretFile(file, { keyProvider: primary });
+          await write(io.stderr, `kenos secrets: encrypted ${file}\n`);
+          break;
+        case 'decrypt':
+          await write(
+            io.stdout,
             await withOpener(providers, (keyProvider) =>
-              updateSecretFileKeys(file, {
-                keyProvider,
-                keyProviders: providers,
-              }),
-            );
-            await write(
-              io.stderr,
-              `kenos secrets: ${file} is now readable with ${providers.map((p) => `${p.kind}:${p.primaryKeyId}`).join(', ')}\n`,
-            );
-            break;
+              decryptSecretFile(file, { keyProvider }),
+            ),
+          );
+          break;
+        case 'edit': {
+          const changed = existsSync(file)
+            ? await withOpener(providers, (keyProvider) =>
+                editSecretFile(file, {
+                  keyProvider,
+                  edit: (plaintextPath) => runEditor(io, plaintextPath),
+                }),
+              )
+            : await editNewSecretFile(io, file, primary);
+          await write(
+            io.stderr,
+            `kenos secrets: ${changed ? `saved ${file}` : `${file} unchanged`}\n`,
+          );
+          break;
         }
-        return 0;
-      },
-    );
+        case 'rotate':
+          await rotateSecretFile(file, { keyProvider: primary });
+          await write(
+            io.stderr,
+            `kenos secrets: rotated the data key of ${file}\n`,
+          );
+          break;
+        case 'updatekeys':
+          await withOpener(providers, (keyProvider) =>
+            updateSecretFileKeys(file, {
+              keyProvider,
+              keyProviders: providers,
+            }),
+          );
+          await write(
+            io.stderr,
+            `kenos secrets: ${file} is now readable with ${providers.map((p) => `${p.kind}:${p.primaryKeyId}`).join(', ')}\n`,
+          );
+          break;
+      }
+      return 0;
+    });
   },
 };
