@@ -4,6 +4,7 @@ import {
   createKmsKeyProvider,
   createLocalKeyProvider,
   CryptoError,
+  KmsConfigurationError,
   loadSecretFile,
   parseSecretDocument,
   SECRET_METADATA_KEY,
@@ -133,6 +134,9 @@ function describeFailure(err: unknown): { key?: string; message: string } {
       ...(err.keyPath ? { key: err.keyPath } : {}),
       message: `cannot decrypt (${err.reason}${err.keyPath ? ` at ${err.keyPath}` : ''}): ${err.message}`,
     };
+  }
+  if (err instanceof KmsConfigurationError && err.problem === 'endpoint') {
+    return { key: 'keys.kmsEndpoint', message: `cannot decrypt (${err.code}): ${err.message}, or keys.kmsEndpoint (KENOS_KMS_ENDPOINT)` };
   }
   if (err instanceof CryptoError) return { message: `cannot decrypt (${err.code}): ${err.message}` };
   return { message: `cannot decrypt: ${(err as Error).message}` };

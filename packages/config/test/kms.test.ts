@@ -98,4 +98,20 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
     expect(err.problems[0]?.message).toMatch(/AccessDenied|KENOS_ERR_CRYPTO/);
     expect(err.message).not.toContain('kms-protected-pw');
   });
+
+  it('says what to set when KMS is not configured: a KMS endpoint that is no URL names keys.kmsEndpoint', async () => {
+    const keyId = await createKey();
+    const dir = await productionService(keyId);
+    const err = await loadConfig(schema, {
+      cwd: dir,
+      env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: keyId, KENOS_KMS_ENDPOINT: '127.0.0.1 port 4599' },
+      argv: [],
+    }).then(
+      () => expect.unreachable(),
+      (e: unknown) => e as ConfigError,
+    );
+    expect(err.problems).toEqual([expect.objectContaining({ kind: 'decrypt-failed', key: 'keys.kmsEndpoint' })]);
+    expect(err.problems[0]?.message).toContain('KENOS_ERR_CRYPTO_KMS_CONFIG');
+    expect(err.problems[0]?.message).toContain('KENOS_KMS_ENDPOINT');
+  });
 });
