@@ -76,7 +76,7 @@ const MAX_CAUSES = 8;
 
 /**
  * `kenos <command>: <message> (<code>); caused by: <cause> (<code>); …` on one
- * line: the `cause` chain follows, each cause whose text the line does not
+ * line: the `cause` chain follows, each cause whose message the line does not
  * already hold (`caused by: ENOENT: no such file or directory, open '…'`).
  */
 function oneLine(err: unknown, command: string | undefined): string {
@@ -95,7 +95,8 @@ function oneLine(err: unknown, command: string | undefined): string {
     if (seen.has(cause)) break;
     seen.add(cause);
     const text = describeCause(cause);
-    if (text !== '' && !line.includes(text)) line += `; caused by: ${text}`;
+    const said = cause instanceof Error ? cause.message : text;
+    if (text !== '' && !line.includes(said)) line += `; caused by: ${text}`;
     cause = (cause as { cause?: unknown }).cause;
   }
   return line.replace(/\s*\n\s*/g, ' ');
