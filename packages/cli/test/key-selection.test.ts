@@ -190,6 +190,22 @@ describe('kenos secrets and the environment of a secret file', () => {
     expect(dec).toMatchObject({ code: 0, stdout: PLAIN });
   });
 
+  it('is what docs/cli.md and the CLI README show: the same rules, and secret files named config/<env>.secrets.*', () => {
+    for (const doc of ['../../../docs/cli.md', '../README.md']) {
+      const text = readFileSync(new URL(doc, import.meta.url), 'utf8');
+      const blocks = [...text.matchAll(/```json\n([\s\S]*?)```/g)]
+        .map((m) => m[1] ?? '')
+        .filter((block) => block.includes('"rules"'));
+      expect(blocks.map((block) => JSON.parse(block))).toEqual([
+        DOCUMENTED_RULES,
+      ]);
+      const named = text.match(/config\/[\w.<>-]*secrets[\w.<>{},-]*/g) ?? [];
+      expect(named.length).toBeGreaterThan(0);
+      for (const path of named)
+        expect(path).toMatch(/^config\/(<env>|[a-z]+)\.secrets\./);
+    }
+  });
+
   it('encrypts a file whose name carries no environment with a local key', async () => {
     const root = await repo(OLD_RULES, ['shared.yaml']);
     const r = await runKenos(['secrets', 'encrypt', 'config/shared.yaml'], {
