@@ -206,6 +206,18 @@ describe('kenos secrets and the environment of a secret file', () => {
     }
   });
 
+  it('names the rule of an invalid pathRegex, with the regular expression error as the cause', async () => {
+    const root = await repo({ rules: [{ pathRegex: '^config/(' }] }, []);
+    const r = await runKenos(['secrets', 'encrypt', 'config/x.yaml'], {
+      cwd: root,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `rule 1 of ${join(root, '.kenos-keys.json')} has an invalid pathRegex "^config/(" (KENOS_ERR_CLI_INPUT); caused by: SyntaxError: Invalid regular expression`,
+    );
+  });
+
   it('encrypts a file whose name carries no environment with a local key', async () => {
     const root = await repo(OLD_RULES, ['shared.yaml']);
     const r = await runKenos(['secrets', 'encrypt', 'config/shared.yaml'], {

@@ -200,5 +200,16 @@ function readRules(path: string): KeysConfigRule[] {
       `${path} must be {"rules": [{"pathRegex"?, "localKey"?, "kmsKeyIds"?}]}`,
     );
   }
+  for (const [index, rule] of (rules as KeysConfigRule[]).entries()) {
+    try {
+      if (rule.pathRegex !== undefined) new RegExp(rule.pathRegex);
+    } catch (cause) {
+      throw new CliError(
+        'KENOS_ERR_CLI_INPUT',
+        `rule ${index + 1} of ${path} has an invalid pathRegex ${JSON.stringify(rule.pathRegex)}`,
+        { cause },
+      );
+    }
+  }
   return rules as KeysConfigRule[];
 }
