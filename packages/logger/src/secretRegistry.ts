@@ -1,5 +1,7 @@
 import { LoggerError } from './LoggerError.js';
 import { REDACTED } from './createKeyRedactor.js';
+import { escapeRegExp } from './secretForms.js';
+import { createSecretMatcher, type SecretMatcher } from './secretMatcher.js';
 
 /**
  * The shortest secret value `registerSecretValue` accepts: shorter values would scrub ordinary
@@ -9,19 +11,20 @@ import { REDACTED } from './createKeyRedactor.js';
  */
 export const MIN_SECRET_LENGTH = 6;
 
+/**
+ * The process-wide registry. Its shape is shared with every other copy of this package in the
+ * process, older ones included: they read `find` and `replaceAll` (raw and JSON-escaped forms) and
+ * rebuild them from `needles` when they register a value.
+ */
 interface SecretRegistry {
   /** Registered values, kept to refuse nothing twice. */
   readonly values: Set<string>;
-  /** Matches any registered value, raw or JSON-escaped, longest first; undefined when none. */
+  /** Matches any needle, longest first; undefined when none. */
   find: RegExp | undefined;
   /** The same pattern with the global flag, for the replacement. */
   replaceAll: RegExp | undefined;
-  /** Strings searched in each serialized line: raw and JSON-escaped forms, longest first. */
+  /** Raw and JSON-escaped forms of every value, longest first. */
   needles: string[];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /**
@@ -71,11 +74,22 @@ export function registerSecretValue(value: string): void {
   needles.add(JSON.stringify(value).slice(1, -1));
   // Longest first, so that a secret containing another one is replaced whole.
   r.needles = [...needles].sort((a, b) => b.length - a.length);
-  // One alternation scans a line once (about twice as fast as one includes() per value at 20
-  // values); at a given position the first, i.e. longest, alternative wins.
   const pattern = r.needles.map(escapeRegExp).join('|');
   r.find = new RegExp(pattern);
   r.replaceAll = new RegExp(pattern, 'g');
+  // every form of every value, computed now rather than on the next line
+  matcher(r.values);
+}
+
+/** This copy's matcher of every form of every registered value, rebuilt when the set grew. */
+let cached: { size: number; matcher: SecretMatcher } | undefined;
+
+function matcher(values: ReadonlySet<string>): SecretMatcher {
+  // the values may have been registered by another copy of this package
+  if (cached === undefined || cached.size !== values.size) {
+    cached = { size: values.size, matcher: createSecretMatcher(values) };
+  }
+  return cached.matcher;
 }
 
 /** Number of registered secret values (for diagnostics and tests). */
@@ -83,9 +97,11 @@ export function registeredSecretCount(): number {
   return registry().values.size;
 }
 
-/** Replaces every registered secret value in a serialized line. */
+/**
+ * Replaces every registered secret value in a serialized line, in every form it takes on its way
+ * through a server (see secretForms.ts).
+ */
 export function scrubSecrets(line: string): string {
-  const r = registry();
-  if (r.find === undefined || !r.find.test(line)) return line;
-  return line.replace(r.replaceAll as RegExp, REDACTED);
+  const values = registry().values;
+  return values.size === 0 ? line : matcher(values).scrub(line, REDACTED);
 }
