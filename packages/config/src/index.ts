@@ -25,6 +25,7 @@ export type { ConfigAccessors, KenosConfig } from './kenos-config.js';
 export { loadConfig } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
 export { secretsFileEnv } from './secrets-source.js';
+export type { ConfigWarning, ConfigWarningCode } from './sensitive-values.js';
 export type {
   ConfigFormat,
   ConfigFormatName,

@@ -1,5 +1,4 @@
 import type { KeyProvider } from '@kenos/crypto';
-import { MIN_SECRET_LENGTH, registerSecretValue } from '@kenos/logger';
 import convict from 'convict';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizeSchema, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
@@ -8,6 +7,7 @@ import { buildConfig, MASK, type KenosConfig } from './kenos-config.js';
 import type { ConfigSchema } from './schema-types.js';
 import { readArguments, readConfigFile, readEnvironment, type SourceEntry, type SourceResult } from './sources.js';
 import { keySettingsFrom, readSecretsFile } from './secrets-source.js';
+import { checkSensitiveValues, registerSensitiveValues, type ConfigWarning } from './sensitive-values.js';
 import { OFF_KUBERNETES_DEFAULTS, standardConfigSchema } from './standard-schema.js';
 import type { ServiceConfigSchema } from './define-config-schema.js';
 
@@ -24,6 +24,12 @@ export interface LoadConfigOptions {
    * the `keys.*` settings (a local key file, or AWS KMS), closed after loading.
    */
   keyProvider?: KeyProvider;
+  /**
+   * Called once per warning about a valid config, before `loadConfig` resolves: a sensitive value
+   * the logger cannot scrub well (see {@link ConfigWarning}). Default: `process.emitWarning`
+   * (one line on stderr). The server logs them instead.
+   */
+  onWarning?: (warning: ConfigWarning) => void;
 }
 
 interface ResolvedOptions {
@@ -31,6 +37,11 @@ interface ResolvedOptions {
   env: Readonly<Record<string, string | undefined>>;
   argv: readonly string[];
   keyProvider: KeyProvider | undefined;
+  onWarning: (warning: ConfigWarning) => void;
+}
+
+function emitWarning(warning: ConfigWarning): void {
+  process.emitWarning(warning.message, { type: 'KenosConfigWarning', code: warning.code });
 }
 
 function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
@@ -39,6 +50,7 @@ function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
     env: options.env ?? process.env,
     argv: options.argv ?? process.argv.slice(2),
     keyProvider: options.keyProvider,
+    onWarning: options.onWarning ?? emitWarning,
   };
 }
 
@@ -139,18 +151,6 @@ function resolveLeaf(
   }
   out.values[leaf.path] = value;
   out.sources.set(leaf.path, entry.source);
-}
-
-/**
- * Registers every string of a sensitive value with the logger's scrubber. Strings shorter than
- * the logger's minimum cannot be scrubbed by value (they stay masked in every config dump).
- */
-function registerSecrets(value: unknown): void {
-  if (typeof value === 'string') {
-    if (value.length >= MIN_SECRET_LENGTH) registerSecretValue(value);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) registerSecrets(v);
-  }
 }
 
 function nest(flat: Record<string, unknown>): Record<string, unknown> {
@@ -266,13 +266,16 @@ export async function loadConfig<const S extends ConfigSchema>(
       message: 'production refuses the local development key provider',
     });
   }
-  if (problems.length === 0) problems.push(...convictValidate(normalized, resolved.values));
-  if (problems.length > 0) throw new ConfigError(problems);
-
   // every value the secrets file supplies is sensitive, whatever the schema says
   const sensitive = new Set([...normalized.leaves.values()].filter((l) => l.sensitive).map((l) => l.path));
   for (const path of secretPaths) if (resolved.sources.get(path)?.startsWith('secrets:')) sensitive.add(path);
-  for (const path of sensitive) registerSecrets(resolved.values[path]);
+  const sensitiveCheck = checkSensitiveValues(normalized, resolved.values, resolved.sources, sensitive);
+  problems.push(...sensitiveCheck.problems);
+  if (problems.length === 0) problems.push(...convictValidate(normalized, resolved.values));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  registerSensitiveValues(sensitiveCheck);
+  for (const warning of sensitiveCheck.warnings) opts.onWarning(warning);
   return buildConfig<ServiceConfigSchema<S>>({
     schema: normalized,
     values: resolved.values,
