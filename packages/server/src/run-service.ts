@@ -3,7 +3,7 @@ import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './errors.js';
 import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
-import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ServiceConfig } from './service/config.js';
+import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ConfigWarning, type ServiceConfig } from './service/config.js';
 import { adminLifecycleOptions, mountAdminRoutes } from './service/admin.js';
 import { readOpenFilesLimit, resolveConnectionCaps } from './service/connection-limits.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
@@ -66,11 +66,14 @@ export async function runService<S extends ConfigSchema>(
   }
 
   let config: ServiceConfig<S>;
+  // sensitive values the logger cannot scrub well: logged once the logger exists, naming the key
+  const configWarnings: ConfigWarning[] = [];
   try {
     config = await loadServiceConfig((service.config ?? {}) as S, {
       env: { SERVICE_NAME: service.name, SERVICE_VERSION: service.version, ...env },
       cwd: service.configDir ?? process.cwd(),
       argv: argv.slice(1),
+      onWarning: (warning) => void configWarnings.push(warning),
     });
   } catch (err) {
     if (err instanceof ConfigProblems) {
@@ -105,6 +108,7 @@ export async function runService<S extends ConfigSchema>(
     onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
   logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
+  for (const w of configWarnings) logger.warn({ code: w.code, key: w.key, source: w.source }, w.message);
   const seams: Seams<S> = { logging, metrics, context, hooks, health, keys, telemetryShutdown: telemetry.shutdown };
 
   if (component.startsWith('batch:')) return runBatchComponent(service, component.slice('batch:'.length), seams, exit);

@@ -6,13 +6,14 @@ import {
   loadConfig,
   type ConfigSchema,
   type ConfigValues,
+  type ConfigWarning,
   type KenosConfig,
   type StandardConfigSchema,
   type ServiceConfigSchema,
 } from '@kenos/config';
 
 export { EX_CONFIG };
-export type { ConfigSchema };
+export type { ConfigSchema, ConfigWarning };
 
 /** Loaded config: the standard settings of `@kenos/config` plus the service schema's keys. */
 export type ServiceConfig<S extends ConfigSchema> = KenosConfig<ServiceConfigSchema<S>>;
@@ -37,7 +38,7 @@ export class ConfigProblems extends Error {
 /** The config seam: `@kenos/config` with the service schema, from `configDir` and the environment. */
 export async function loadServiceConfig<S extends ConfigSchema>(
   schema: S,
-  options: { env: NodeJS.ProcessEnv; cwd: string; argv: readonly string[] },
+  options: { env: NodeJS.ProcessEnv; cwd: string; argv: readonly string[]; onWarning: (warning: ConfigWarning) => void },
 ): Promise<ServiceConfig<S>> {
   try {
     return await loadConfig(schema, options);

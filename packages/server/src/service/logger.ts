@@ -6,7 +6,6 @@ import {
   getLogLevel,
   isLevelName,
   LOG_LEVELS,
-  registerSecretValue,
   runWithLogContext,
   setLogLevel,
   type LevelName,
@@ -33,8 +32,6 @@ export interface LoggingSeam {
   /** The request-scoped logger inside {@link LoggingSeam.runWithContext}, else the root logger. */
   current(): ServiceLogger;
   runWithContext<T>(bindings: Record<string, unknown>, fn: () => T): T;
-  /** Scrubs a secret value from every log line (values shorter than 6 characters are skipped). */
-  registerSecret(value: string): void;
   flush(): Promise<void>;
 }
 
@@ -52,13 +49,6 @@ export function createLoggingSeam(options: ServiceLoggerOptions): LoggingSeam {
     root,
     current: getLogger,
     runWithContext: runWithLogContext,
-    registerSecret: (value) => {
-      try {
-        registerSecretValue(value);
-      } catch {
-        // too short to scrub by value without mangling logs; the config dump masks it anyway
-      }
-    },
     flush: flushLogs,
   };
 }
