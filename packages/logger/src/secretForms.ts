@@ -1,18 +1,22 @@
 /**
  * The forms a secret value takes on its way through a server into a serialized (JSON) log line,
- * as regular-expression sources. They are computed once, when the value is registered, so that
- * scrubbing a line stays one scan of one regular expression.
+ * as regular-expression sources and literals. They are computed once, when the value is
+ * registered, so that the work per line does not grow with their number.
  *
- * Per character, the line may hold (a secret may mix them, e.g. a path some of whose characters a
- * client encoded):
- * - the character as the line's JSON writes it (`"` as `\"`, `\` as `\\`, control characters);
- * - outside `A–Z a–z 0–9 - . _ ~`, its UTF-8 bytes percent-encoded, in upper- or lower-case hex
- *   (`encodeURIComponent`, `encodeURI`, which leaves `/`, `+`, `=`, `$` as they are, and any client
- *   that encodes a different set); a space also as `+` (form encoding), a backslash also as `/` (the
- *   WHATWG URL parser turns it into one in an http(s) path);
- * - the character JSON-escaped inside a JSON text that is itself logged as a string (a request or
- *   response body): `\"` written as `\\\"`; a non-ASCII character, `<`, `>`, `&`, `'` or `"` also as a
- *   `\uXXXX` escape (what ASCII-only and HTML-safe JSON encoders write), upper- or lower-case hex.
+ * Text forms, per character (a secret may mix them, e.g. a path some of whose characters a client
+ * encoded), at one of two levels:
+ * 1. the text holds the characters, and the line JSON-escapes the text: the character as JSON
+ *    writes it (`"` as `\"`, `\` as `\\`, control characters); outside `A–Z a–z 0–9 - . _ ~`,
+ *    its UTF-8 bytes percent-encoded in upper- or lower-case hex (`encodeURIComponent`,
+ *    `encodeURI`, which leaves `/`, `+`, `=`, `$` as they are, and any client that encodes a
+ *    different set); a space also as `+` (form encoding), a backslash also as `/` (the WHATWG URL
+ *    parser turns it into one in an http(s) path);
+ * 2. the text is JSON holding the value (a logged request or response body), escaped once more by
+ *    the line: `"` as `\\\"`, `\` as `\\\\`; a non-ASCII or control character, `<`, `>`,
+ *    `&`, `'` or `"` also as a `\uXXXX` escape (ASCII-only and HTML-safe JSON encoders), upper- or
+ *    lower-case hex; percent-encoding as in 1.
+ * At each level the forms of one character are prefix-free (none is the beginning of another), so
+ * a value's pattern matches along one path only: no backtracking, whatever the line holds.
  *
  * And, as separate literals, the base64 and base64url encodings of the value's UTF-8 bytes (HTTP
  * Basic credentials, tokens): embedded in a longer encoded text, the value starts at one of three
@@ -61,23 +65,27 @@ function unicodeEscaped(ch: string): string {
   return source;
 }
 
-/** Regex source matching every form of one character (a code point) in a JSON line. */
-function characterForms(ch: string): string {
-  const forms = new Set<string>([
-    escapeRegExp(ch),
-    escapeRegExp(jsonInner(ch)),
-  ]);
-  const escaped = jsonInner(ch);
-  if (escaped !== ch) forms.add(escapeRegExp(jsonInner(escaped)));
+/**
+ * Regex source matching every form of one character (a code point) at one level in a JSON line;
+ * the forms are prefix-free.
+ */
+function characterForms(ch: string, level: 1 | 2): string {
+  const once = jsonInner(ch);
+  const code = ch.charCodeAt(0);
+  const unicode =
+    level === 2 && (code > 0x7e || code < 0x20 || HTML_ESCAPED.has(ch));
+  const forms = new Set<string>();
+  // a character JSON writes as \uXXXX already is covered, in either hex case, by unicodeEscaped
+  if (!(unicode && once.startsWith('\\u')))
+    forms.add(escapeRegExp(level === 1 ? once : jsonInner(once)));
+  if (unicode) forms.add(unicodeEscaped(ch));
   if (!UNRESERVED.test(ch)) forms.add(percentEncoded(ch));
   if (ch === ' ') forms.add('\\+');
   // URL parsing (WHATWG, http and https) turns a backslash in a path into a slash
   if (ch === '\\') forms.add('\\/');
-  if (ch.charCodeAt(0) > 0x7e || HTML_ESCAPED.has(ch))
-    forms.add(unicodeEscaped(ch));
-  if (forms.size === 1) return [...forms][0] as string;
-  // longest first: at one position the first alternative that matches wins
-  return `(?:${[...forms].sort((a, b) => b.length - a.length).join('|')})`;
+  return forms.size === 1
+    ? ([...forms][0] as string)
+    : `(?:${[...forms].join('|')})`;
 }
 
 /** The stable cores of the base64 encodings of `bytes` at the three bit alignments. */
@@ -96,11 +104,14 @@ function base64Cores(bytes: Buffer): string[] {
 }
 
 /**
- * One regular-expression source matching `value` in a JSON line in every mix of its per-character
- * forms (see the file comment).
+ * One regular-expression source matching `value` in a JSON line, at either level, in every mix of
+ * its per-character forms (see the file comment).
  */
 export function textFormsPattern(value: string): string {
-  return [...value].map(characterForms).join('');
+  const characters = [...value];
+  const direct = characters.map((ch) => characterForms(ch, 1)).join('');
+  const inJson = characters.map((ch) => characterForms(ch, 2)).join('');
+  return direct === inJson ? direct : `(?:${direct}|${inJson})`;
 }
 
 /** The stable cores of the base64 and base64url encodings of `value`'s UTF-8 bytes. */

@@ -104,6 +104,26 @@ describe('scrubbing the encoded forms of a secret', () => {
   });
 });
 
+describe('scrubbing a secret whose forms share their first characters', () => {
+  it('scrubs a secret of backslashes and quotes from a line full of them, along one path (no backtracking)', () => {
+    const secret = `${'\\'.repeat(20)}${'"'.repeat(20)}!`;
+    registerSecretValue(secret);
+    const noise = `${'\\'.repeat(80)}${'"'.repeat(80)}`;
+    const record = JSON.parse(
+      logLine({
+        noise,
+        body: JSON.stringify({ noise }),
+        hit: `<${secret}>`,
+        quoted: JSON.stringify({ secret }),
+      }),
+    ) as Record<string, string>;
+    expect(record['noise']).toBe(noise);
+    expect(record['body']).toBe(JSON.stringify({ noise }));
+    expect(record['hit']).toBe('<[REDACTED]>');
+    expect(record['quoted']).toBe('{"secret":"[REDACTED]"}');
+  });
+});
+
 describe('scrubbing the encoded forms of secrets with and without a long unencoded run', () => {
   it('scrubs a long random token, URL-encoded and in base64, among other values', () => {
     const token = 'Zq3+kP9/Lm2xR7vT0wYc=8Hn';
