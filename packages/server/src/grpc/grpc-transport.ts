@@ -75,6 +75,12 @@ export interface GrpcTransport extends Transport {
   setServing(serving: boolean): void;
 }
 
+/**
+ * A cancel this close to the call's deadline counts as DEADLINE_EXCEEDED: the client's deadline timer fires one
+ * network (and event-loop) delay before the server's, and a busy host stretches that delay past a few ms.
+ */
+const DEADLINE_SLACK_MS = 50;
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -220,8 +226,10 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
               callback({ code: err.grpcCode, details: err.message, metadata: md });
             } else if (controller.signal.aborted) {
               // the handler gave up because the caller did: not a server fault. grpc-js ends a call at its
-              // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel.
-              const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - 5;
+              // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel. A client
+              // cancels at ITS deadline, which this server (its clock started on receipt) reaches one network
+              // delay later: a cancel within DEADLINE_SLACK_MS of the deadline is the deadline.
+              const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - DEADLINE_SLACK_MS;
               const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
               finish(code);
               callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
