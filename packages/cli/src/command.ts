@@ -61,15 +61,16 @@ export function parseCommandArgs<O extends Options>(
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
-/** A usage error of `command`. */
+/** A usage error of `command`, optionally caused by `cause`. */
 export function usageError(
   command: Pick<Command, 'name' | 'usage'>,
   message: string,
+  cause?: unknown,
 ): CliError {
   return new CliError(
     'KENOS_ERR_CLI_USAGE',
     `kenos ${command.name}: ${message}`,
-    { usage: command.usage },
+    { usage: command.usage, ...(cause === undefined ? {} : { cause }) },
   );
 }
 

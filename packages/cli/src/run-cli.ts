@@ -30,9 +30,10 @@ export function cliCommands(): readonly Command[] {
 /**
  * Runs `kenos` with `argv` (the arguments after the program name) and
  * resolves to the process exit code: 0 on success, 1 when the command
- * failed (one line on stderr, with the error's `cause` chain), 2 for an
- * unknown command or flag (usage on stderr) or a refused key choice (one
- * line). Never rejects.
+ * failed (one line on stderr, with the error's `cause` chain), 2 for a
+ * usage error — no command, an unknown command or flag, a missing or
+ * malformed argument — (usage on stderr) or a refused key choice (one
+ * line), 78 when `kenos config` finds the config invalid. Never rejects.
  */
 export async function runCli(
   argv: readonly string[],
@@ -40,7 +41,14 @@ export async function runCli(
 ): Promise<number> {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === '--help' || name === '-h') {
+    if (name === undefined) {
+      await write(
+        io.stderr,
+        `kenos: missing command\n\n${globalUsage(commands)}`,
+      );
+      return 2;
+    }
+    if (name === '--help' || name === '-h') {
       const help = commands.find((c) => c.name === 'help');
       return help === undefined ? 2 : await help.run([], io);
     }

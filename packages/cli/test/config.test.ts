@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +28,12 @@ describe('kenos config', () => {
     expect(r.stdout).not.toContain('partner-key-0123456789');
     const rows = JSON.parse(r.stdout) as {
       key: string;
-      value: string;
+      value: unknown;
       source: string;
       env: string;
     }[];
     expect(rows.find((row) => row.key === 'greeting')).toMatchObject({
-      value: '"bonjour"',
+      value: 'bonjour',
       env: 'GREETING',
     });
     expect(rows.find((row) => row.key === 'greeting')?.source).toMatch(/env/i);
@@ -41,7 +41,7 @@ describe('kenos config', () => {
       value: '[sensitive]',
     });
     expect(rows.find((row) => row.key === 'http.port')).toMatchObject({
-      value: '8080',
+      value: 8080,
       source: 'default',
     });
     const t = await runKenos([
@@ -83,6 +83,49 @@ describe('kenos config', () => {
     expect(r.stdout).toContain('GREETING');
     expect(r.stdout).toContain('The greeting word');
     expect(r.stdout).toContain('HTTP_PORT');
+  });
+
+  it('prints --json values as JSON values, not as JSON-encoded strings', async () => {
+    const r = await runKenos(
+      ['config', 'print', '--schema', SCHEMA, '--cwd', dir, '--json'],
+      { env: { API_KEY: 'partner-key-0123456789' } },
+    );
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { key: string; value: unknown }[];
+    const value = (key: string) => rows.find((row) => row.key === key)?.value;
+    expect(value('greeting')).toBe('hello');
+    expect(value('http.port')).toBe(8080);
+    expect(value('apiKey')).toBe('[sensitive]');
+  });
+
+  it('reads the service definition of dist/service.js by default and names the config after it', async () => {
+    const service = join(dir, 'orders');
+    mkdirSync(join(service, 'dist'), { recursive: true });
+    mkdirSync(join(service, 'config'));
+    writeFileSync(join(service, 'package.json'), '{"type":"module"}\n');
+    writeFileSync(
+      join(service, 'dist/service.js'),
+      `export const orders = {
+  name: 'orders',
+  version: '1.2.3',
+  config: { orders: { limit: { doc: 'Most orders', format: 'nat', default: 5, env: 'ORDERS_LIMIT' } } },
+  rest: () => {},
+};\n`,
+    );
+    writeFileSync(
+      join(service, 'config/default.yaml'),
+      'orders:\n  limit: 7\n',
+    );
+    const r = await runKenos(['config', 'print', '--json'], { cwd: service });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { key: string; value: unknown }[];
+    const value = (key: string) => rows.find((row) => row.key === key)?.value;
+    expect(value('service.name')).toBe('orders');
+    expect(value('service.version')).toBe('1.2.3');
+    expect(value('orders.limit')).toBe(7);
+    const valid = await runKenos(['config', 'validate'], { cwd: service });
+    expect(valid.code).toBe(0);
   });
 
   it('fails in one line when the schema module cannot be imported, and exits 2 for an unknown action', async () => {

@@ -10,7 +10,12 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import {
+  LineCounter,
+  YAMLParseError,
+  parse as parseYaml,
+  stringify as stringifyYaml,
+} from 'yaml';
 import { SecretFileError } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
 import { overlayYaml } from './yaml-overlay.js';
@@ -48,18 +53,31 @@ export function secretFileFormat(
   );
 }
 
+/** ` at line L, column C: reason` of a YAML parse error; `: reason` for JSON (Node's message names line and column). */
+function parseProblem(cause: unknown, lines: LineCounter): string {
+  if (cause instanceof YAMLParseError) {
+    const { line, col } = lines.linePos(cause.pos[0]);
+    return ` at line ${line}, column ${col}: ${cause.message}`;
+  }
+  return `: ${cause instanceof Error ? cause.message : String(cause)}`;
+}
+
 /** Parse the text of a secret file (plain or encrypted) to an object. */
 export function parseSecretDocument(
   text: string,
   format: SecretFileFormat,
 ): Record<string, unknown> {
   let value: unknown;
+  const lines = new LineCounter();
   try {
-    value = format === 'json' ? JSON.parse(text) : parseYaml(text);
+    value =
+      format === 'json'
+        ? JSON.parse(text)
+        : parseYaml(text, { lineCounter: lines, prettyErrors: false });
   } catch (cause) {
     throw new SecretFileError(
       'invalid-format',
-      `the ${format} of the secret file does not parse`,
+      `the ${format} of the secret file does not parse${parseProblem(cause, lines)}`,
       { cause },
     );
   }
@@ -101,7 +119,13 @@ async function readDocument(
       { cause },
     );
   }
-  return { text, document: parseSecretDocument(text, format) };
+  try {
+    return { text, document: parseSecretDocument(text, format) };
+  } catch (error) {
+    if (error instanceof SecretFileError)
+      error.message = `${path}: ${error.message}`;
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { ConfigSchema, LoadConfigOptions } from '@kenos/config';
+import type { ConfigRow, ConfigSchema, LoadConfigOptions } from '@kenos/config';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.js';
@@ -12,8 +13,34 @@ import {
 
 /** Default module `kenos config` reads the service's schema from. */
 export const CONFIG_SCHEMA_DEFAULT_MODULE = 'dist/config.js';
+/** Modules tried in turn when `--schema` is not given: the schema module, else the service definition. */
+const DEFAULT_MODULES = [CONFIG_SCHEMA_DEFAULT_MODULE, 'dist/service.js'];
 /** Exports looked up in the schema module, in order, when `--export` is not given. */
 const SCHEMA_EXPORTS = ['configSchema', 'schema', 'default'];
+
+/** The parts of a `defineService` definition of `@kenos/server` that `kenos config` uses (the CLI does not depend on the server). */
+interface ServiceLike {
+  readonly name: string;
+  readonly version: string;
+  readonly config?: unknown;
+  readonly configDir?: string;
+}
+
+/** What `kenos config` loads: a schema, and the service it belongs to when the module defines one. */
+interface ConfigTarget {
+  readonly schema: ConfigSchema;
+  readonly service?: ServiceLike;
+}
+
+function asServiceDefinition(value: unknown): ServiceLike | undefined {
+  const v = value as Record<string, unknown> | null;
+  return typeof v === 'object' &&
+    v !== null &&
+    typeof v['name'] === 'string' &&
+    typeof v['version'] === 'string'
+    ? (v as unknown as ServiceLike)
+    : undefined;
+}
 
 const usage = `Usage: kenos config <action> [flags]
 
@@ -25,9 +52,11 @@ Actions:
   docs       write the Markdown reference of every key (format, default, env var, doc)
 
 Flags:
-  --schema MODULE   ES module exporting the schema made with defineConfigSchema
-                    (default ${CONFIG_SCHEMA_DEFAULT_MODULE}, relative to --cwd)
-  --export NAME     the export holding the schema (default: ${SCHEMA_EXPORTS.join(', then ')})
+  --schema MODULE   ES module exporting the schema made with defineConfigSchema, or the
+                    service made with defineService (default ${DEFAULT_MODULES.join(', else ')},
+                    relative to --cwd)
+  --export NAME     the export holding the schema or the service (default: ${SCHEMA_EXPORTS.join(', then ')},
+                    then the one service definition the module exports)
   --cwd DIR         service directory holding config/ (default: the current directory)
   --env NAME        environment to load, as KENOS_ENV (default: KENOS_ENV / NODE_ENV, else development)
   --json            print: a JSON array of {key, value, source, env, sensitive} (default: a table)
@@ -36,11 +65,24 @@ Flags:
   -h, --help        show this help
 `;
 
+/** The module to read: `--schema`, else the first default module that exists. */
+function schemaModule(cwd: string, schema: string | undefined): string {
+  if (schema !== undefined) return resolve(cwd, schema);
+  const found = DEFAULT_MODULES.map((m) => resolve(cwd, m)).find((m) =>
+    existsSync(m),
+  );
+  if (found !== undefined) return found;
+  throw new CliError(
+    'KENOS_ERR_CLI_INPUT',
+    `no config schema module in ${cwd}: neither ${DEFAULT_MODULES.join(' nor ')} exists; build the service or pass --schema MODULE`,
+  );
+}
+
 async function importSchema(
   command: Command,
   modulePath: string,
   exportName: string | undefined,
-): Promise<ConfigSchema> {
+): Promise<ConfigTarget> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<
@@ -57,13 +99,35 @@ async function importSchema(
   const names = exportName === undefined ? SCHEMA_EXPORTS : [exportName];
   for (const name of names) {
     const value = mod[name];
-    if (typeof value === 'object' && value !== null)
-      return value as ConfigSchema;
+    if (typeof value !== 'object' || value === null) continue;
+    const service = asServiceDefinition(value);
+    return service === undefined
+      ? { schema: value as ConfigSchema }
+      : targetOf(service);
   }
+  const services = Object.values(mod).flatMap((v) => {
+    const service =
+      exportName === undefined ? asServiceDefinition(v) : undefined;
+    return service === undefined ? [] : [service];
+  });
+  const [only] = services;
+  if (services.length === 1 && only !== undefined) return targetOf(only);
   throw usageError(
     command,
-    `${modulePath} has no export ${names.join(' or ')} holding a config schema`,
+    `${modulePath} has no export ${names.join(' or ')} holding a config schema${exportName === undefined ? ', nor exactly one service definition' : ''}`,
   );
+}
+
+function targetOf(service: ServiceLike): ConfigTarget {
+  return { schema: (service.config ?? {}) as ConfigSchema, service };
+}
+
+/** A row of `print --json`: the value as JSON itself, not as a JSON string; `mask` where masked. */
+function jsonRow(row: ConfigRow, mask: string): Record<string, unknown> {
+  let value: unknown = null;
+  if (row.sensitive && row.value === mask) value = mask;
+  else if (row.value !== '') value = JSON.parse(row.value);
+  return { ...row, value };
 }
 
 function table(
@@ -115,11 +179,12 @@ export const configCommand: Command = {
       EX_CONFIG,
       formatConfigError,
       loadConfig,
+      MASK,
     } = await import('@kenos/config');
     const cwd = resolve(values.cwd ?? '.');
-    const schema = await importSchema(
+    const { schema, service } = await importSchema(
       this,
-      resolve(cwd, values.schema ?? CONFIG_SCHEMA_DEFAULT_MODULE),
+      schemaModule(cwd, values.schema),
       values.export,
     );
     if (action === 'docs') {
@@ -133,12 +198,19 @@ export const configCommand: Command = {
     };
     return withKeyProviders(selection, async (providers) => {
       const options: LoadConfigOptions = {
-        cwd,
+        // as runService loads it: from the service's configDir, named after the definition
+        cwd:
+          values.cwd === undefined && service?.configDir !== undefined
+            ? service.configDir
+            : cwd,
         argv: [],
-        env:
-          values.env === undefined
-            ? io.env
-            : { ...io.env, KENOS_ENV: values.env },
+        env: {
+          ...(service === undefined
+            ? {}
+            : { SERVICE_NAME: service.name, SERVICE_VERSION: service.version }),
+          ...io.env,
+          ...(values.env === undefined ? {} : { KENOS_ENV: values.env }),
+        },
         ...(providers[0] === undefined ? {} : { keyProvider: providers[0] }),
       };
       try {
@@ -151,7 +223,11 @@ export const configCommand: Command = {
         await write(
           io.stdout,
           values.json === true
-            ? `${JSON.stringify(rows, null, 2)}\n`
+            ? `${JSON.stringify(
+                rows.map((row) => jsonRow(row, MASK)),
+                null,
+                2,
+              )}\n`
             : table(rows),
         );
         return 0;

@@ -102,6 +102,11 @@ export const kmsLocalCommand: Command = {
       keyFile: values['key-file'],
       allowNonLoopback: values['allow-non-loopback'] ?? false,
       faults,
+    }).catch((err: unknown) => {
+      // an option value out of range (a rate above 1) is a usage error, like a malformed one
+      if ((err as { code?: unknown }).code === 'KENOS_ERR_KMS_LOCAL_OPTIONS')
+        throw usageError(this, (err as Error).message, err);
+      throw err;
     });
     await write(io.stdout, `${server.url}\n`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
 import { parseCommandArgs, usageError, type Command } from '../command.js';
 
@@ -28,6 +29,47 @@ Flags:
   --namespace NS     PodMonitor namespace (default: the telemetry default)
   -h, --help         show this help
 `;
+
+function outputError(
+  target: string,
+  reason: string,
+  cause?: unknown,
+): CliError {
+  return new CliError(
+    'KENOS_ERR_CLI_OUTPUT',
+    `cannot write into ${target}: ${reason}`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/**
+ * Makes sure `target` is a directory, creating the missing levels one at a
+ * time: a path under a file fails at once, and so does a place where no
+ * directory can be made (`/proc/x`), where a recursive `mkdir` would retry
+ * forever.
+ */
+async function ensureDirectory(target: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = target; ; dir = dirname(dir)) {
+    const found = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' && dirname(dir) !== dir) return undefined;
+      throw outputError(target, `cannot look at ${dir}`, err);
+    });
+    if (found === undefined) {
+      missing.unshift(dir);
+      continue;
+    }
+    if (!found.isDirectory())
+      throw outputError(target, `${dir} is a file, not a directory`);
+    break;
+  }
+  for (const dir of missing) {
+    await mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST')
+        throw outputError(target, `cannot create the directory ${dir}`, err);
+    });
+  }
+}
 
 /** `kenos observability dashboard|alerts|podmonitor|write DIR`: shared dashboards and alerts. */
 export const observabilityCommand: Command = {
@@ -69,10 +111,12 @@ export const observabilityCommand: Command = {
       return 0;
     }
     const target = resolve(dir ?? '.');
-    await mkdir(target, { recursive: true });
+    await ensureDirectory(target);
     for (const [name, content] of Object.entries(files)) {
       const path = join(target, name);
-      await writeFile(path, content);
+      await writeFile(path, content).catch((err: unknown) => {
+        throw outputError(target, `cannot write ${path}`, err);
+      });
       await write(io.stdout, `${path}\n`);
     }
     return 0;
