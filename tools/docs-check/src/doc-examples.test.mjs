@@ -92,7 +92,7 @@ describe('the shell examples of the user docs', () => {
         cwd: dir,
         env,
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: 15_000, // below the 20 s test timeout: a hanging example is killed, not waited for
         input: '',
       });
       expect(
@@ -110,7 +110,7 @@ describe('the shell examples of the user docs', () => {
         cwd: GREETER,
         env: { PATH: process.env.PATH ?? '' },
         encoding: 'utf8',
-        timeout: 30_000,
+        timeout: 15_000, // below the 20 s test timeout: a hanging example is killed, not waited for
       },
     );
     expect(r.stderr).toBe('');
