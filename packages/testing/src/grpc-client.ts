@@ -1,19 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadSync, type Options as ProtoLoaderOptions } from '@grpc/proto-loader';
+import { loadSync } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from './proto-loader-options.js';
 import { TestingError } from './testing-error.js';
-
-/**
- * proto-loader options used for every client: camelCase field names, 64-bit
- * integers and enums as strings, default values filled in, `oneofs` virtual fields.
- * The same conventions as `@kenos/server`, so responses compare as plain objects.
- */
-export const PROTO_LOADER_OPTIONS: Readonly<ProtoLoaderOptions> = Object.freeze({
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
 
 /** Options of {@link createGrpcClient}. */
 export interface GrpcClientOptions {

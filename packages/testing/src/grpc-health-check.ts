@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
-import { findServiceConstructor, PROTO_LOADER_OPTIONS, unary } from './grpc-client.js';
+import { findServiceConstructor, unary } from './grpc-client.js';
+import { PROTO_LOADER_OPTIONS } from './proto-loader-options.js';
 
 /** A `grpc.health.v1.HealthCheckResponse.ServingStatus`. */
 export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';

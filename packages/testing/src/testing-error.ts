@@ -2,7 +2,7 @@
  * Typed errors of `@kenos/testing`. Every error has a stable `code`
  * (`KENOS_ERR_TESTING_*`), listed in `docs/errors.md`.
  */
-import type { ExitInfo, LogLine } from './service-process.js';
+import type { ExitInfo, LogLine } from './process/spawn-node.js';
 
 /** Stable codes of {@link TestingError}. */
 export type TestingErrorCode =
