@@ -5,21 +5,34 @@ const boundaries = JSON.parse(
   readFileSync(new URL('./tools/module-boundaries.json', import.meta.url), 'utf8'),
 );
 
-/** Dependency direction of ARCHITECTURE.md §1, as Nx tag constraints. */
-const depConstraints = [
+/**
+ * Dependency direction of ARCHITECTURE.md §1, as Nx tag constraints. `testScopes` are
+ * allowed in addition from test files: every package's tests may use the test kit.
+ */
+const constraintsFor = (testScopes) => [
   // nothing in packages/ imports from examples/ or tools/
   { sourceTag: 'type:package', notDependOnLibsWithTags: ['type:example', 'type:tool'] },
-  ...Object.entries(boundaries.scopes).map(([scope, allowed]) => ({
-    sourceTag: `scope:${scope}`,
-    onlyDependOnLibsWithTags: allowed.includes('*')
-      ? ['type:package']
-      : allowed.length === 0
-        ? ['scope:none (no @kenos dependency allowed)']
-        : allowed.map((name) => `scope:${name}`),
-  })),
+  ...Object.entries(boundaries.scopes).map(([scope, allowed]) => {
+    const all = [...allowed, ...testScopes.filter((name) => name !== scope && !allowed.includes(name))];
+    return {
+      sourceTag: `scope:${scope}`,
+      onlyDependOnLibsWithTags: all.includes('*')
+        ? ['type:package']
+        : all.length === 0
+          ? ['scope:none (no @kenos dependency allowed)']
+          : all.map((name) => `scope:${name}`),
+    };
+  }),
   { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:package'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
 ];
+const depConstraints = constraintsFor([]);
+const testDepConstraints = constraintsFor(boundaries.testScopes ?? []);
+const boundaryOptions = (constraints) => ({
+  enforceBuildableLibDependency: true,
+  allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/vitest\\.shared\\.mts$'],
+  depConstraints: constraints,
+});
 
 export default [
   ...nx.configs['flat/base'],
@@ -38,14 +51,7 @@ export default [
   {
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/vitest\\.shared\\.mts$'],
-          depConstraints,
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions(depConstraints)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
@@ -60,6 +66,7 @@ export default [
     // Tests read parsed JSON (log lines, HTTP bodies): `any` and `!` on known indexes are the honest types there.
     files: ['**/test/**/*.ts', '**/*.test.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaryOptions(testDepConstraints)],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -4,23 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startReady, type ChildService, type LogLine } from './helpers/child-service.js';
+import { type LogLine, type ServiceProcess, startService, stopAllServices } from '@kenos/testing';
 
 // The admin server of a real service process: who may change the log level, on which interface it
 // listens, and what its answers and audit line look like.
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
 const TOKEN = 'adm1n-t0ken-for-the-test-9f3c';
-const running: ChildService[] = [];
+const running: ServiceProcess[] = [];
 afterAll(async () => {
   for (const svc of running) svc.kill('SIGTERM');
   await Promise.all(running.map((svc) => svc.exited));
-  killAll();
+  await stopAllServices();
 });
 
-async function service(env: Record<string, string>): Promise<ChildService> {
+async function service(env: Record<string, string>): Promise<ServiceProcess> {
   // production needs the KMS key provider; it is made lazily, so no KMS is reached
-  const svc = await startReady(fixture, ['api'], { KENOS_KEY_PROVIDER: 'aws', ...env });
+  const svc = await startService(fixture, 'api', { env: { KENOS_KEY_PROVIDER: 'aws', ...env }, readyTimeoutMs: 30_000 });
   running.push(svc);
   return svc;
 }
@@ -42,7 +42,7 @@ function call(port: number, method: string, path: string, headers: Record<string
   });
 }
 
-const adminOf = (svc: ChildService): number => svc.ports.admin ?? 0;
+const adminOf = (svc: ServiceProcess): number => svc.ports.admin ?? 0;
 const level = async (port: number): Promise<unknown> => JSON.parse((await call(port, 'GET', '/log-level')).body);
 const listening = (l: LogLine): boolean => typeof l.msg === 'string' && l.msg.startsWith('admin server listening');
 

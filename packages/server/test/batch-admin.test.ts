@@ -1,14 +1,14 @@
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startChild, type ChildService } from './helpers/child-service.js';
+import { type ServiceProcess, spawnService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 const LINGER_LINE = (l: { msg?: string }): boolean => l.msg?.startsWith('batch finished; serving /metrics') === true;
 
-async function adminPortOf(svc: ChildService): Promise<number> {
+async function adminPortOf(svc: ServiceProcess): Promise<number> {
   const ready = await svc.waitForLine((l) => l.msg === 'service ready');
   return (ready['ports'] as { admin: number }).admin;
 }
@@ -24,7 +24,7 @@ function sample(text: string, metric: string, labels: Record<string, string>): n
 
 describe('the admin server of a batch', () => {
   it('serves /live and the final job metrics for batch.metricsLingerMs after the run, then exits 0', async () => {
-    const svc = startChild(fixture, ['batch:ok'], { BATCH_METRICS_LINGER_MS: '2500' });
+    const svc = spawnService(fixture, 'batch:ok', { env: { BATCH_METRICS_LINGER_MS: '2500' } });
     const port = await adminPortOf(svc);
     const finished = await svc.waitForLine(LINGER_LINE);
     expect(finished).toMatchObject({ linger_ms: 2500, exit_code: 0 });
@@ -43,8 +43,8 @@ describe('the admin server of a batch', () => {
   });
 
   it('ends the linger at once on SIGTERM and keeps the exit code of the batch', async () => {
-    const ok = startChild(fixture, ['batch:ok'], { BATCH_METRICS_LINGER_MS: '60000' });
-    const failing = startChild(fixture, ['batch:fail'], { BATCH_METRICS_LINGER_MS: '60000' });
+    const ok = spawnService(fixture, 'batch:ok', { env: { BATCH_METRICS_LINGER_MS: '60000' } });
+    const failing = spawnService(fixture, 'batch:fail', { env: { BATCH_METRICS_LINGER_MS: '60000' } });
     const failingPort = await adminPortOf(failing);
     await Promise.all([ok.waitForLine(LINGER_LINE), failing.waitForLine(LINGER_LINE)]);
     const text = await (await fetch(`http://127.0.0.1:${failingPort}/metrics`)).text();
@@ -61,7 +61,7 @@ describe('the admin server of a batch', () => {
   });
 
   it('skips the linger when a signal aborted the batch, exiting 1', async () => {
-    const svc = startChild(fixture, ['batch:slow'], { BATCH_METRICS_LINGER_MS: '60000' });
+    const svc = spawnService(fixture, 'batch:slow', { env: { BATCH_METRICS_LINGER_MS: '60000' } });
     await svc.waitForLine((l) => l.msg === 'slow batch working');
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(1);
@@ -70,7 +70,7 @@ describe('the admin server of a batch', () => {
   });
 
   it('does not linger by default off Kubernetes, yet reports its admin port', async () => {
-    const svc = startChild(fixture, ['batch:ok'], { KUBERNETES_SERVICE_HOST: '' });
+    const svc = spawnService(fixture, 'batch:ok', { env: { KUBERNETES_SERVICE_HOST: '' } });
     expect(await adminPortOf(svc)).toBeGreaterThan(0);
     expect((await svc.exited).code).toBe(0);
     expect(svc.lines.some(LINGER_LINE)).toBe(false);
@@ -81,7 +81,7 @@ describe('the admin server of a batch', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
     const taken = (blocker.address() as { port: number }).port;
     try {
-      const svc = startChild(fixture, ['batch:ok'], { ADMIN_PORT: String(taken) });
+      const svc = spawnService(fixture, 'batch:ok', { env: { ADMIN_PORT: String(taken) } });
       expect((await svc.exited).code).toBe(1);
       const fatal = svc.lines.find((l) => l.level === 'fatal');
       expect(fatal).toMatchObject({ code: 'KENOS_ERR_SERVER_START', msg: `admin port ${taken} (ADMIN_PORT) is already in use` });

@@ -7,10 +7,10 @@ import {
   resolveConnectionCaps,
 } from '../src/service/connection-limits.js';
 import {
-  killAll,
-  startReady,
-  type ChildService,
-} from './helpers/child-service.js';
+  type ServiceProcess,
+  startService,
+  stopAllServices,
+} from '@kenos/testing';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -108,19 +108,22 @@ describe('HTTP_MAX_CONNECTIONS and GRPC_MAX_CONNECTIONS', () => {
   const fixture = fileURLToPath(
     new URL('./fixtures/service.mjs', import.meta.url),
   );
-  let svc: ChildService;
+  let svc: ServiceProcess;
   const open: Socket[] = [];
   beforeAll(async () => {
-    svc = await startReady(fixture, ['api'], {
-      HTTP_MAX_CONNECTIONS: '4',
-      GRPC_MAX_CONNECTIONS: '3',
+    svc = await startService(fixture, 'api', {
+      env: {
+        HTTP_MAX_CONNECTIONS: '4',
+        GRPC_MAX_CONNECTIONS: '3',
+      },
+      readyTimeoutMs: 30_000,
     });
   });
   afterAll(async () => {
     for (const s of open) s.destroy();
     svc.kill('SIGTERM');
     await svc.exited;
-    killAll();
+    await stopAllServices();
   });
 
   /** Opens `count` idle connections; resolves with how many the server closed, once it closed `expected`. */

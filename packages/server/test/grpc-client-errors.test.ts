@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  startReady,
-  type ChildService,
-} from './helpers/child-service.js';
+  type ServiceProcess,
+  startService,
+  stopAllServices,
+} from '@kenos/testing';
 
 // A request message that cannot be decoded is the caller's fault: INVALID_ARGUMENT, with an access-log line and a
 // RED metric like any other call, not grpc-js's INTERNAL "Error deserializing request" that Kenos never saw (issue #16).
@@ -14,11 +14,11 @@ const fixture = fileURLToPath(
   new URL('./fixtures/service.mjs', import.meta.url),
 );
 const ECHO = '/kenos.test.v1.EchoService/Echo';
-let svc: ChildService;
+let svc: ServiceProcess;
 let client: grpc.Client;
 
 beforeAll(async () => {
-  svc = await startReady(fixture, ['api']);
+  svc = await startService(fixture, 'api', { readyTimeoutMs: 30_000 });
   client = new grpc.Client(
     `127.0.0.1:${svc.ports.grpc}`,
     grpc.credentials.createInsecure(),
@@ -28,7 +28,7 @@ afterAll(async () => {
   client.close();
   svc.kill('SIGTERM');
   await svc.exited;
-  killAll();
+  await stopAllServices();
 });
 
 /** One unary call whose request is sent as the given bytes, as they are (identity serializer). */

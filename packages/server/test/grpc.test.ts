@@ -3,26 +3,27 @@ import * as grpc from '@grpc/grpc-js';
 import { currentTraceIds, shutdownTracing, startTracing, withSpan } from '@kenos/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcTraceInterceptor } from '../src/index.js';
-import { killAll, startReady, type ChildService } from './helpers/child-service.js';
-import { clientFor, healthProto, listServices, unary } from './helpers/grpc-client.js';
+import { createGrpcClient, listGrpcServices, type ServiceProcess, startService, stopAllServices, unary } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
 const echoProto = fileURLToPath(new URL('./fixtures/proto/echo.proto', import.meta.url));
-const Echo = clientFor(echoProto, 'kenos.test.v1.EchoService');
-const Health = clientFor(healthProto, 'grpc.health.v1.Health');
+const healthProto = fileURLToPath(new URL('proto/health/v1/health.proto', import.meta.resolve('grpc-health-check/package.json')));
+const echoClient = (address: string, clientOptions: grpc.ClientOptions = {}): grpc.Client =>
+  createGrpcClient({ protoPath: echoProto, service: 'kenos.test.v1.EchoService', address, clientOptions });
+const healthClient = (address: string): grpc.Client => createGrpcClient({ protoPath: healthProto, service: 'grpc.health.v1.Health', address });
 
-let svc: ChildService;
+let svc: ServiceProcess;
 let address: string;
 let echo: grpc.Client;
 
 beforeAll(async () => {
-  svc = await startReady(fixture, ['api'], { SHUTDOWN_DELAY_MS: '300' });
+  svc = await startService(fixture, 'api', { env: { SHUTDOWN_DELAY_MS: '300' }, readyTimeoutMs: 30_000 });
   address = `127.0.0.1:${svc.ports.grpc}`;
-  echo = new Echo(address, grpc.credentials.createInsecure());
+  echo = echoClient(address);
 });
-afterAll(() => {
+afterAll(async () => {
   echo.close();
-  killAll();
+  await stopAllServices();
 });
 
 describe('gRPC transport', () => {
@@ -33,7 +34,7 @@ describe('gRPC transport', () => {
   ])('answers a unary call with %s and echoes the x-request-id metadata', async (_how, text, requestId) => {
     const md = new grpc.Metadata();
     md.set('x-request-id', requestId);
-    const { response, metadata } = await unary<{ text: string; requestId: string }>(echo, 'Echo', { text }, md);
+    const { response, metadata } = await unary<{ text: string; requestId: string }>(echo, 'Echo', { text }, { metadata: md });
     expect(response).toEqual({ text, requestId });
     expect(metadata?.get('x-request-id')).toEqual([requestId]);
     const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === requestId);
@@ -46,19 +47,19 @@ describe('gRPC transport', () => {
     const md = new grpc.Metadata();
     md.set('x-request-id', 'grpc-trace-1');
     md.set('traceparent', `00-${traceId}-b7ad6b7169203331-01`);
-    await unary(echo, 'Echo', { text: 't' }, md);
+    await unary(echo, 'Echo', { text: 't' }, { metadata: md });
     const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-trace-1');
     expect(line['trace_id']).toBe(traceId);
   });
 
   it('joins the caller\'s trace when the client call goes through grpcTraceInterceptor', async () => {
     startTracing({ serviceName: 'caller', serviceVersion: '1', env: {} });
-    const traced = new Echo(address, grpc.credentials.createInsecure(), { interceptors: [grpcTraceInterceptor] });
+    const traced = echoClient(address, { interceptors: [grpcTraceInterceptor] });
     try {
       const caller = await withSpan({ name: 'caller' }, async () => {
         const md = new grpc.Metadata();
         md.set('x-request-id', 'grpc-client-trace-1');
-        await unary(traced, 'Echo', { text: 'joined' }, md);
+        await unary(traced, 'Echo', { text: 'joined' }, { metadata: md });
         return currentTraceIds();
       });
       const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-client-trace-1');
@@ -68,7 +69,7 @@ describe('gRPC transport', () => {
       // outside any span the interceptor adds nothing: the server starts a new trace
       const md = new grpc.Metadata();
       md.set('x-request-id', 'grpc-client-trace-2');
-      await unary(traced, 'Echo', { text: 'alone' }, md);
+      await unary(traced, 'Echo', { text: 'alone' }, { metadata: md });
       const alone = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-client-trace-2');
       expect(alone['trace_id']).not.toBe(caller?.traceId);
     } finally {
@@ -102,14 +103,14 @@ describe('gRPC transport', () => {
   });
 
   it('honours the client deadline', async () => {
-    const { error } = await unary(echo, 'Echo', { text: 'slow', delayMs: 2000 }, new grpc.Metadata(), { deadline: Date.now() + 200 });
+    const { error } = await unary(echo, 'Echo', { text: 'slow', delayMs: 2000 }, { deadlineMs: 200 });
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
   });
 
   it('records a handler aborted by the deadline as DEADLINE_EXCEEDED, not as an internal error', async () => {
     const md = new grpc.Metadata();
     md.set('x-request-id', 'grpc-deadline-1');
-    const { error } = await unary(echo, 'Echo', { text: 'slow-abortable', delayMs: 5000 }, md, { deadline: Date.now() + 200 });
+    const { error } = await unary(echo, 'Echo', { text: 'slow-abortable', delayMs: 5000 }, { metadata: md, deadlineMs: 200 });
     expect(error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
     const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === 'grpc-deadline-1');
     expect(line['level']).toBe('info');
@@ -144,12 +145,12 @@ describe('gRPC transport', () => {
   });
 
   it('lists the served services through server reflection', async () => {
-    const names = await listServices(address);
+    const names = await listGrpcServices(address);
     expect(names).toEqual(expect.arrayContaining(['kenos.test.v1.EchoService', 'grpc.health.v1.Health']));
   });
 
   it('turns /ready and gRPC health NOT_SERVING while a critical health check fails, and back', async () => {
-    const health = new Health(address, grpc.credentials.createInsecure());
+    const health = healthClient(address);
     const ready = () => fetch(`http://127.0.0.1:${svc.ports.admin}/ready`).then((r) => r.status);
     const overall = async () => (await unary<{ status: string }>(health, 'Check', { service: '' })).response?.status;
     await fetch(`http://127.0.0.1:${svc.ports.http}/health/down`, { method: 'POST' });
@@ -164,7 +165,7 @@ describe('gRPC transport', () => {
   });
 
   it('reports SERVING overall and per service, then NOT_SERVING on Watch from the first moment of shutdown', async () => {
-    const health = new Health(address, grpc.credentials.createInsecure());
+    const health = healthClient(address);
     for (const service of ['', 'kenos.test.v1.EchoService']) {
       const { response } = await unary<{ status: string }>(health, 'Check', { service });
       expect(response?.status).toBe('SERVING');

@@ -3,10 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  startReady,
-  type ChildService,
-} from './helpers/child-service.js';
+  type ServiceProcess,
+  startService,
+  stopAllServices,
+} from '@kenos/testing';
 
 // Client errors raised by express, its router and the body parser are answered 4xx problem+json with a stable code,
 // logged at info without a stack and counted as 4xx, never as a server error (issue #16).
@@ -14,15 +14,15 @@ import {
 const fixture = fileURLToPath(
   new URL('./fixtures/service.mjs', import.meta.url),
 );
-let svc: ChildService;
+let svc: ServiceProcess;
 
 beforeAll(async () => {
-  svc = await startReady(fixture, ['api']);
+  svc = await startService(fixture, 'api', { readyTimeoutMs: 30_000 });
 });
 afterAll(async () => {
   svc.kill('SIGTERM');
   await svc.exited;
-  killAll();
+  await stopAllServices();
 });
 
 interface RawResponse {

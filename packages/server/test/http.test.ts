@@ -5,23 +5,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLocalKey } from '@kenos/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startReady, type ChildService } from './helpers/child-service.js';
+import { type ServiceProcess, startService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
-let svc: ChildService;
+let svc: ServiceProcess;
 let base: string;
 
 const keyFile = join(mkdtempSync(join(tmpdir(), 'kenos-server-')), 'dev.key');
 
 beforeAll(async () => {
   await generateLocalKey(keyFile, { keyId: 'fixture-key' });
-  svc = await startReady(fixture, ['api'], { FIXTURE_SECRET: 'sup3r-s3cret-value', KENOS_LOCAL_KEY_FILE: keyFile });
+  svc = await startService(fixture, 'api', { env: { FIXTURE_SECRET: 'sup3r-s3cret-value', KENOS_LOCAL_KEY_FILE: keyFile }, readyTimeoutMs: 30_000 });
   base = `http://127.0.0.1:${svc.ports.http}`;
 });
 afterAll(async () => {
   svc.kill('SIGTERM');
   await svc.exited;
-  killAll();
+  await stopAllServices();
 });
 
 const accessLine = (requestId: string) =>
@@ -164,7 +164,7 @@ describe('REST transport', () => {
 
 describe('REST handler timeout', () => {
   it('answers a handler that never responds with 503 problem+json after handlerTimeoutMs', async () => {
-    const slow = await startReady(fixture, ['api'], { FIXTURE_HANDLER_TIMEOUT_MS: '300' });
+    const slow = await startService(fixture, 'api', { env: { FIXTURE_HANDLER_TIMEOUT_MS: '300' }, readyTimeoutMs: 30_000 });
     try {
       const res = await fetch(`http://127.0.0.1:${slow.ports.http}/hang`, { headers: { 'x-request-id': 'hang-1' } });
       expect(res.status).toBe(503);

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { grpcSessionsOf, sendGoawayToAll } from '../src/grpc/grpc-goaway.js';
-import { killAll, startReady, type ChildService } from './helpers/child-service.js';
+import { type ServiceProcess, startService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
 // long enough that every step below runs inside the delay, while the listeners are still open
 const SHUTDOWN_DELAY_MS = '2500';
 
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 function get(
   port: number,
@@ -70,7 +70,7 @@ function h2(port: number): {
   };
 }
 
-async function shuttingDown(svc: ChildService): Promise<void> {
+async function shuttingDown(svc: ServiceProcess): Promise<void> {
   svc.kill('SIGTERM');
   // logged after the transports were told (prepareStop runs when readiness turns false)
   await svc.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown started'));
@@ -78,7 +78,7 @@ async function shuttingDown(svc: ChildService): Promise<void> {
 
 describe('from the first moment of shutdown, during the delay', () => {
   it('answers every HTTP request with Connection: close, on a pooled keep-alive socket and on a new connection', async () => {
-    const svc = await startReady(fixture, ['api'], { SHUTDOWN_DELAY_MS });
+    const svc = await startService(fixture, 'api', { env: { SHUTDOWN_DELAY_MS }, readyTimeoutMs: 30_000 });
     const port = svc.ports.http as number;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -98,7 +98,7 @@ describe('from the first moment of shutdown, during the delay', () => {
   });
 
   it('sends GOAWAY to every gRPC connection, finishes the calls in flight and still serves new connections', async () => {
-    const svc = await startReady(fixture, ['api'], { SHUTDOWN_DELAY_MS });
+    const svc = await startService(fixture, 'api', { env: { SHUTDOWN_DELAY_MS }, readyTimeoutMs: 30_000 });
     const port = svc.ports.grpc as number;
     const old = h2(port);
     const sessions = [old.session];

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLocalKey } from '@kenos/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startChild, startReady } from './helpers/child-service.js';
+import { spawnService, startService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(
   new URL('./fixtures/service.mjs', import.meta.url),
 );
 const keyFile = join(mkdtempSync(join(tmpdir(), 'kenos-server-')), 'dev.key');
 beforeAll(() => generateLocalKey(keyFile, { keyId: 'fixture-key' }));
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 /** GET `path` exactly as given (no URL normalisation), with a request id; resolves with the status. */
 function get(port: number, path: string, requestId: string): Promise<number> {
@@ -32,9 +32,12 @@ function get(port: number, path: string, requestId: string): Promise<number> {
 describe('secrets in the access log', () => {
   it('scrubs a sensitive config value from the access line path, URL-encoded in upper-, lower- or mixed-case hex', async () => {
     const secret = 'pa+ss/w=rd$"q\\<é> x';
-    const svc = await startReady(fixture, ['api'], {
-      FIXTURE_SECRET: secret,
-      KENOS_LOCAL_KEY_FILE: keyFile,
+    const svc = await startService(fixture, 'api', {
+      env: {
+        FIXTURE_SECRET: secret,
+        KENOS_LOCAL_KEY_FILE: keyFile,
+      },
+      readyTimeoutMs: 30_000,
     });
     try {
       const port = svc.ports.http as number;
@@ -63,9 +66,12 @@ describe('secrets in the access log', () => {
 
 describe('sensitive values too short to scrub', () => {
   it('warns once at startup, naming the key and never the value', async () => {
-    const svc = await startReady(fixture, ['api'], {
-      FIXTURE_SECRET: 'q7#Zx',
-      KENOS_LOCAL_KEY_FILE: keyFile,
+    const svc = await startService(fixture, 'api', {
+      env: {
+        FIXTURE_SECRET: 'q7#Zx',
+        KENOS_LOCAL_KEY_FILE: keyFile,
+      },
+      readyTimeoutMs: 30_000,
     });
     try {
       const warnings = svc.lines.filter(
@@ -86,10 +92,12 @@ describe('sensitive values too short to scrub', () => {
   });
 
   it('refuses to start in production with exit 78, naming the key', async () => {
-    const svc = startChild(fixture, ['api'], {
-      FIXTURE_SECRET: 'q7#Zx',
-      NODE_ENV: 'production',
-      KENOS_KEY_PROVIDER: 'aws',
+    const svc = spawnService(fixture, 'api', {
+      env: {
+        FIXTURE_SECRET: 'q7#Zx',
+        NODE_ENV: 'production',
+        KENOS_KEY_PROVIDER: 'aws',
+      },
     });
     const { code } = await svc.exited;
     expect(code).toBe(78);

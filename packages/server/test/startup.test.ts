@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startChild, startReady } from './helpers/child-service.js';
+import { spawnService, startService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 describe('startup failures', () => {
   it('exits 78 on invalid config, listing every problem in one line', async () => {
-    const svc = startChild(fixture, ['api'], { HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', FIXTURE_JOBS: '-1' });
+    const svc = spawnService(fixture, 'api', { env: { HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', FIXTURE_JOBS: '-1' } });
     const { code } = await svc.exited;
     expect(code).toBe(78);
     const fatal = svc.lines.filter((l) => l.level === 'fatal');
@@ -26,7 +26,7 @@ describe('startup failures', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const svc = startChild(fixture, ['api'], { HTTP_PORT: String(port) });
+      const svc = spawnService(fixture, 'api', { env: { HTTP_PORT: String(port) } });
       const { code } = await svc.exited;
       expect(code).toBe(1);
       const fatal = svc.lines.find((l) => l.level === 'fatal');
@@ -38,14 +38,14 @@ describe('startup failures', () => {
   });
 
   it('exits 64 naming the offered components when the component is unknown', async () => {
-    const svc = startChild(fixture, ['worker:nope']);
+    const svc = spawnService(fixture, 'worker:nope');
     const { code } = await svc.exited;
     expect(code).toBe(64);
     expect(svc.lines[0]?.['components']).toEqual(['api', 'worker:jobs', 'batch:ok', 'batch:fail', 'batch:slow']);
   });
 
   it('logs an unhandled rejection at fatal with its stack and shuts down gracefully with exit code 1', async () => {
-    const svc = await startReady(fixture, ['api']);
+    const svc = await startService(fixture, 'api', { readyTimeoutMs: 30_000 });
     expect((await fetch(`http://127.0.0.1:${svc.ports.http}/unhandled-rejection`)).status).toBe(200);
     const { code } = await svc.exited;
     expect(code).toBe(1);

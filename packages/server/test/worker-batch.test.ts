@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, startChild, startReady } from './helpers/child-service.js';
+import { spawnService, startService, stopAllServices } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
-afterAll(() => killAll());
+afterAll(() => stopAllServices());
 
 describe('workers', () => {
   it('finishes the in-flight job when SIGTERMed mid-job, takes no new one, and exits 0', async () => {
-    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '3', FIXTURE_JOB_MS: '1500' });
+    const svc = await startService(fixture, 'worker:jobs', { env: { FIXTURE_JOBS: '3', FIXTURE_JOB_MS: '1500' }, readyTimeoutMs: 30_000 });
     await svc.waitForLine((l) => l.msg === 'working' && l['n'] === 1);
     svc.kill('SIGTERM');
     const { code } = await svc.exited;
@@ -18,7 +18,7 @@ describe('workers', () => {
   });
 
   it('runs at most `concurrency` jobs at once', async () => {
-    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '5', FIXTURE_JOB_MS: '300', FIXTURE_CONCURRENCY: '2' });
+    const svc = await startService(fixture, 'worker:jobs', { env: { FIXTURE_JOBS: '5', FIXTURE_JOB_MS: '300', FIXTURE_CONCURRENCY: '2' }, readyTimeoutMs: 30_000 });
     await svc.waitForLine((l) => l.msg === 'worked' && l['n'] === 5);
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(0);
@@ -32,7 +32,7 @@ describe('workers', () => {
   });
 
   it('aborts the in-flight job through its AbortSignal at the shutdown deadline and exits 1', async () => {
-    const svc = await startReady(fixture, ['worker:jobs'], { FIXTURE_JOBS: '1', FIXTURE_JOB_MS: '20000', SHUTDOWN_TIMEOUT_MS: '800' });
+    const svc = await startService(fixture, 'worker:jobs', { env: { FIXTURE_JOBS: '1', FIXTURE_JOB_MS: '20000', SHUTDOWN_TIMEOUT_MS: '800' }, readyTimeoutMs: 30_000 });
     await svc.waitForLine((l) => l.msg === 'working');
     svc.kill('SIGTERM');
     const { code } = await svc.exited;
@@ -44,24 +44,24 @@ describe('workers', () => {
 
 describe('batches', () => {
   it('exits 0 when the batch succeeds', async () => {
-    const svc = startChild(fixture, ['batch:ok']);
+    const svc = spawnService(fixture, 'batch:ok');
     expect((await svc.exited).code).toBe(0);
     expect(svc.lines.some((l) => l.msg === 'report done' && l['component'] === 'batch:ok')).toBe(true);
   });
 
   it('exits 1 when the batch fails, logging the error', async () => {
-    const svc = startChild(fixture, ['batch:fail']);
+    const svc = spawnService(fixture, 'batch:fail');
     expect((await svc.exited).code).toBe(1);
     expect(svc.lines.some((l) => l.msg === 'batch failed')).toBe(true);
   });
 
   it('exits 78 on invalid config', async () => {
-    const svc = startChild(fixture, ['batch:ok'], { SHUTDOWN_TIMEOUT_MS: 'soon' });
+    const svc = spawnService(fixture, 'batch:ok', { env: { SHUTDOWN_TIMEOUT_MS: 'soon' } });
     expect((await svc.exited).code).toBe(78);
   });
 
   it('aborts the batch through its AbortSignal on SIGTERM and exits non-zero', async () => {
-    const svc = startChild(fixture, ['batch:slow']);
+    const svc = spawnService(fixture, 'batch:slow');
     await svc.waitForLine((l) => l.msg === 'slow batch working');
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(1);

@@ -15,6 +15,8 @@ export interface GrpcClientOptions {
   address: string;
   /** Channel credentials. Default `grpc.credentials.createInsecure()`. */
   credentials?: grpc.ChannelCredentials;
+  /** Client options, e.g. `{ interceptors: [...] }`. Default `{}`. */
+  clientOptions?: grpc.ClientOptions;
 }
 
 /** Options of one {@link unary} call. */
@@ -37,7 +39,7 @@ export interface UnaryResult<Res> {
 
 const DEFAULT_DEADLINE_MS = 5000;
 
-type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client;
+type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
 
 /** Resolves `service` (`pkg.sub.Service`) in a loaded gRPC object; throws `KENOS_ERR_TESTING_GRPC_SERVICE` when absent. */
 export function findServiceConstructor(root: grpc.GrpcObject, service: string, source: string): ClientConstructor {
@@ -57,7 +59,7 @@ export function findServiceConstructor(root: grpc.GrpcObject, service: string, s
 export function createGrpcClient<C extends grpc.Client = grpc.Client>(options: GrpcClientOptions): C {
   const definition = loadSync(options.protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: options.includeDirs ?? [] });
   const Client = findServiceConstructor(grpc.loadPackageDefinition(definition), options.service, options.protoPath);
-  return new Client(options.address, options.credentials ?? grpc.credentials.createInsecure()) as C;
+  return new Client(options.address, options.credentials ?? grpc.credentials.createInsecure(), options.clientOptions ?? {}) as C;
 }
 
 /**
