@@ -3,13 +3,12 @@
 // load; then every panel query of the Kenos dashboard must return data for service="greeter".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@grpc/grpc-js';
 import { buildDashboard, dashboardQueries, GRPC_SERVER_ERROR_CODES, resolveDashboardQuery, toYaml } from '@kenos/telemetry';
-import { createGrpcClient, startService, stopAllServices, unary, type ServiceProcess } from '@kenos/testing';
+import { createGrpcClient, freePort, startService, stopAllServices, unary, type ServiceProcess } from '@kenos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -23,14 +22,6 @@ let promLog = '';
 let api: ServiceProcess;
 let batch: ServiceProcess;
 let client: Client | undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

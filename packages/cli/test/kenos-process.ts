@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnNode, type NodeProcess } from '@kenos/testing/process';
 
 /** The built CLI entry, run as a real child process with the Node running the tests. */
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -31,16 +31,22 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-/** `node bin/kenos.js ...args` with every stdio stream piped. */
-function spawnKenos(args: string[], options: KenosOptions) {
-  return spawn(process.execPath, [options.bin ?? BIN, ...args], {
-    cwd: options.cwd,
+/** `node bin/kenos.js ...args` (`spawnNode`), stdin piped and ended with `input`. */
+function spawnKenos(args: string[], options: KenosOptions): NodeProcess {
+  return spawnNode(options.bin ?? BIN, args, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: childEnv(options.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    inheritEnv: false,
+    input: options.input ?? '',
   });
 }
 
-/** Starts `kenos ...args`; the caller collects output and waits for `exited`. */
+const result = async (proc: NodeProcess): Promise<KenosResult> => {
+  const { code, signal } = await proc.exited;
+  return { code, signal, stdout: proc.stdout, stderr: proc.stderr };
+};
+
+/** Starts `kenos ...args`; the caller waits for `firstLine` and `exited`. */
 export function startKenos(
   args: string[],
   options: KenosOptions = {},
@@ -49,29 +55,18 @@ export function startKenos(
   exited: Promise<KenosResult>;
   firstLine: Promise<string>;
 } {
-  const child = spawnKenos(args, options);
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  if (child.stdout === null) throw new Error('no stdout pipe');
-  const lines = createInterface({ input: child.stdout });
-  const firstLine = new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', () =>
-      reject(
-        new Error(`kenos exited before printing a line; stderr: ${stderr}`),
-      ),
+  const proc = spawnKenos(args, options);
+  const firstLine = proc
+    .waitForLine(() => true, 2 ** 31 - 1)
+    .then(
+      () => proc.stdout.slice(0, proc.stdout.indexOf('\n')),
+      () => {
+        throw new Error(
+          `kenos exited before printing a line; stderr: ${proc.stderr}`,
+        );
+      },
     );
-  });
-  lines.on('line', (line) => (stdout += `${line}\n`));
-  const exited = new Promise<KenosResult>((resolve) => {
-    child.once('close', (code, signal) =>
-      resolve({ code, signal, stdout, stderr }),
-    );
-  });
-  if (options.input !== undefined) child.stdin?.end(options.input);
-  else child.stdin?.end();
-  return { child, exited, firstLine };
+  return { child: proc.child, exited: result(proc), firstLine };
 }
 
 /** Runs `kenos ...args` to completion with raw stdout (not split in lines). */
@@ -79,16 +74,5 @@ export function runKenos(
   args: string[],
   options: KenosOptions = {},
 ): Promise<KenosResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnKenos(args, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code, signal) =>
-      resolve({ code, signal, stdout, stderr }),
-    );
-    child.stdin.end(options.input ?? '');
-  });
+  return result(spawnKenos(args, options));
 }

@@ -1,16 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import {
+  spawnNode,
+  stopAllProcesses,
+  type LogLine,
+  type NodeProcess,
+} from '@kenos/testing/process';
 
 export interface Marker {
   event: string;
   [key: string]: unknown;
 }
 
-/** A fixture running as a real child process, with its stdout markers and stderr log lines. */
+/** A fixture running as a real child process (`spawnNode`), with its stdout markers and stderr log lines. */
 export interface Fixture {
-  child: ChildProcess;
-  markers: Marker[];
+  child: NodeProcess['child'];
+  /** The JSON lines of stdout so far. */
+  readonly markers: Marker[];
   stderr(): string;
   /** Log records (JSON lines) written to stderr by the fallback logger. */
   logs(): Record<string, unknown>[];
@@ -19,6 +25,7 @@ export interface Fixture {
     match: (record: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<void>;
+  /** The exit, `at` on the `performance.now()` clock. */
   exited: Promise<{
     code: number | null;
     signal: NodeJS.Signals | null;
@@ -26,9 +33,9 @@ export interface Fixture {
   }>;
 }
 
-const running = new Set<ChildProcess>();
+const isJson = (line: LogLine): boolean => line.raw === undefined;
 
-/** Spawns `test/fixtures/<name>.mjs` with the Node running the tests. */
+/** Spawns `test/fixtures/<name>.mjs` with the Node running the tests, with `PATH` and `env` only. */
 export function spawnFixture(
   name: string,
   env: Record<string, string> = {},
@@ -36,103 +43,36 @@ export function spawnFixture(
   const script = fileURLToPath(
     new URL(`./fixtures/${name}.mjs`, import.meta.url),
   );
-  const child = spawn(process.execPath, [script], {
+  const proc = spawnNode(script, [], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    inheritEnv: false,
   });
-  running.add(child);
-  const markers: Marker[] = [];
-  let out = '';
-  let err = '';
-  const waiters = new Set<() => void>();
-  const notify = (): void => {
-    for (const w of [...waiters]) w();
-  };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    let nl: number;
-    while ((nl = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      try {
-        markers.push(JSON.parse(line) as Marker);
-      } catch {
-        // not a marker
-      }
-    }
-    notify();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-    notify();
-  });
-  const exited = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    at: number;
-  }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal, at: performance.now() });
-      notify();
-    });
-  });
-  const logs = (): Record<string, unknown>[] =>
-    err
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const until = (
-    ok: () => boolean,
-    what: string,
-    timeoutMs: number,
-  ): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (ok()) {
-          cleanup();
-          resolve();
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          cleanup();
-          reject(
-            new Error(`fixture ${name} exited before ${what}; stderr:\n${err}`),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}; stderr:\n${err}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
   return {
-    child,
-    markers,
-    stderr: () => err,
-    logs,
-    waitFor: async (event, timeoutMs = 10_000) => {
-      await until(
-        () => markers.some((m) => m.event === event),
-        `marker ${event}`,
-        timeoutMs,
-      );
-      return markers.find((m) => m.event === event) as Marker;
+    child: proc.child,
+    get markers() {
+      return proc.lines.filter(isJson) as Marker[];
     },
-    waitForLog: (match, timeoutMs = 10_000) =>
-      until(() => logs().some(match), 'log line', timeoutMs),
-    exited,
+    stderr: () => proc.stderr,
+    logs: () => proc.stderrLines.filter(isJson),
+    waitFor: async (event, timeoutMs = 10_000) =>
+      (await proc.waitForLine(
+        (l) => l['event'] === event,
+        timeoutMs,
+      )) as Marker,
+    waitForLog: async (match, timeoutMs = 10_000) => {
+      await proc.waitForStderrLine((l) => isJson(l) && match(l), timeoutMs);
+    },
+    exited: proc.exited.then((exit) => ({
+      code: exit.code,
+      signal: exit.signal,
+      at: performance.now() - (Date.now() - exit.at),
+    })),
   };
 }
 
 /** Kills every fixture still running (afterEach). */
-export function killFixtures(): void {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
+export async function killFixtures(): Promise<void> {
+  await stopAllProcesses();
 }
 
 /** One HTTP request on a fresh connection; resolves with status and body. */

@@ -91,6 +91,13 @@ describe('spawnNode', () => {
     expect(proc.stdout).toBe(readFileSync(file, 'utf8'));
   });
 
+  it('leaves stderr to the test process with inheritStderr', async () => {
+    const proc = spawnNode(lines, [], { inheritStderr: true, input: '' });
+    await proc.exited;
+    expect(proc.child.stderr).toBeNull();
+    expect(proc.stderr).toBe('');
+  });
+
   it('rejects a wait with KENOS_ERR_TESTING_LINE_TIMEOUT when the process exits without the line', async () => {
     const proc = spawnNode(lines, [], { input: '' });
     await expect(proc.waitForStderrLine('never written')).rejects.toMatchObject(

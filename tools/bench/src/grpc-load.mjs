@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadGenerator, serverWarmUpMs, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, serverWarmUpMs, startPinnedNode, stopChild } from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
 const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url).pathname;
@@ -24,13 +24,13 @@ export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 
  * A side of a case: a gRPC server script (printing `listening on <port>`) measured with the
  * grpc-js client; a script that logs writes to the temporary file in `ACCESS_LOG_FILE`.
  */
-export function grpcServerSide(name, command, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
+export function grpcServerSide(name, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
   return {
     name,
     setup: async ({ mode } = {}) => {
       const log = tempLogFile();
-      const child = spawnPinned(0, command, args, { env: { ...process.env, GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-      const m = await waitForLine(child, readyPattern).catch((err) => {
+      const [script, ...rest] = args;
+      const { child, match: m } = await startPinnedNode(script, rest, { GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env }, readyPattern).catch((err) => {
         log.cleanup();
         throw err;
       });

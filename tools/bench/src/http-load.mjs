@@ -1,6 +1,6 @@
 // HTTP load from a separate process (autocannon's CLI), pinned away from the server.
 import { createRequire } from 'node:module';
-import { runLoadGenerator, serverWarmUpMs, spawnPinned, stopChild, waitForLine } from './processes.mjs';
+import { runLoadGenerator, serverWarmUpMs, startPinnedNode, stopChild } from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
 const require = createRequire(import.meta.url);
@@ -11,12 +11,8 @@ const autocannonBin = require.resolve('autocannon/autocannon.js');
  * state with its port; `env` is added to the child's environment.
  */
 export async function startServer(script, env = {}) {
-  const child = spawnPinned(0, process.execPath, [script], {
-    env: { ...process.env, HTTP_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const m = await waitForLine(child, /listening on (\d+)/);
-  return { child, port: Number(m[1]) };
+  const { child, match } = await startPinnedNode(script, [], { HTTP_PORT: '0', ...env }, /listening on (\d+)/);
+  return { child, port: Number(match[1]) };
 }
 
 /** Runs autocannon against `url` for `durationMs` on core 1; resolves with requests per second. */

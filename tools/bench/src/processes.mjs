@@ -2,6 +2,7 @@
 // with the load generator in another, pinned to different cores when possible.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { spawnNode } from '@kenos/testing/process';
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const canPin = hasTaskset && cpus().length >= 2;
@@ -18,28 +19,30 @@ export function spawnPinned(core, command, args, options = {}) {
   return canPin ? spawn('taskset', ['-c', String(core), command, ...args], options) : spawn(command, args, options);
 }
 
-/** Resolves with the first stdout line matching `pattern` (its match), or rejects on exit/timeout. */
-export function waitForLine(child, pattern, timeoutMs = 20_000) {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => done(new Error(`KENOS_ERR_BENCH_TIMEOUT: no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
-    const onData = (chunk) => {
-      buffer += chunk;
-      const m = buffer.match(pattern);
-      if (m) done(null, m);
-    };
-    const onExit = (code) => done(new Error(`KENOS_ERR_BENCH_CHILD_EXIT: process exited with ${code} before ready`));
-    function done(err, m) {
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(m);
-    }
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', onData);
-    child.on('exit', onExit);
-  });
+/** The wrapper command that pins a process to `core` (taskset), or none when the machine does not allow it. */
+export function pinWrapper(core) {
+  return canPin ? ['taskset', '-c', String(core)] : [];
+}
+
+/**
+ * Starts `node script ...args` pinned to core 0 with `spawnNode` of `@kenos/testing/process`
+ * (its stderr goes to ours) and resolves with `{ proc, child, match }` once a stdout line
+ * matches `readyPattern`. stdout is a pipe, or the file `stdoutFile` (as in production), read
+ * by polling until the line appears. Rejects with KENOS_ERR_BENCH_CHILD_EXIT when the process
+ * exits first and KENOS_ERR_BENCH_TIMEOUT after `timeoutMs` (the process is then killed).
+ */
+export async function startPinnedNode(script, args, env, readyPattern, { stdoutFile, timeoutMs = 20_000 } = {}) {
+  const proc = spawnNode(script, args, { env, wrapper: pinWrapper(0), inheritStderr: true, ...(stdoutFile ? { stdoutFile } : {}) });
+  let match = null;
+  try {
+    await proc.waitForLine((_line, text) => (match = text.match(readyPattern)) !== null, timeoutMs);
+  } catch (err) {
+    const exit = proc.exitInfo;
+    await proc.stop('SIGKILL');
+    if (exit) throw new Error(`KENOS_ERR_BENCH_CHILD_EXIT: ${[script, ...args].join(' ')} exited with ${exit.code} before ready`, { cause: err });
+    throw new Error(`KENOS_ERR_BENCH_TIMEOUT: no line matching ${readyPattern} within ${timeoutMs} ms`, { cause: err });
+  }
+  return { proc, child: proc.child, match };
 }
 
 /** Sends SIGTERM to a child we started and waits for it to exit (SIGKILL after `graceMs`). */

@@ -56,18 +56,18 @@ export default {
       name: 'gRPC unary hello, all interceptors (grpc-js client load)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`]),
+      anchor: grpcServerSide('bare @grpc/grpc-js', [`${servers}bare-grpc.mjs`]),
       subject: greeterGrpcSide(),
-      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', process.execPath, [`${servers}grpc-access-log.mjs`])],
+      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [`${servers}grpc-access-log.mjs`])],
     },
     {
       name: 'gRPC unary hello, all interceptors (h2load: server capacity)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', process.execPath, [`${servers}bare-grpc.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+      anchor: grpcServerSide('bare @grpc/grpc-js', [`${servers}bare-grpc.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
       subject: greeterGrpcSide(undefined, h2loadCallsPerSecond),
       context: [
-        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', process.execPath, [`${servers}grpc-access-log.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [`${servers}grpc-access-log.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
       ],
     },
     {

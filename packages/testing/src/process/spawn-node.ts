@@ -45,11 +45,19 @@ export interface SpawnNodeOptions {
   wrapper?: string[];
   /**
    * Write the child's stdout to this file instead of a pipe (as a service logs in
-   * production) and read the lines by polling the file. Default none: stdout is a pipe.
+   * production). The file is read (every `pollIntervalMs`) only while a
+   * `waitForLine` is pending, so `lines` and `stdout` hold what was read by
+   * then: a long-running process's log costs nothing once it was found ready.
+   * Default none: stdout is a pipe, read as it comes.
    */
   stdoutFile?: string;
   /** Called with every stdout line, parsed and as written, before the waiters of that line. Default none. */
   onLine?: (line: LogLine, text: string) => void;
+  /**
+   * Let the child write to the stderr of the test process instead of collecting
+   * it (`stderr` and `stderrLines` stay empty). Default `false`.
+   */
+  inheritStderr?: boolean;
   /** How often the `stdoutFile` is read, in milliseconds. Ignored without `stdoutFile`. Default `25`. */
   pollIntervalMs?: number;
 }
@@ -156,6 +164,10 @@ class LineStream {
     return i < 0 ? undefined : this.lines[i];
   }
 
+  get pending(): boolean {
+    return this.waiters.length > 0;
+  }
+
   add(waiter: Waiter): void {
     this.waiters.push(waiter);
   }
@@ -198,7 +210,7 @@ export function spawnNode(
     stdio: [
       options.input === undefined ? 'ignore' : 'pipe',
       stdoutFd ?? 'pipe',
-      'pipe',
+      options.inheritStderr === true ? 'inherit' : 'pipe',
     ],
   });
   if (stdoutFd !== undefined) closeSync(stdoutFd);
@@ -230,7 +242,11 @@ export function spawnNode(
     const file = options.stdoutFile;
     let read = 0;
     pollFile = () => {
-      stdout = readFileSync(file, 'utf8');
+      try {
+        stdout = readFileSync(file, 'utf8');
+      } catch {
+        return; // removed by the caller after the exit: nothing more to read
+      }
       const end = stdout.lastIndexOf('\n') + 1;
       if (end <= read) return;
       for (const text of stdout.slice(read, end - 1).split('\n'))
@@ -238,10 +254,19 @@ export function spawnNode(
       read = end;
     };
   }
-  const poller = pollFile
-    ? setInterval(pollFile, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
-    : undefined;
-  poller?.unref();
+  // the file is polled only while someone waits for a stdout line
+  let poller: NodeJS.Timeout | undefined;
+  const startPolling = (): void => {
+    if (!pollFile || poller) return;
+    const tick = pollFile;
+    poller = setInterval(() => {
+      tick();
+      if (!out.pending) {
+        clearInterval(poller);
+        poller = undefined;
+      }
+    }, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  };
 
   const how = (info: ExitInfo): string =>
     `exited with code ${info.code}${info.signal ? ` (signal ${info.signal})` : ''}`;
@@ -252,7 +277,7 @@ export function spawnNode(
     ): void => {
       if (exitInfo) return;
       clearInterval(poller);
-      pollFile?.();
+      if (out.pending) pollFile?.();
       if (stderrRest !== '') err.push(stderrRest);
       stderrRest = '';
       exitInfo = { code, signal, at: exitAt ?? Date.now() };
@@ -315,6 +340,7 @@ export function spawnNode(
         );
       }, timeoutMs);
       stream.add(waiter);
+      if (stream === out) startPolling();
     });
   };
 
