@@ -13,7 +13,7 @@ import {
 const fixture = fileURLToPath(
   new URL('./fixtures/service.mjs', import.meta.url),
 );
-const ECHO = '/kenos.test.v1.EchoService/Echo';
+const ECHO = '/kenos.testing.v1.EchoService/Echo';
 let svc: ServiceProcess;
 let client: grpc.Client;
 
@@ -76,7 +76,7 @@ describe('gRPC client errors', () => {
     expect(access).toMatchObject({
       level: 'info',
       rpc: {
-        service: 'kenos.test.v1.EchoService',
+        service: 'kenos.testing.v1.EchoService',
         method: 'Echo',
         status: 'INVALID_ARGUMENT',
         code: 3,

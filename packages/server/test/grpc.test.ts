@@ -3,13 +3,12 @@ import * as grpc from '@grpc/grpc-js';
 import { currentTraceIds, shutdownTracing, startTracing, withSpan } from '@kenos/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcTraceInterceptor } from '../src/index.js';
-import { createGrpcClient, listGrpcServices, type ServiceProcess, startService, stopAllServices, unary } from '@kenos/testing';
+import { createGrpcClient, ECHO_PROTO_PATH, listGrpcServices, type ServiceProcess, startService, stopAllServices, unary } from '@kenos/testing';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
-const echoProto = fileURLToPath(new URL('./fixtures/proto/echo.proto', import.meta.url));
 const healthProto = fileURLToPath(new URL('proto/health/v1/health.proto', import.meta.resolve('grpc-health-check/package.json')));
 const echoClient = (address: string, clientOptions: grpc.ClientOptions = {}): grpc.Client =>
-  createGrpcClient({ protoPath: echoProto, service: 'kenos.test.v1.EchoService', address, clientOptions });
+  createGrpcClient({ protoPath: ECHO_PROTO_PATH, service: 'kenos.testing.v1.EchoService', address, clientOptions });
 const healthClient = (address: string): grpc.Client => createGrpcClient({ protoPath: healthProto, service: 'grpc.health.v1.Health', address });
 
 let svc: ServiceProcess;
@@ -35,10 +34,10 @@ describe('gRPC transport', () => {
     const md = new grpc.Metadata();
     md.set('x-request-id', requestId);
     const { response, metadata } = await unary<{ text: string; requestId: string }>(echo, 'Echo', { text }, { metadata: md });
-    expect(response).toEqual({ text, requestId });
+    expect(response).toEqual({ text, requestId, header: '', count: '0' });
     expect(metadata?.get('x-request-id')).toEqual([requestId]);
     const line = await svc.waitForLine((l) => l.msg === 'grpc call' && l['request_id'] === requestId);
-    expect(line['rpc']).toMatchObject({ service: 'kenos.test.v1.EchoService', method: 'Echo', status: 'OK', code: 0 });
+    expect(line['rpc']).toMatchObject({ service: 'kenos.testing.v1.EchoService', method: 'Echo', status: 'OK', code: 0 });
     expect(line['trace_id']).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -146,7 +145,7 @@ describe('gRPC transport', () => {
 
   it('lists the served services through server reflection', async () => {
     const names = await listGrpcServices(address);
-    expect(names).toEqual(expect.arrayContaining(['kenos.test.v1.EchoService', 'grpc.health.v1.Health']));
+    expect(names).toEqual(expect.arrayContaining(['kenos.testing.v1.EchoService', 'grpc.health.v1.Health']));
   });
 
   it('turns /ready and gRPC health NOT_SERVING while a critical health check fails, and back', async () => {
@@ -166,7 +165,7 @@ describe('gRPC transport', () => {
 
   it('reports SERVING overall and per service, then NOT_SERVING on Watch from the first moment of shutdown', async () => {
     const health = healthClient(address);
-    for (const service of ['', 'kenos.test.v1.EchoService']) {
+    for (const service of ['', 'kenos.testing.v1.EchoService']) {
       const { response } = await unary<{ status: string }>(health, 'Check', { service });
       expect(response?.status).toBe('SERVING');
     }
@@ -174,7 +173,7 @@ describe('gRPC transport', () => {
     expect(error?.code).toBe(grpc.status.NOT_FOUND);
 
     const statuses: string[] = [];
-    const watch = (health as unknown as { watch(req: unknown): grpc.ClientReadableStream<{ status: string }> }).watch({ service: 'kenos.test.v1.EchoService' });
+    const watch = (health as unknown as { watch(req: unknown): grpc.ClientReadableStream<{ status: string }> }).watch({ service: 'kenos.testing.v1.EchoService' });
     const ended = new Promise<void>((resolve) => {
       watch.on('data', (m) => statuses.push(m.status));
       watch.on('error', () => resolve());

@@ -32,7 +32,7 @@ function get(
   });
 }
 
-/** One raw gRPC call of kenos.test.v1.EchoService/Echo on an HTTP/2 session; resolves with its grpc-status. */
+/** One raw gRPC call of kenos.testing.v1.EchoService/Echo on an HTTP/2 session; resolves with its grpc-status. */
 function echo(session: ClientHttp2Session, text: string, delayMs = 0, onHeaders?: () => void): Promise<string | undefined> {
   const varint = (n: number): number[] => (n > 0x7f ? [(n & 0x7f) | 0x80, ...varint(n >>> 7)] : [n]);
   const t = Buffer.from(text);
@@ -44,7 +44,7 @@ function echo(session: ClientHttp2Session, text: string, delayMs = 0, onHeaders?
   return new Promise((resolve, reject) => {
     const stream = session.request({
       ':method': 'POST',
-      ':path': '/kenos.test.v1.EchoService/Echo',
+      ':path': '/kenos.testing.v1.EchoService/Echo',
       'content-type': 'application/grpc',
       te: 'trailers',
     });

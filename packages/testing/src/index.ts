@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+export { ECHO_PROTO_PATH } from './echo-proto.js';
 export { createGrpcClient, unary } from './grpc-client.js';
 export type { GrpcClientOptions, UnaryOptions, UnaryResult } from './grpc-client.js';
 export { grpcHealthCheck } from './grpc-health-check.js';

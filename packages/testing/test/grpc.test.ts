@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, grpcHealthCheck, listGrpcServices, startService, stopAllServices, unary, type ServiceProcess } from '../src/index.js';
+import { createGrpcClient, ECHO_PROTO_PATH, grpcHealthCheck, listGrpcServices, PROTO_LOADER_OPTIONS, startService, stopAllServices, unary, type ServiceProcess } from '../src/index.js';
 
-const protoPath = fileURLToPath(new URL('./fixtures/echo.proto', import.meta.url));
-const service = 'kenos.testing.fixture.v1.EchoService';
+const protoPath = ECHO_PROTO_PATH;
+const service = 'kenos.testing.v1.EchoService';
 
 describe('gRPC helpers', () => {
   let svc: ServiceProcess;
@@ -21,7 +21,7 @@ describe('gRPC helpers', () => {
   it('calls a unary method with metadata and resolves with the response', async () => {
     const result = await unary<{ text: string; header: string; count: string }>(client, 'Echo', { text: 'hi', count: '5' }, { metadata: { 'x-echo': 'from-test' } });
     expect(result.error).toBeUndefined();
-    expect(result.response).toEqual({ text: 'hi', header: 'from-test', count: '5' });
+    expect(result.response).toEqual({ text: 'hi', header: 'from-test', count: '5', requestId: '' });
     expect(result.metadata).toBeInstanceOf(grpc.Metadata);
   });
 
@@ -33,7 +33,7 @@ describe('gRPC helpers', () => {
   });
 
   it('throws KENOS_ERR_TESTING_GRPC_SERVICE for a service the proto does not declare or a method the client lacks', () => {
-    expect(() => createGrpcClient({ protoPath, service: 'kenos.testing.fixture.v1.Missing', address: svc.grpcAddress() })).toThrow(
+    expect(() => createGrpcClient({ protoPath, service: 'kenos.testing.v1.Missing', address: svc.grpcAddress() })).toThrow(
       expect.objectContaining({ code: 'KENOS_ERR_TESTING_GRPC_SERVICE' }),
     );
     expect(() => unary(client, 'Missing', {})).toThrow(expect.objectContaining({ code: 'KENOS_ERR_TESTING_GRPC_SERVICE' }));
@@ -46,6 +46,11 @@ describe('gRPC helpers', () => {
 
   it('rejects a health check for a service the server does not know with NOT_FOUND', async () => {
     await expect(grpcHealthCheck(svc.grpcAddress(), 'no.such.Service')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('decodes with the frozen PROTO_LOADER_OPTIONS, which a caller cannot change', () => {
+    expect(Object.isFrozen(PROTO_LOADER_OPTIONS)).toBe(true);
+    expect(PROTO_LOADER_OPTIONS).toEqual({ keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
   });
 
   it('lists the services of the server through gRPC server reflection', async () => {
