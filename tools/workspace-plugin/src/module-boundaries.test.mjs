@@ -36,4 +36,14 @@ describe('module boundaries (ARCHITECTURE.md §1)', () => {
     const code = ['logger', 'config', 'crypto', 'lifecycle', 'telemetry'].map((p) => `import '@kenos/${p}';`).join('\n');
     expect(await boundaryErrors('packages/server/src/probe.ts', `${code}\n`)).toEqual([]);
   });
+
+  it('allow the tests of @kenos/logger to import the test kit, but not its source', async () => {
+    expect(await boundaryErrors('packages/logger/test/probe.ts', "import '@kenos/testing/process';\n")).toEqual([]);
+    expect(await boundaryErrors('packages/logger/src/probe.ts', "import '@kenos/testing/process';\n")).toHaveLength(1);
+  });
+
+  it('fail lint when @kenos/testing imports any @kenos package, so that every test may use it without a cycle', async () => {
+    expect(await boundaryErrors('packages/testing/src/probe.ts', "import '@kenos/logger';\n")).toHaveLength(1);
+    expect(await boundaryErrors('packages/testing/test/probe.ts', "import '@kenos/config';\n")).toHaveLength(1);
+  });
 });
