@@ -60,7 +60,7 @@ describe('gRPC client errors', () => {
     );
     expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(error?.details).toMatch(
-      /^the request is not a valid kenos\.test\.v1\.EchoService\/Echo message/,
+      /^the request is not a valid kenos\.testing\.v1\.EchoService\/Echo message/,
     );
     expect(error?.metadata.get('kenos-error-code')).toEqual([
       'KENOS_ERR_SERVER_MALFORMED_MESSAGE',
@@ -103,7 +103,7 @@ describe('gRPC client errors', () => {
       await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)
     ).text();
     expect(text).toMatch(
-      /rpc_server_call_duration_seconds_count\{[^}]*rpc_service="kenos\.test\.v1\.EchoService"[^}]*rpc_method="Echo"[^}]*rpc_grpc_status_code="3"[^}]*\} [2-9]/,
+      /rpc_server_call_duration_seconds_count\{[^}]*rpc_service="kenos\.testing\.v1\.EchoService"[^}]*rpc_method="Echo"[^}]*rpc_grpc_status_code="3"[^}]*\} [2-9]/,
     );
     expect(text).not.toMatch(/rpc_grpc_status_code="13"/);
   });

@@ -140,7 +140,7 @@ describe('gRPC transport', () => {
   it('records rpc metrics on the admin port', async () => {
     await unary(echo, 'Echo', { text: 'm' });
     const text = await (await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)).text();
-    expect(text).toMatch(/rpc_server_call_duration_seconds_count\{[^}]*rpc_service="kenos\.test\.v1\.EchoService"[^}]*\} \d+/);
+    expect(text).toMatch(/rpc_server_call_duration_seconds_count\{[^}]*rpc_service="kenos\.testing\.v1\.EchoService"[^}]*\} \d+/);
   });
 
   it('lists the served services through server reflection', async () => {
