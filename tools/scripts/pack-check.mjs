@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Package hygiene on the tarball that `npm publish` would upload, run in a package directory:
-// 1. only dist/ output, package.json, README and LICENSE are packed (no src/, tests, fixtures, build info);
+// 1. only dist/ output, package.json, README and LICENSE are packed, and .proto files under proto/ (no src/, tests,
+//    fixtures, build info);
 // 2. publint --strict: the exports map and package.json fields resolve and make sense;
 // 3. attw (are the types wrong) on the packed tarball: ESM and types resolve under node16 and bundler.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ const allowedTop = /^(package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/;
 const forbidden = /(^|\/)(src|test|__fixtures__)\/|\.test\.|\.spec\.|\.tsbuildinfo$/;
 const leaks = report.files
   .map((f) => f.path)
-  .filter((p) => !(allowedTop.test(p) || p.startsWith('dist/') || p.startsWith('bin/') || p.endsWith('.json') && !p.includes('/')) || forbidden.test(p));
+  .filter((p) => !(allowedTop.test(p) || p.startsWith('dist/') || p.startsWith('bin/') || (p.startsWith('proto/') && p.endsWith('.proto')) || p.endsWith('.json') && !p.includes('/')) || forbidden.test(p));
 if (leaks.length > 0) {
   console.error(`KENOS_ERR_PACK_LEAK: ${report.name} would publish files outside dist/:\n  ${leaks.join('\n  ')}`);
   process.exit(1);
