@@ -1,6 +1,6 @@
 import type { KeyProvider } from '@kenos/crypto';
 import convict from 'convict';
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { invalidConfigError, type ConfigProblem } from './config-error.js';
 import { normalizeSchema, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
 import { registerConvictFormats } from './formats.js';
 import { buildConfig, MASK, type KenosConfig } from './kenos-config.js';
@@ -195,7 +195,7 @@ function convictValidate(schema: NormalizedSchema, values: Record<string, unknow
  * (decrypted through @kenos/crypto) < environment variables (`NAME_FILE` reads a
  * file) < command-line arguments (`--http.port=8081`). Every problem of every
  * source is collected; if there is any, it throws one {@link ConfigError}
- * listing them all (the caller exits with {@link EX_CONFIG}).
+ * `KENOS_ERR_CONFIG_INVALID` listing them all (the caller exits with {@link EX_CONFIG}).
  */
 export async function loadConfig<const S extends ConfigSchema>(
   schema: S,
@@ -272,7 +272,7 @@ export async function loadConfig<const S extends ConfigSchema>(
   const sensitiveCheck = checkSensitiveValues(normalized, resolved.values, resolved.sources, sensitive);
   problems.push(...sensitiveCheck.problems);
   if (problems.length === 0) problems.push(...convictValidate(normalized, resolved.values));
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw invalidConfigError(problems);
 
   registerSensitiveValues(sensitiveCheck);
   for (const warning of sensitiveCheck.warnings) opts.onWarning(warning);

@@ -1,4 +1,4 @@
-import { CryptoError, DecryptionError } from './errors.js';
+import { CryptoError, DecryptionError } from './crypto-error.js';
 import type { WrappedDataKey } from './key-provider.js';
 
 /** Format version byte of the binary ciphertext. */

@@ -1,5 +1,5 @@
 import type { DataKey } from './key-provider.js';
-import { CryptoError } from './errors.js';
+import { CryptoError } from './crypto-error.js';
 
 /**
  * Limits of the data-key cache of an envelope. The defaults keep AES-GCM

@@ -1,4 +1,4 @@
-import { CryptoError } from './errors.js';
+import { CryptoError } from './crypto-error.js';
 
 /**
  * Encryption context: non-secret strings that describe what is encrypted

@@ -14,7 +14,7 @@ import {
   canonicalizeContext,
   type EncryptionContext,
 } from './encryption-context.js';
-import { CryptoError, DecryptionError } from './errors.js';
+import { CryptoError, DecryptionError } from './crypto-error.js';
 import type { KeyProvider, WrappedDataKey } from './key-provider.js';
 
 /** Options of {@link createEnvelope}. */

@@ -31,7 +31,7 @@ export {
   type KmsConfigurationErrorDetails,
   type KmsConfigurationProblem,
   type SecretFileErrorReason,
-} from './errors.js';
+} from './crypto-error.js';
 export {
   DATA_KEY_BYTES,
   type DataKey,

@@ -4,7 +4,7 @@ import {
   KeyProviderError,
   KmsConfigurationError,
   type KmsConfigurationProblem,
-} from './errors.js';
+} from './crypto-error.js';
 
 /** KMS error names that mean "this ciphertext is not valid for this key and context". */
 const INVALID_CIPHERTEXT = new Set([

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CryptoError } from './errors.js';
+import { CryptoError } from './crypto-error.js';
 import { DATA_KEY_BYTES } from './key-provider.js';
 
 /** Parsed key file: key id → 32-byte key, and the primary key id. */

@@ -4,7 +4,7 @@ import {
   canonicalizeContext,
   type EncryptionContext,
 } from './encryption-context.js';
-import { CryptoError, DecryptionError } from './errors.js';
+import { CryptoError, DecryptionError } from './crypto-error.js';
 import {
   DATA_KEY_BYTES,
   type DataKey,

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { EncryptionContext } from './encryption-context.js';
-import { DecryptionError, SecretFileError } from './errors.js';
+import { DecryptionError, SecretFileError } from './crypto-error.js';
 import type { KeyProvider } from './key-provider.js';
 import {
   computeMac,

@@ -16,7 +16,7 @@ import {
   parse as parseYaml,
   stringify as stringifyYaml,
 } from 'yaml';
-import { SecretFileError } from './errors.js';
+import { SecretFileError } from './crypto-error.js';
 import type { KeyProvider } from './key-provider.js';
 import { overlayYaml } from './yaml-overlay.js';
 import {

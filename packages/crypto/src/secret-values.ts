@@ -5,7 +5,7 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
-import { SecretFileError } from './errors.js';
+import { SecretFileError } from './crypto-error.js';
 
 /** The top-level key that holds the metadata of an encrypted secret document. */
 export const SECRET_METADATA_KEY = 'kenos';

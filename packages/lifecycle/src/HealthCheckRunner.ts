@@ -1,4 +1,4 @@
-import { LifecycleError, toError } from './errors.js';
+import { LifecycleError, toError } from './lifecycle-error.js';
 import type { LifecycleLogger } from './logger.js';
 import { checkDuration } from './options.js';
 import { runWithTimeout } from './runWithTimeout.js';

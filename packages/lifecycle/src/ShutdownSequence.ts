@@ -1,4 +1,4 @@
-import { LifecycleError, toError } from './errors.js';
+import { LifecycleError, toError } from './lifecycle-error.js';
 import type { ResolvedLifecycleOptions } from './options.js';
 import { runWithTimeout, sleep } from './runWithTimeout.js';
 import type {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { LifecycleErrorCode } from './errors.js';
+import type { LifecycleErrorCode } from './lifecycle-error.js';
 import type { AdminMutatingRoutes } from './options.js';
 
 /** A refusal of the admin server, answered as problem+json. */

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLifecycle } from './createLifecycle.js';
-import { LifecycleError } from './errors.js';
+import { LifecycleError } from './lifecycle-error.js';
 import { createFallbackLogger } from './logger.js';
 import type { LifecycleOptions } from './options.js';
 import type { Lifecycle, LifecycleEvent, LifecycleState } from './types.js';
@@ -147,8 +147,7 @@ describe('createLifecycle: state machine', () => {
     expect(lifecycle.snapshot().checks[0]).toMatchObject({
       name: 'slow',
       status: 'fail',
-      lastError:
-        'KENOS_ERR_LIFECYCLE_TIMEOUT: health check "slow" did not finish within 30 ms',
+      lastError: 'health check "slow" did not finish within 30 ms',
     });
   });
 

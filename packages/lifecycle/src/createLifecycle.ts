@@ -1,5 +1,5 @@
 import { AdminServer } from './AdminServer.js';
-import { LifecycleError, toError } from './errors.js';
+import { LifecycleError, toError } from './lifecycle-error.js';
 import { HealthCheckRunner } from './HealthCheckRunner.js';
 import { resolveLifecycleOptions, type LifecycleOptions } from './options.js';
 import { ShutdownSequence, type Phase } from './ShutdownSequence.js';

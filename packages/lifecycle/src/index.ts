@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { createLifecycle } from './createLifecycle.js';
-export { LifecycleError, type LifecycleErrorCode } from './errors.js';
+export { LifecycleError, type LifecycleErrorCode } from './lifecycle-error.js';
 export {
   createFallbackLogger,
   type LifecycleLogFn,

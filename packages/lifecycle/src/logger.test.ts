@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleError } from './errors.js';
+import { LifecycleError } from './lifecycle-error.js';
 import { createFallbackLogger } from './logger.js';
 
 describe('createFallbackLogger', () => {
@@ -44,9 +44,7 @@ describe('createFallbackLogger', () => {
     };
     expect(record.err.type).toBe('LifecycleError');
     expect(record.err.code).toBe('KENOS_ERR_LIFECYCLE_TIMEOUT');
-    expect(record.err.message).toBe(
-      'KENOS_ERR_LIFECYCLE_TIMEOUT: hook "db" did not finish',
-    );
+    expect(record.err.message).toBe('hook "db" did not finish');
     expect(record.err.stack).toContain('logger.test.ts');
     expect(record.err.cause.message).toBe('socket hang up');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleError } from './errors.js';
+import { LifecycleError } from './lifecycle-error.js';
 import { resolveLifecycleOptions } from './options.js';
 
 describe('resolveLifecycleOptions', () => {

@@ -1,4 +1,4 @@
-import { LifecycleError } from './errors.js';
+import { LifecycleError } from './lifecycle-error.js';
 import { createFallbackLogger, type LifecycleLogger } from './logger.js';
 import type { LifecycleEvent } from './types.js';
 

@@ -1,4 +1,4 @@
-import { LifecycleError } from './errors.js';
+import { LifecycleError } from './lifecycle-error.js';
 
 /**
  * Runs `fn` with an AbortSignal and a deadline: rejects with `KENOS_ERR_LIFECYCLE_TIMEOUT` (and

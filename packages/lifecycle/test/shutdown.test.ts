@@ -100,7 +100,7 @@ describe('shutdown on SIGTERM (real child processes)', () => {
           'KENOS_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT',
       );
     expect(line?.['msg']).toBe(
-      'KENOS_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT: shutdown did not finish within 500 ms; still running: drainer "stuck-queue", beacon "job-7"',
+      'shutdown did not finish within 500 ms; still running: drainer "stuck-queue", beacon "job-7"',
     );
     expect(eventsOf(app.markers)).not.toContain('hook:db');
   });

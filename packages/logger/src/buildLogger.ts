@@ -3,7 +3,7 @@ import { pino, stdSerializers } from 'pino';
 import type { Logger } from 'pino';
 import { createDestination } from './createDestination.js';
 import { createKeyRedactor } from './createKeyRedactor.js';
-import { LoggerError } from './LoggerError.js';
+import { LoggerError } from './logger-error.js';
 import { resolveLoggerOptions, type LoggerOptions } from './loggerOptions.js';
 import { describeError, reportOnce } from './reportOnce.js';
 import { scrubSecrets } from './secretRegistry.js';

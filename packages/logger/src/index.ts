@@ -14,5 +14,5 @@ export { registerSecretValue, MIN_SECRET_LENGTH } from './secretRegistry.js';
 export { DEFAULT_REDACT_KEYS } from './createKeyRedactor.js';
 export { LOG_LEVELS, isLevelName } from './levels.js';
 export type { LevelName } from './levels.js';
-export { LoggerError } from './LoggerError.js';
-export type { LoggerErrorCode } from './LoggerError.js';
+export { LoggerError } from './logger-error.js';
+export type { LoggerErrorCode } from './logger-error.js';

@@ -1,5 +1,5 @@
 import type { LogDestination } from './createDestination.js';
-import { LoggerError } from './LoggerError.js';
+import { LoggerError } from './logger-error.js';
 import { isLevelName, type LevelName } from './levels.js';
 
 /**

@@ -1,4 +1,4 @@
-import { LoggerError } from './LoggerError.js';
+import { LoggerError } from './logger-error.js';
 import { REDACTED } from './createKeyRedactor.js';
 import { escapeRegExp } from './secretForms.js';
 import { createSecretMatcher, type SecretMatcher } from './secretMatcher.js';

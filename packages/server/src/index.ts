@@ -10,18 +10,19 @@ export type { ServiceContext } from './context.js';
 export type { HealthCheck } from '@kenos/lifecycle';
 export { defineService, listComponents } from './define-service.js';
 export type { BatchContext, RestOptions, RestRouter, ServiceDefinition, WorkerSpec } from './define-service.js';
+export { ServerError } from './server-error.js';
+export type { ServerErrorCode } from './server-error.js';
 export {
   ConflictError,
   GrpcCode,
   NotFoundError,
   PermissionDeniedError,
-  ServerError,
   ServiceError,
   UnauthenticatedError,
   UnavailableError,
   ValidationError,
-} from './errors.js';
-export type { FieldViolation } from './errors.js';
+} from './service-error.js';
+export type { FieldViolation } from './service-error.js';
 export type { GrpcCallContext, GrpcHandlers, GrpcServiceRegistration, GrpcUnaryHandler } from './grpc/grpc-transport.js';
 export { grpcTraceInterceptor } from './grpc/grpc-trace-interceptor.js';
 export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';

@@ -1,7 +1,7 @@
 import { runBatch } from './batch/run-batch.js';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
-import { ServerError } from './errors.js';
+import { ServerError } from './server-error.js';
 import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
 import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ConfigWarning, type ServiceConfig } from './service/config.js';
 import { adminLifecycleOptions, mountAdminRoutes } from './service/admin.js';

@@ -1,6 +1,6 @@
 import { DiagLogLevel, diag, type DiagLogger } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
-import { TelemetryError } from './errors.js';
+import { TelemetryError } from './telemetry-error.js';
 
 /**
  * The structural logger telemetry reports its own problems to. A pino logger (and so a

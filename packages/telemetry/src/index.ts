@@ -28,8 +28,8 @@ export type {
   MetricsOptions,
   RpcCallObservation,
 } from './createMetrics.js';
-export { TelemetryError } from './errors.js';
-export type { TelemetryErrorCode } from './errors.js';
+export { TelemetryError } from './telemetry-error.js';
+export type { TelemetryErrorCode } from './telemetry-error.js';
 export { getTelemetryDiagnostics, installDiagnostics as setTelemetryLogger, stderrTelemetryLogger } from './diagnostics.js';
 export type { TelemetryDiagnosticsStats, TelemetryLogger } from './diagnostics.js';
 export { samplerFromEnv } from './sampler.js';

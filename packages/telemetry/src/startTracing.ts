@@ -7,7 +7,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
 import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';
 import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
-import { TelemetryError } from './errors.js';
+import { TelemetryError } from './telemetry-error.js';
 import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
 import { W3CPropagator } from './w3cPropagator.js';

@@ -11,7 +11,7 @@ export type TestingErrorCode =
   | 'KENOS_ERR_TESTING_NO_PORT'
   | 'KENOS_ERR_TESTING_GRPC_SERVICE';
 
-/** Base class of every error thrown by `@kenos/testing`. */
+/** The one error class of `@kenos/testing`; `ServiceNotReadyError` is a subclass with a fixed code. */
 export class TestingError extends Error {
   /** `TestingError`, or the name of the subclass. */
   override readonly name: string = 'TestingError';
@@ -19,7 +19,7 @@ export class TestingError extends Error {
   readonly code: TestingErrorCode;
 
   constructor(code: TestingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+    super(message, options);
     this.code = code;
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../service-error.js';
 import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam } from '../service/logger.js';
 import { capConnections } from '../service/connection-limits.js';

@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../errors.js';
+import type { FieldViolation } from '../service-error.js';
 
 /** An RFC 9457 problem details body, as Kenos sends it. */
 export interface Problem {

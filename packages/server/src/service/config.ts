@@ -43,7 +43,7 @@ export async function loadServiceConfig<S extends ConfigSchema>(
   try {
     return await loadConfig(schema, options);
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigProblems(err);
+    if (err instanceof ConfigError && err.code === 'KENOS_ERR_CONFIG_INVALID') throw new ConfigProblems(err);
     throw err;
   }
 }

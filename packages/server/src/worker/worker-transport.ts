@@ -1,4 +1,4 @@
-import { ServerError } from '../errors.js';
+import { ServerError } from '../server-error.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import type { MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';

@@ -21,13 +21,16 @@ export interface FieldViolation {
 }
 
 /**
- * Base of the typed errors a handler throws to answer with a client error.
+ * Base of the typed errors a handler throws to answer a client: part of the
+ * service's API, not an error of the SDK (that is `ServerError`).
  * The HTTP transport maps `httpStatus` to an RFC 9457 problem; the gRPC
  * transport maps `grpcCode` to the call status. Anything else a handler throws
- * becomes 500 / INTERNAL with no internals in the answer.
+ * becomes 500 / INTERNAL with no internals in the answer. The subclasses below
+ * carry a fixed `ServerErrorCode`; a service may subclass `ServiceError`
+ * with a code of its own.
  */
 export class ServiceError extends Error {
-  /** Stable code, `KENOS_ERR_SERVER_<WHAT>`. */
+  /** Stable code answered to the client: `KENOS_ERR_SERVER_<WHAT>` for the subclasses of `@kenos/server`, or the service's own. */
   readonly code: string;
   /** HTTP status of the problem response. */
   readonly httpStatus: number;
@@ -103,18 +106,5 @@ export class PermissionDeniedError extends ServiceError {
 export class UnavailableError extends ServiceError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { code: 'KENOS_ERR_SERVER_UNAVAILABLE', httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, cause: options?.cause });
-  }
-}
-
-/**
- * A startup or usage error of the server itself (unknown component, port in
- * use, bad service definition). `code` is one of `KENOS_ERR_SERVER_*`.
- */
-export class ServerError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ServerError';
-    this.code = code;
   }
 }

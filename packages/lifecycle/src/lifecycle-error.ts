@@ -21,7 +21,7 @@ export type LifecycleErrorCode =
 
 /**
  * The one error class of `@kenos/lifecycle`: a stable {@link LifecycleErrorCode} plus the
- * underlying `cause` when there is one.
+ * underlying `cause` when there is one. The message does not repeat the code: test `code`.
  */
 export class LifecycleError extends Error {
   /** Stable, documented error code (`KENOS_ERR_LIFECYCLE_*`). */
@@ -32,7 +32,7 @@ export class LifecycleError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${message}`, options);
+    super(message, options);
     this.name = 'LifecycleError';
     this.code = code;
   }

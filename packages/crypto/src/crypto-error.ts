@@ -1,9 +1,9 @@
 /**
- * Typed errors of `@kenos/crypto`. Every error has a stable `code`
- * (`KENOS_ERR_CRYPTO_*`), listed in `docs/errors.md`.
+ * The error class of `@kenos/crypto` and its subclasses. Every error has a
+ * stable `code` (`KENOS_ERR_CRYPTO_*`), listed in `docs/errors.md`.
  */
 
-/** Stable codes of {@link CryptoError}. */
+/** Stable codes of {@link CryptoError} (`@kenos/crypto/kms-local` has its own: `KmsLocalErrorCode`). */
 export type CryptoErrorCode =
   | 'KENOS_ERR_CRYPTO_DECRYPT'
   | 'KENOS_ERR_CRYPTO_KEY_PROVIDER'
@@ -15,7 +15,14 @@ export type CryptoErrorCode =
   | 'KENOS_ERR_CRYPTO_CLOSED'
   | 'KENOS_ERR_CRYPTO_SECRET_FILE';
 
-/** Base class of every error thrown by `@kenos/crypto`. */
+/**
+ * The one error class of `@kenos/crypto`: every error it throws is a
+ * `CryptoError` with a stable {@link CryptoErrorCode}; test `code` to tell them
+ * apart. The subclasses ({@link DecryptionError}, {@link KeyProviderError},
+ * {@link KmsConfigurationError}, {@link SecretFileError}) each have a fixed
+ * code and add the fields a caller reads (e.g. `retryable`), so
+ * `instanceof` works for them too.
+ */
 export class CryptoError extends Error {
   override readonly name: string = 'CryptoError';
   readonly code: CryptoErrorCode;
