@@ -32,8 +32,9 @@ function currentReleaseVersion(tree) {
 /**
  * Creates packages/<name> as @kenos/<name> with the same files every package has:
  * package.json (exports, files, repository, publishConfig, engines, Nx tags),
- * strict TypeScript project references, vitest, eslint, API Extractor report and
- * README; registers it in the root tsconfig and in the module-boundary table.
+ * strict TypeScript project references, vitest, eslint, API Extractor report,
+ * README and the package's error class (src/<name>-error.ts, the error convention);
+ * registers it in the root tsconfig, the module-boundary table and docs/errors.md.
  *
  * @param {import('@nx/devkit').Tree} tree
  * @param {PackageGeneratorSchema} options
@@ -53,12 +54,27 @@ async function packageGenerator(tree, options) {
     .filter(Boolean);
   const description = options.description ?? 'A Kenos platform package.';
 
+  const className = `${name.replace(/(^|-)([a-z0-9])/g, (_, _dash, c) => c.toUpperCase())}Error`;
+  const codePrefix = `KENOS_ERR_${name.toUpperCase().replaceAll('-', '_')}_`;
   generateFiles(tree, path.join(__dirname, 'files'), root, {
     name,
     description,
+    className,
+    codePrefix,
     version: currentReleaseVersion(tree),
     tmpl: '',
   });
+
+  // The error convention: the starter code of src/<name>-error.ts gets its row in docs/errors.md.
+  const errorsDoc = 'docs/errors.md';
+  const code = `${codePrefix}INVALID_ARGUMENT`;
+  if (tree.exists(errorsDoc)) {
+    const doc = tree.read(errorsDoc, 'utf8') ?? '';
+    if (!doc.includes(`| \`${code}\` |`)) {
+      const row = `| \`${code}\` | A function of \`@kenos/${name}\` was given an invalid argument. | Fix the argument named in the message. |`;
+      tree.write(errorsDoc, `${doc.trimEnd()}\n${row}\n`);
+    }
+  }
 
   updateJson(tree, 'tsconfig.json', (json) => {
     json.references = json.references ?? [];

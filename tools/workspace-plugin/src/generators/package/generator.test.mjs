@@ -32,11 +32,30 @@ describe('package generator', () => {
     expect(Object.keys(pkg.scripts).sort()).toEqual(['api-check', 'api-update', 'pack-check']);
   });
 
-  it('writes an API report that matches the empty entry point, so the new package passes api-check untouched', async () => {
+  it('writes an API report that matches the entry point (the error class), so the new package passes api-check untouched', async () => {
     const tree = await generate({ name: 'feature-flags' });
     const report = tree.read('packages/feature-flags/api/feature-flags.api.md', 'utf8');
     expect(report).toContain('## API Report File for "@kenos/feature-flags"');
-    expect(tree.read('packages/feature-flags/src/index.ts', 'utf8')).toContain('export {};');
+    expect(report).toContain('export class FeatureFlagsError extends Error {');
+  });
+
+  it('emits the error convention: src/<name>-error.ts with one class and its code union, exported, with a docs/errors.md row', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    writeJson(tree, 'tsconfig.json', { files: [], references: [] });
+    tree.write('docs/errors.md', '| Code | Description | How to solve |\n| --- | --- | --- |\n');
+    await packageGenerator(tree, { name: 'feature-flags', skipFormat: true });
+    const source = tree.read('packages/feature-flags/src/feature-flags-error.ts', 'utf8');
+    expect(source).toContain("export type FeatureFlagsErrorCode = 'KENOS_ERR_FEATURE_FLAGS_INVALID_ARGUMENT';");
+    expect(source).toContain('export class FeatureFlagsError extends Error {');
+    expect(source).toContain('code: FeatureFlagsErrorCode,\n    message: string,\n    options?: { cause?: unknown },');
+    expect(source).toContain('super(message, options);');
+    const index = tree.read('packages/feature-flags/src/index.ts', 'utf8');
+    expect(index).toContain("export { FeatureFlagsError } from './feature-flags-error.js';");
+    expect(index).toContain("export type { FeatureFlagsErrorCode } from './feature-flags-error.js';");
+    const report = tree.read('packages/feature-flags/api/feature-flags.api.md', 'utf8');
+    expect(report).toContain('export class FeatureFlagsError extends Error {');
+    expect(report).toContain("export type FeatureFlagsErrorCode = 'KENOS_ERR_FEATURE_FLAGS_INVALID_ARGUMENT';");
+    expect(tree.read('docs/errors.md', 'utf8')).toMatch(/^\| `KENOS_ERR_FEATURE_FLAGS_INVALID_ARGUMENT` \| .+ \| .+ \|$/m);
   });
 
   it('registers the package in the root tsconfig and in the module-boundary table', async () => {
