@@ -97,6 +97,7 @@ export function invalidConfigError(problems: readonly ConfigProblem[], options?:
 
 /** A schema a service declared is itself wrong (a programming error; code `KENOS_ERR_CONFIG_SCHEMA`). */
 export class ConfigSchemaError extends ConfigError {
+  /** Always `KENOS_ERR_CONFIG_SCHEMA`. */
   declare readonly code: 'KENOS_ERR_CONFIG_SCHEMA';
   /** `ConfigSchemaError`. */
   override readonly name = 'ConfigSchemaError';
@@ -107,6 +108,7 @@ export class ConfigSchemaError extends ConfigError {
 
 /** A `get`/`sourceOf` of a path the schema does not have (code `KENOS_ERR_CONFIG_UNKNOWN_KEY`). */
 export class ConfigKeyError extends ConfigError {
+  /** Always `KENOS_ERR_CONFIG_UNKNOWN_KEY`. */
   declare readonly code: 'KENOS_ERR_CONFIG_UNKNOWN_KEY';
   /** `ConfigKeyError`. */
   override readonly name = 'ConfigKeyError';
