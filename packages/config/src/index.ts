@@ -12,7 +12,11 @@ export {
   formatConfigError,
   formatConfigProblem,
 } from './config-error.js';
-export type { ConfigErrorCode, ConfigProblem, ConfigProblemKind } from './config-error.js';
+export type {
+  ConfigErrorCode,
+  ConfigProblem,
+  ConfigProblemKind,
+} from './config-error.js';
 export { configDocs, describeConfig } from './describe-config.js';
 export type { ConfigRow } from './describe-config.js';
 export { defineConfigSchema } from './define-config-schema.js';

@@ -1,6 +1,10 @@
 import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { kmsContext, type EncryptionContext } from './encryption-context.js';
-import { CryptoError, DecryptionError, KeyProviderError } from './crypto-error.js';
+import {
+  CryptoError,
+  DecryptionError,
+  KeyProviderError,
+} from './crypto-error.js';
 import { toProviderError } from './kms-errors.js';
 import { loadKmsSdk, type KmsSdk } from './kms-sdk.js';
 import {

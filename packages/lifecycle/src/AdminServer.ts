@@ -1,7 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdminAccess } from './adminAccess.js';
-import { LifecycleError, toError, type LifecycleErrorCode } from './lifecycle-error.js';
+import {
+  LifecycleError,
+  toError,
+  type LifecycleErrorCode,
+} from './lifecycle-error.js';
 import type { LifecycleLogger } from './logger.js';
 import type { AdminMutatingRoutes } from './options.js';
 import type { AdminRouteHandler, LifecycleSnapshot } from './types.js';

@@ -232,7 +232,13 @@ export const configCommand: Command = {
         );
         return 0;
       } catch (err) {
-        if (!(err instanceof ConfigError && err.code === 'KENOS_ERR_CONFIG_INVALID')) throw err;
+        if (
+          !(
+            err instanceof ConfigError &&
+            err.code === 'KENOS_ERR_CONFIG_INVALID'
+          )
+        )
+          throw err;
         await write(io.stderr, `${formatConfigError(err)}\n`);
         return EX_CONFIG;
       }
