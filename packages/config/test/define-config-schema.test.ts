@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigSchemaError, defineConfigSchema, loadConfig, type ConfigSchema } from '../src/index.js';
+import { ConfigError, ConfigSchemaError, defineConfigSchema, formatConfigError, loadConfig, type ConfigSchema } from '../src/index.js';
 import { serviceDir } from './helpers.js';
 
 describe('defineConfigSchema', () => {
@@ -43,5 +43,13 @@ describe('defineConfigSchema', () => {
     } catch (err) {
       expect((err as ConfigSchemaError).code).toBe('KENOS_ERR_CONFIG_SCHEMA');
     }
+  });
+
+  it('is a ConfigError of the package, yet not rendered as invalid configuration (exit 78)', () => {
+    const err = new ConfigSchemaError("'a': unknown format 'colour'");
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ name: 'ConfigSchemaError', code: 'KENOS_ERR_CONFIG_SCHEMA', problems: [] });
+    expect(err.message).not.toContain('KENOS_ERR');
+    expect(formatConfigError(err)).toBe("ConfigSchemaError: 'a': unknown format 'colour'");
   });
 });
