@@ -64,13 +64,18 @@ function entryPoints() {
         types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts'),
       );
       const name = subpath === '.' ? dir : subpath.slice(2);
+      // a subpath that re-exports its package's error class shares the package's convention
+      const sharesPackageErrors =
+        subpath !== '.' &&
+        readFileSync(source, 'utf8').includes(`${pascal(dir)}ErrorCode`);
+      const owner = sharesPackageErrors ? dir : name;
       entries.push({
         label: subpath === '.' ? pkg.name : `${pkg.name}/${name}`,
         main: subpath === '.',
         dir,
         source,
-        prefix: `KENOS_ERR_${name.toUpperCase().replaceAll('-', '_')}_`,
-        className: `${pascal(name)}Error`,
+        prefix: `KENOS_ERR_${owner.toUpperCase().replaceAll('-', '_')}_`,
+        className: `${pascal(owner)}Error`,
       });
     }
   }
