@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@grpc/grpc-js';
-import { buildDashboard, dashboardQueries, GRPC_SERVER_ERROR_CODES, resolveDashboardQuery, toYaml } from '@kenos/telemetry';
+import { GRPC_SERVER_ERROR_CODES } from '@kenos/telemetry';
+import { buildDashboard, dashboardQueries, resolveDashboardQuery, toYaml } from '@kenos/telemetry/assets';
 import { createGrpcClient, freePort, startService, stopAllServices, unary, type ServiceProcess } from '@kenos/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -3,7 +3,7 @@
 //   node packages/telemetry/scripts/generate-assets.mjs
 // test/assets.test.ts fails when the committed files differ from this output.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { renderObservabilityAssets } from '../dist/index.js';
+import { renderObservabilityAssets } from '../dist/assets.js';
 
 const dir = new URL('../assets/', import.meta.url);
 mkdirSync(dir, { recursive: true });

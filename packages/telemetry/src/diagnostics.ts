@@ -47,7 +47,7 @@ export function getTelemetryDiagnostics(): TelemetryDiagnosticsStats {
  * kind per `intervalMs`, so a dead collector produces a trickle of warnings, never a
  * crash, an unhandled rejection or a flood.
  */
-export function installDiagnostics(logger: TelemetryLogger, intervalMs = 60_000): void {
+export function setTelemetryLogger(logger: TelemetryLogger, intervalMs = 60_000): void {
   const lastAt = new Map<string, number>();
   const limited = (key: string, emit: () => void): void => {
     const now = Date.now();

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
 import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';
-import { installDiagnostics, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
+import { setTelemetryLogger, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
 import { TelemetryError } from './telemetry-error.js';
 import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
@@ -94,13 +94,13 @@ export function startTracing(options: TracingOptions): Tracing {
   const running = g[STATE];
   if (running) {
     // e.g. started early by `--import @kenos/telemetry/register`: adopt the service's logger
-    if (options.logger) installDiagnostics(options.logger, options.diagnosticsIntervalMs ?? 60_000);
+    if (options.logger) setTelemetryLogger(options.logger, options.diagnosticsIntervalMs ?? 60_000);
     return running.tracing;
   }
   if (!options.serviceName) throw new TelemetryError('KENOS_ERR_TELEMETRY_OPTIONS', 'startTracing needs a serviceName');
   const env = options.env ?? process.env;
   const logger = options.logger ?? stderrTelemetryLogger;
-  installDiagnostics(logger, options.diagnosticsIntervalMs ?? 60_000);
+  setTelemetryLogger(logger, options.diagnosticsIntervalMs ?? 60_000);
 
   const attributes: Record<string, string> = {
     'service.name': options.serviceName,

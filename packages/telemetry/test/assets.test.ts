@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  KENOS_METRICS,
-  RUNTIME_METRICS,
   buildAlertRules,
   buildDashboard,
   buildPodMonitor,
@@ -11,7 +9,8 @@ import {
   resolveDashboardQuery,
   toYaml,
   type AlertingRule,
-} from '../src/index.js';
+} from '../src/assets.js';
+import { KENOS_METRICS, RUNTIME_METRICS } from '../src/index.js';
 
 const assetsDir = new URL('../assets/', import.meta.url);
 

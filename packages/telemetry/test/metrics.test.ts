@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_LATENCY_BUCKETS, KENOS_METRICS, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE, createMetrics, kenosSdkVersion } from '../src/index.js';
+import { API_LATENCY_BUCKETS, KENOS_METRICS, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE, createMetrics } from '../src/index.js';
+import { kenosSdkVersion } from '../src/createMetrics.js';
 import { find, parsePromText } from './promText.js';
 
 const servers: Server[] = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAlertRules, buildDashboard, dashboardQueries, resolveDashboardQuery, toYaml, type YamlValue } from '../src/index.js';
+import { buildAlertRules, buildDashboard, dashboardQueries, resolveDashboardQuery, toYaml, type YamlValue } from '../src/assets.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kenos-telemetry-promtool-'));

@@ -99,7 +99,9 @@ export const observabilityCommand: Command = {
           : `unexpected argument '${dir ?? ''}'`,
       );
     }
-    const { renderObservabilityAssets } = await import('@kenos/telemetry');
+    const { renderObservabilityAssets } = await import(
+      '@kenos/telemetry/assets'
+    );
     const files = renderObservabilityAssets({
       ...(values.service === undefined ? {} : { service: values.service }),
       ...(values.namespace === undefined
