@@ -8,17 +8,8 @@
  */
 export { createLifecycle } from './createLifecycle.js';
 export { LifecycleError, type LifecycleErrorCode } from './lifecycle-error.js';
-export {
-  createFallbackLogger,
-  type LifecycleLogFn,
-  type LifecycleLogger,
-} from './logger.js';
-export {
-  resolveLifecycleOptions,
-  type AdminMutatingRoutes,
-  type LifecycleOptions,
-  type ResolvedLifecycleOptions,
-} from './options.js';
+export { type LifecycleLogFn, type LifecycleLogger } from './logger.js';
+export { type AdminMutatingRoutes, type LifecycleOptions } from './options.js';
 export {
   LIFECYCLE_STATES,
   type AdminRouteHandler,

@@ -8,7 +8,7 @@
  */
 export type { ServiceContext } from './context.js';
 export type { HealthCheck } from '@kenos/lifecycle';
-export { defineService, listComponents } from './define-service.js';
+export { defineService } from './define-service.js';
 export type { BatchContext, RestOptions, RestRouter, ServiceDefinition, WorkerSpec } from './define-service.js';
 export { ServerError } from './server-error.js';
 export type { ServerErrorCode } from './server-error.js';
