@@ -1,7 +1,6 @@
 import { readAll, write, type CliIo } from '../cli-io.js';
-import { parseCommandArgs, type Command } from '../command.js';
-import { CONTEXT_FLAG, parseContext } from './context-flag.js';
-import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
+import type { Command } from '../command.js';
+import { withEnvelopes } from './envelope-keys.js';
 
 const usage = `Usage: kenos decrypt [--context KEY=VALUE]... (--local-key FILE | --kms-key-id ID)...
 
@@ -24,28 +23,16 @@ export const decryptCommand: Command = {
   summary: 'decrypt the text form on stdin to stdout',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values } = parseCommandArgs(this, args, {
-      ...CONTEXT_FLAG,
-      ...KEY_FLAGS,
-    });
-    const context = parseContext(this, values.context);
-    const { createEnvelope } = await import('@kenos/crypto');
-    return withKeyProviders(selectKeys(this, values), async (providers) => {
+    return withEnvelopes(this, args, async (envelopes, context) => {
       const ciphertext = (await readAll(io.stdin)).toString('utf8').trim();
       let lastError: unknown;
-      for (const provider of providers) {
-        const envelope = createEnvelope({
-          keyProvider: provider,
-          cache: false,
-        });
+      for (const envelope of envelopes) {
         try {
           const plaintext = await envelope.decryptString(ciphertext, context);
           await write(io.stdout, plaintext);
           return 0;
         } catch (err) {
           lastError = err;
-        } finally {
-          await envelope.close();
         }
       }
       throw lastError;

@@ -1,8 +1,7 @@
 import { CliError } from '../cli-error.js';
 import { readAll, write, type CliIo } from '../cli-io.js';
-import { parseCommandArgs, type Command } from '../command.js';
-import { CONTEXT_FLAG, parseContext } from './context-flag.js';
-import { KEY_FLAGS, selectKeys, withKeyProviders } from './key-selection.js';
+import type { Command } from '../command.js';
+import { withEnvelopes } from './envelope-keys.js';
 
 const usage = `Usage: kenos encrypt [--context KEY=VALUE]... (--local-key FILE | --kms-key-id ID)
 
@@ -26,15 +25,8 @@ export const encryptCommand: Command = {
   summary: 'encrypt stdin to the text form on stdout',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values } = parseCommandArgs(this, args, {
-      ...CONTEXT_FLAG,
-      ...KEY_FLAGS,
-    });
-    const context = parseContext(this, values.context);
-    const { createEnvelope } = await import('@kenos/crypto');
-    return withKeyProviders(selectKeys(this, values), async (providers) => {
-      const provider = providers[0];
-      if (provider === undefined)
+    return withEnvelopes(this, args, async ([envelope], context) => {
+      if (envelope === undefined)
         throw new CliError('KENOS_ERR_CLI_INPUT', 'no key provider');
       let plaintext: string;
       try {
@@ -46,15 +38,10 @@ export const encryptCommand: Command = {
           { cause },
         );
       }
-      const envelope = createEnvelope({ keyProvider: provider, cache: false });
-      try {
-        await write(
-          io.stdout,
-          `${await envelope.encryptString(plaintext, context)}\n`,
-        );
-      } finally {
-        await envelope.close();
-      }
+      await write(
+        io.stdout,
+        `${await envelope.encryptString(plaintext, context)}\n`,
+      );
       return 0;
     });
   },
