@@ -1,4 +1,5 @@
 import type { EncryptionContext } from './encryption-context.js';
+import { CryptoError } from './errors.js';
 
 /** A data key wrapped by a key provider, as recorded in a ciphertext. */
 export interface WrappedDataKey {
@@ -58,3 +59,16 @@ export interface KeyProvider {
 
 /** The length in bytes of every data key (AES-256). */
 export const DATA_KEY_BYTES = 32;
+
+/**
+ * Throws `KENOS_ERR_CRYPTO_INVALID_ARGUMENT` unless `key` is {@link DATA_KEY_BYTES}
+ * bytes long: the check of every provider's `wrapDataKey` on the key it is given.
+ */
+export function assertDataKeyLength(key: Uint8Array): void {
+  if (key.length !== DATA_KEY_BYTES) {
+    throw new CryptoError(
+      'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
+      `a data key must be ${DATA_KEY_BYTES} bytes`,
+    );
+  }
+}

@@ -8,6 +8,7 @@ import {
 import { toProviderError } from './kms-errors.js';
 import { loadKmsSdk, type KmsSdk } from './kms-sdk.js';
 import {
+  assertDataKeyLength,
   DATA_KEY_BYTES,
   type DataKey,
   type KeyProvider,
@@ -231,12 +232,7 @@ class KmsKeyProvider implements KeyProvider {
     plaintextKey: Uint8Array,
     context: EncryptionContext,
   ): Promise<WrappedDataKey> {
-    if (plaintextKey.length !== DATA_KEY_BYTES) {
-      throw new CryptoError(
-        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
-        'a data key must be 32 bytes',
-      );
-    }
+    assertDataKeyLength(plaintextKey);
     const out = await this.#send(
       'Encrypt',
       this.primaryKeyId,
@@ -332,31 +328,38 @@ class KmsKeyProvider implements KeyProvider {
     this.#resolved = true;
   }
 
+  /**
+   * One provider call under its deadline (`timeoutMs`, loading the SDK
+   * included): the platform's `AbortSignal.timeout` aborts the SDK request, and
+   * the call rejects at that moment with a retryable `TimeoutError` whatever
+   * the SDK is doing (a retry backoff, a hanging connection). Its timer does
+   * not hold the process open.
+   */
   async #send<T>(
     operation: string,
     keyId: string,
     call: (signal: AbortSignal, kms: Kms) => Promise<T>,
   ): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const timeout = new Error(
-          `KMS ${operation} did not answer within ${this.#timeoutMs} ms`,
-        );
-        timeout.name = 'TimeoutError';
-        controller.abort(timeout);
-        reject(timeout);
-      }, this.#timeoutMs);
-    });
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    const expired = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(this.#timeout(operation)), {
+        once: true,
+      }),
+    );
     try {
-      const kms = await Promise.race([this.#loadKms(), deadline]);
-      return await Promise.race([call(controller.signal, kms), deadline]);
+      const kms = await Promise.race([this.#loadKms(), expired]);
+      return await Promise.race([call(signal, kms), expired]);
     } catch (error) {
       throw toProviderError(operation, keyId, error);
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  #timeout(operation: string): Error {
+    const timeout = new Error(
+      `KMS ${operation} did not answer within ${this.#timeoutMs} ms`,
+    );
+    timeout.name = 'TimeoutError';
+    return timeout;
   }
 }
 

@@ -5,12 +5,8 @@ import {
   type EncryptionContext,
 } from './encryption-context.js';
 import { CryptoError, DecryptionError } from './crypto-error.js';
-import {
-  DATA_KEY_BYTES,
-  type DataKey,
-  type KeyProvider,
-  type WrappedDataKey,
-} from './key-provider.js';
+import { assertDataKeyLength, DATA_KEY_BYTES } from './key-provider.js';
+import type { DataKey, KeyProvider, WrappedDataKey } from './key-provider.js';
 import { parseLocalKeyFile, type LocalKeyMaterial } from './local-key-file.js';
 
 /** Options of {@link createLocalKeyProvider}: a key file, or keys given directly. */
@@ -130,12 +126,7 @@ class LocalKeyProvider implements KeyProvider {
     plaintextKey: Uint8Array,
     context: EncryptionContext,
   ): Promise<WrappedDataKey> {
-    if (plaintextKey.length !== DATA_KEY_BYTES) {
-      throw new CryptoError(
-        'KENOS_ERR_CRYPTO_INVALID_ARGUMENT',
-        'a data key must be 32 bytes',
-      );
-    }
+    assertDataKeyLength(plaintextKey);
     return this.#wrap(plaintextKey, context);
   }
 

@@ -390,4 +390,11 @@ describe('KMS key provider against kms-local with the real AWS SDK', () => {
     const e = envelope(provider([keyA], { discovery: true }));
     expect(Buffer.from(await e.decrypt(foreign, ctx)).toString()).toBe('x');
   });
+
+  it('refuses to wrap a data key that is not 32 bytes, without calling KMS', async () => {
+    await expect(
+      provider([keyA]).wrapDataKey(new Uint8Array(16), ctx),
+    ).rejects.toMatchObject({ code: 'KENOS_ERR_CRYPTO_INVALID_ARGUMENT' });
+    expect(calls('Encrypt')).toBe(0);
+  });
 });

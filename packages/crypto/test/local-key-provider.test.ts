@@ -85,6 +85,16 @@ describe('local key files', () => {
       vi.unstubAllEnvs();
     }
   });
+
+  it('refuses to wrap a data key that is not 32 bytes', async () => {
+    const provider = createLocalKeyProvider({
+      keys: [{ id: 'k', key: Buffer.alloc(32, 1) }],
+    });
+    await expect(
+      provider.wrapDataKey(new Uint8Array(31), ctx),
+    ).rejects.toMatchObject({ code: 'KENOS_ERR_CRYPTO_INVALID_ARGUMENT' });
+    await provider.close();
+  });
 });
 
 describe('rotation with a local key file', () => {
