@@ -3,10 +3,9 @@
 // startup to ready and RSS against a bare express + lightship app.
 import { greeterGrpcSide, greeterMain, greeterRestSide, startupToReady } from '../src/greeter.mjs';
 import { grpcServerSide, h2loadCallsPerSecond } from '../src/grpc-load.mjs';
-import { httpServerSide } from '../src/http-load.mjs';
+import { bareExpressSide, restHelloCase, serverScript, serverScriptSide } from '../src/rest-cases.mjs';
 
-const servers = new URL('../servers/', import.meta.url).pathname;
-const expressLightship = `${servers}express-lightship.mjs`;
+const expressLightship = serverScript('express-lightship.mjs');
 
 /** A cost side: repeated cold starts within the round's duration (at least one). */
 function startupSide(name, args, pick) {
@@ -25,49 +24,41 @@ function startupSide(name, args, pick) {
 export default {
   name: 'server',
   cases: [
-    {
-      name: 'REST hello, full standard middleware',
-      unit: 'req/s',
+    restHelloCase('REST hello, full standard middleware', {
       target: { min: 0.8 },
-      anchor: httpServerSide('bare express 5', `${servers}bare-express.mjs`),
       subject: greeterRestSide(),
       context: [
-        httpServerSide('bare node:http', `${servers}bare-http.mjs`),
-        httpServerSide('fastify 5 + logger', `${servers}fastify-logger.mjs`),
-        httpServerSide('bare express 5 + one raw pino access-log line', `${servers}express-access-log.mjs`),
+        serverScriptSide('bare node:http', 'bare-http.mjs'),
+        serverScriptSide('fastify 5 + logger', 'fastify-logger.mjs'),
+        serverScriptSide('bare express 5 + one raw pino access-log line', 'express-access-log.mjs'),
       ],
-    },
-    {
-      // an A/A check: two processes of the same app. Its spread is the noise of this run: ratios of the
-      // other cases that differ from their target by less than it are not resolved by the run
-      name: 'A/A check: bare express 5 against a second process of itself',
-      unit: 'req/s',
-      anchor: httpServerSide('bare express 5', `${servers}bare-express.mjs`),
-      subject: httpServerSide('bare express 5, second process', `${servers}bare-express.mjs`),
-    },
-    {
-      name: 'REST hello vs the same stack by hand',
-      unit: 'req/s',
+    }),
+    // an A/A check: two processes of the same app. Its spread is the noise of this run: ratios of the
+    // other cases that differ from their target by less than it are not resolved by the run
+    restHelloCase('A/A check: bare express 5 against a second process of itself', {
+      subject: bareExpressSide('bare express 5, second process'),
+    }),
+    restHelloCase('REST hello vs the same stack by hand', {
       target: { min: 1.0 },
-      anchor: httpServerSide('express + pino-http + prom-client', `${servers}express-by-hand.mjs`),
+      anchor: serverScriptSide('express + pino-http + prom-client', 'express-by-hand.mjs'),
       subject: greeterRestSide(),
-    },
+    }),
     {
       name: 'gRPC unary hello, all interceptors (grpc-js client load)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', [`${servers}bare-grpc.mjs`]),
+      anchor: grpcServerSide('bare @grpc/grpc-js', [serverScript('bare-grpc.mjs')]),
       subject: greeterGrpcSide(),
-      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [`${servers}grpc-access-log.mjs`])],
+      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [serverScript('grpc-access-log.mjs')])],
     },
     {
       name: 'gRPC unary hello, all interceptors (h2load: server capacity)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', [`${servers}bare-grpc.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+      anchor: grpcServerSide('bare @grpc/grpc-js', [serverScript('bare-grpc.mjs')], {}, /listening on (\d+)/, h2loadCallsPerSecond),
       subject: greeterGrpcSide(undefined, h2loadCallsPerSecond),
       context: [
-        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [`${servers}grpc-access-log.mjs`], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [serverScript('grpc-access-log.mjs')], {}, /listening on (\d+)/, h2loadCallsPerSecond),
       ],
     },
     {

@@ -3,10 +3,9 @@
 // with the same histogram (and no default metrics).
 import client from 'prom-client';
 import { API_LATENCY_BUCKETS, createMetrics } from '@kenos/telemetry';
-import { httpServerSide } from '../src/http-load.mjs';
 import { opsPerSecond } from '../src/index.mjs';
+import { bareExpressSide, restHelloCase, serverScriptSide } from '../src/rest-cases.mjs';
 
-const servers = new URL('../servers/', import.meta.url).pathname;
 const STATUSES = [200, 201, 400, 404, 500];
 const routes = Array.from({ length: 50 }, (_, i) => `/v1/resource-${i}/:id`);
 
@@ -17,14 +16,12 @@ function fill(observe) {
 export default {
   name: 'telemetry',
   cases: [
-    {
-      name: 'REST hello through metrics + tracing (no exporter)',
-      unit: 'req/s',
+    restHelloCase('REST hello through metrics + tracing (no exporter)', {
       target: { min: 0.9 },
-      anchor: httpServerSide('same express app without telemetry', `${servers}bare-express.mjs`),
-      subject: httpServerSide('express + @kenos/telemetry', `${servers}express-telemetry.mjs`),
-      context: [httpServerSide('same app + one AsyncLocalStorage.run + one prom-client histogram observation', `${servers}express-als-histogram.mjs`)],
-    },
+      anchor: bareExpressSide('same express app without telemetry'),
+      subject: serverScriptSide('express + @kenos/telemetry', 'express-telemetry.mjs'),
+      context: [serverScriptSide('same app + one AsyncLocalStorage.run + one prom-client histogram observation', 'express-als-histogram.mjs')],
+    }),
     {
       name: 'scrape /metrics, 50 routes × 5 status codes',
       unit: 'scrapes/s',
