@@ -144,7 +144,11 @@ export const standardConfigSchema = {
 /** The type of {@link standardConfigSchema}. */
 export type StandardConfigSchema = typeof standardConfigSchema;
 
-/** Defaults that apply when not running on Kubernetes (`KUBERNETES_SERVICE_HOST` unset). */
+/**
+ * Defaults that apply when not running on Kubernetes (`KUBERNETES_SERVICE_HOST` unset): the one
+ * place of the SDK's Kubernetes-aware defaults. `@kenos/lifecycle` has none of its own (its
+ * `shutdownDelayMs` defaults to 0); `@kenos/server` passes it `shutdown.delayMs`.
+ */
 export const OFF_KUBERNETES_DEFAULTS: Readonly<Record<string, unknown>> = {
   'shutdown.delayMs': 0,
   'batch.metricsLingerMs': 0,

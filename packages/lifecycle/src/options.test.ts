@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LifecycleError } from './lifecycle-error.js';
 import { resolveLifecycleOptions } from './options.js';
 
 describe('resolveLifecycleOptions', () => {
   it('fills every option with its documented default outside Kubernetes', () => {
-    const o = resolveLifecycleOptions({}, {});
+    const o = resolveLifecycleOptions({});
     expect(o).toMatchObject({
       adminPort: 9000,
       adminHost: '0.0.0.0',
@@ -24,56 +24,53 @@ describe('resolveLifecycleOptions', () => {
     expect(typeof o.logger.fatal).toBe('function');
   });
 
-  it('defaults the shutdown delay to 5000 ms when KUBERNETES_SERVICE_HOST is set', () => {
-    expect(
-      resolveLifecycleOptions({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' })
-        .shutdownDelayMs,
-    ).toBe(5000);
-    expect(
-      resolveLifecycleOptions(
-        { shutdownDelayMs: 0 },
-        { KUBERNETES_SERVICE_HOST: '10.0.0.1' },
-      ).shutdownDelayMs,
-    ).toBe(0);
+  it("waits no shutdown delay unless given one, on Kubernetes too: the Kubernetes default is config's shutdown.delayMs", () => {
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.0.0.1');
+    try {
+      expect(resolveLifecycleOptions({}).shutdownDelayMs).toBe(0);
+      expect(
+        resolveLifecycleOptions({ shutdownDelayMs: 5000 }).shutdownDelayMs,
+      ).toBe(5000);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('derives the drain deadline from the overall deadline unless given', () => {
     expect(
-      resolveLifecycleOptions({ shutdownTimeoutMs: 1000 }, {}).drainTimeoutMs,
+      resolveLifecycleOptions({ shutdownTimeoutMs: 1000 }).drainTimeoutMs,
     ).toBe(1000);
     expect(
-      resolveLifecycleOptions(
-        { shutdownTimeoutMs: 1000, drainTimeoutMs: 400 },
-        {},
-      ).drainTimeoutMs,
+      resolveLifecycleOptions({ shutdownTimeoutMs: 1000, drainTimeoutMs: 400 })
+        .drainTimeoutMs,
     ).toBe(400);
   });
 
   it('requires the admin token for mutating routes when one is given, and turns them off when none is', () => {
     expect(
-      resolveLifecycleOptions({ adminToken: 't0ken-t0ken-t0ken' }, {})
+      resolveLifecycleOptions({ adminToken: 't0ken-t0ken-t0ken' })
         .adminMutatingRoutes,
     ).toBe('token');
-    expect(resolveLifecycleOptions({}, {}).adminMutatingRoutes).toBe('off');
+    expect(resolveLifecycleOptions({}).adminMutatingRoutes).toBe('off');
     expect(
-      resolveLifecycleOptions({ adminMutatingRoutes: 'open' }, {})
+      resolveLifecycleOptions({ adminMutatingRoutes: 'open' })
         .adminMutatingRoutes,
     ).toBe('open');
     expect(() =>
-      resolveLifecycleOptions(
-        { adminMutatingRoutes: 'everyone' as unknown as 'open' },
-        {},
-      ),
+      resolveLifecycleOptions({
+        adminMutatingRoutes: 'everyone' as unknown as 'open',
+      }),
     ).toThrow(/adminMutatingRoutes must be one of open, token, off/);
   });
 
   it('rejects out-of-range options with KENOS_ERR_LIFECYCLE_INVALID_OPTIONS listing every problem', () => {
     let caught: unknown;
     try {
-      resolveLifecycleOptions(
-        { adminPort: 70_000, shutdownTimeoutMs: -1, hookTimeoutMs: Number.NaN },
-        {},
-      );
+      resolveLifecycleOptions({
+        adminPort: 70_000,
+        shutdownTimeoutMs: -1,
+        hookTimeoutMs: Number.NaN,
+      });
     } catch (err) {
       caught = err;
     }
@@ -99,7 +96,7 @@ describe('resolveLifecycleOptions', () => {
         return base;
       },
     };
-    resolveLifecycleOptions({ logger: base }, {});
+    resolveLifecycleOptions({ logger: base });
     expect(seen).toEqual([{ module: 'lifecycle' }]);
   });
 });

@@ -39,9 +39,10 @@ export interface LifecycleOptions {
   adminToken?: string;
   /**
    * Time between readiness going false and the drain starting, during which the process keeps
-   * serving so that endpoints and load balancers stop routing to it. Default `5000` when
-   * `KUBERNETES_SERVICE_HOST` is set, else `0` (`SHUTDOWN_DELAY_MS`). Skipped when the process
-   * never became ready.
+   * serving so that endpoints and load balancers stop routing to it. Skipped when the process
+   * never became ready. Default `0`. `@kenos/server` passes `shutdown.delayMs` of
+   * `@kenos/config` (`SHUTDOWN_DELAY_MS`), the one place of the Kubernetes-aware default: 5000
+   * when `KUBERNETES_SERVICE_HOST` is set, else 0.
    */
   shutdownDelayMs?: number;
   /**
@@ -85,9 +86,7 @@ export type ResolvedLifecycleOptions = Required<LifecycleOptions>;
 /** Merges `options` with the defaults and validates them; throws `KENOS_ERR_LIFECYCLE_INVALID_OPTIONS`. */
 export function resolveLifecycleOptions(
   options: LifecycleOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
 ): ResolvedLifecycleOptions {
-  const onKubernetes = (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '';
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
   const baseLogger = options.logger ?? createFallbackLogger();
   const adminToken = options.adminToken ?? '';
@@ -97,7 +96,7 @@ export function resolveLifecycleOptions(
     adminMutatingRoutes:
       options.adminMutatingRoutes ?? (adminToken === '' ? 'off' : 'token'),
     adminToken,
-    shutdownDelayMs: options.shutdownDelayMs ?? (onKubernetes ? 5000 : 0),
+    shutdownDelayMs: options.shutdownDelayMs ?? 0,
     shutdownTimeoutMs,
     drainTimeoutMs: options.drainTimeoutMs ?? shutdownTimeoutMs,
     hookTimeoutMs: options.hookTimeoutMs ?? 5000,
