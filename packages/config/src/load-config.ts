@@ -13,20 +13,20 @@ import type { ServiceConfigSchema } from './define-config-schema.js';
 
 /** Options of {@link loadConfig}; every one has a default. */
 export interface LoadConfigOptions {
-  /** Directory that holds `config/`; `NAME_FILE` paths are relative to it. Default: `process.cwd()`. */
+  /** Directory that holds `config/`; `NAME_FILE` paths are relative to it. Default `process.cwd()`. */
   cwd?: string;
-  /** Environment variables. Default: `process.env`. */
+  /** Environment variables. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Command-line arguments (`--http.port=8081`). Default: `process.argv.slice(2)`. */
+  /** Command-line arguments (`--http.port=8081`). Default `process.argv.slice(2)`. */
   argv?: readonly string[];
   /**
-   * Key provider that decrypts `config/<env>.secrets.*`. Default: one made from
+   * Key provider that decrypts `config/<env>.secrets.*`. Default one made from
    * the `keys.*` settings (a local key file, or AWS KMS), closed after loading.
    */
   keyProvider?: KeyProvider;
   /**
    * Called once per warning about a valid config, before `loadConfig` resolves: a sensitive value
-   * the logger cannot scrub well (see {@link ConfigWarning}). Default: `process.emitWarning`
+   * the logger cannot scrub well (see {@link ConfigWarning}). Default `process.emitWarning`
    * (one line on stderr). The server logs them instead.
    */
   onWarning?: (warning: ConfigWarning) => void;

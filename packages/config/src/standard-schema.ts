@@ -4,8 +4,8 @@ import type { ConfigSchema } from './schema-types.js';
 /**
  * The standard keys every Kenos service has (ARCHITECTURE.md §3), merged into
  * every service schema. A service may change their defaults, never remove them.
- * `shutdown.delayMs` defaults to 5000 and `batch.metricsLingerMs` to 20000 on
- * Kubernetes (`KUBERNETES_SERVICE_HOST` set), both to 0 elsewhere.
+ * On Kubernetes (`KUBERNETES_SERVICE_HOST` set) `shutdown.delayMs` is 5000 and
+ * `batch.metricsLingerMs` 20000 unless set, both 0 elsewhere ({@link OFF_KUBERNETES_DEFAULTS}).
  */
 export const standardConfigSchema = {
   env: {
@@ -147,7 +147,7 @@ export type StandardConfigSchema = typeof standardConfigSchema;
 /**
  * Defaults that apply when not running on Kubernetes (`KUBERNETES_SERVICE_HOST` unset): the one
  * place of the SDK's Kubernetes-aware defaults. `@kenos/lifecycle` has none of its own (its
- * `shutdownDelayMs` defaults to 0); `@kenos/server` passes it `shutdown.delayMs`.
+ * `shutdownDelayMs` is 0 unless given); `@kenos/server` passes it `shutdown.delayMs`.
  */
 export const OFF_KUBERNETES_DEFAULTS: Readonly<Record<string, unknown>> = {
   'shutdown.delayMs': 0,

@@ -8,17 +8,17 @@ import { CryptoError } from './crypto-error.js';
  * and 2^30 bytes per data key a GCM distinguishing advantage below 2^-75.
  */
 export interface DataKeyCacheOptions {
-  /** How long a data key is used for encryption after it was made, in ms. Default 300000 (5 minutes). */
+  /** How long a data key is used for encryption after it was made, in ms. Default `300000` (5 minutes). */
   readonly maxAgeMs?: number;
-  /** How many messages one data key encrypts at most. Default 1048576 (2^20). */
+  /** How many messages one data key encrypts at most. Default `1048576` (2^20). */
   readonly maxMessages?: number;
-  /** How many plaintext bytes one data key encrypts at most. Default 1073741824 (2^30, 1 GiB). */
+  /** How many plaintext bytes one data key encrypts at most. Default `1073741824` (2^30, 1 GiB). */
   readonly maxBytes?: number;
-  /** How many encryption contexts hold a data key at once (least recently used evicted). Default 1000. */
+  /** How many encryption contexts hold a data key at once (least recently used evicted). Default `1000`. */
   readonly maxEncryptionEntries?: number;
-  /** How long an unwrapped data key is kept for decryption, in ms. Default 300000 (5 minutes). */
+  /** How long an unwrapped data key is kept for decryption, in ms. Default `300000` (5 minutes). */
   readonly decryptionTtlMs?: number;
-  /** How many unwrapped data keys are kept for decryption (least recently used evicted). Default 1000. */
+  /** How many unwrapped data keys are kept for decryption (least recently used evicted). Default `1000`. */
   readonly maxDecryptionEntries?: number;
 }
 

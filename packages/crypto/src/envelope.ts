@@ -23,7 +23,7 @@ export interface EnvelopeOptions {
   readonly keyProvider: KeyProvider;
   /**
    * Data-key cache limits, or `false` for a new data key per message and a
-   * provider call per decryption. Default: enabled with
+   * provider call per decryption. Default enabled with
    * {@link DATA_KEY_CACHE_DEFAULTS}.
    */
   readonly cache?: DataKeyCacheOptions | false;

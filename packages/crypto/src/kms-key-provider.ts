@@ -25,7 +25,7 @@ export interface KmsKeyProviderOptions {
   readonly keyIds: readonly string[];
   /**
    * A KMSClient you configured yourself; its retry and timeout settings are
-   * used as they are, and `close()` leaves it open. Default: a client made
+   * used as they are, and `close()` leaves it open. Default a client made
    * from `clientConfig`.
    */
   readonly client?: KMSClient;
@@ -40,12 +40,12 @@ export interface KmsKeyProviderOptions {
    * Attempts per KMS call, the first included, for a client the provider
    * makes. The SDK's standard retry mode retries throttling, 5xx and network
    * errors with exponential backoff and full jitter; access denied and
-   * invalid ciphertext are never retried. Default 3.
+   * invalid ciphertext are never retried. Default `3`.
    */
   readonly maxAttempts?: number;
-  /** Timeout of one HTTP attempt in ms (a hanging KMS), for a client the provider makes. Default 3000. */
+  /** Timeout of one HTTP attempt in ms (a hanging KMS), for a client the provider makes. Default `3000`. */
   readonly requestTimeoutMs?: number;
-  /** Deadline of one provider call, retries included, in ms; past it the call fails with a retryable `TimeoutError`. Default 10000. */
+  /** Deadline of one provider call, retries included, in ms; past it the call fails with a retryable `TimeoutError`. Default `10000`. */
   readonly timeoutMs?: number;
   /**
    * Decrypt with whatever key a ciphertext names (KMS and IAM decide), not

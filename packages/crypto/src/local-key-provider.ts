@@ -23,7 +23,7 @@ export type LocalKeyProviderOptions =
         readonly id: string;
         readonly key: Uint8Array | string;
       }>;
-      /** The id of the primary key. Default: the first key. */
+      /** The id of the primary key. Default the first key. */
       readonly primary?: string;
       /** Allow use when `KENOS_ENV`/`NODE_ENV` is `production`. Default `false`. */
       readonly allowInProduction?: boolean;

@@ -34,7 +34,7 @@ export type SecretFileFormat = 'json' | 'yaml';
 
 /** Options of the secret file functions. */
 export interface SecretFileOptions extends SecretDocumentOptions {
-  /** The file format. Default: from the extension (`.json` → json, `.yaml`/`.yml` → yaml). */
+  /** The file format. Default from the extension (`.json` → json, `.yaml`/`.yml` → yaml). */
   readonly format?: SecretFileFormat;
 }
 

@@ -52,7 +52,7 @@ export interface LifecycleOptions {
   shutdownTimeoutMs?: number;
   /**
    * Deadline of the drain phase alone (drainers and beacons), counted from its start; at it the
-   * drainers' `AbortSignal` fires and the sequence moves on to the hooks. Default: the overall
+   * drainers' `AbortSignal` fires and the sequence moves on to the hooks. Default the overall
    * deadline (`shutdownTimeoutMs`).
    */
   drainTimeoutMs?: number;
@@ -68,7 +68,7 @@ export interface LifecycleOptions {
    * Default `60000`.
    */
   startupTimeoutMs?: number;
-  /** Logger (a pino logger fits). Default: JSON lines on stderr, written synchronously. */
+  /** Logger (a pino logger fits). Default JSON lines on stderr, written synchronously. */
   logger?: LifecycleLogger;
   /** Called with the exit code at the end of a shutdown. Default `process.exit`. */
   exit?: (code: number) => void;
@@ -76,7 +76,7 @@ export interface LifecycleOptions {
   handleSignals?: boolean;
   /** Log `uncaughtException` / `unhandledRejection` at fatal and shut down with exit 1. Default `true`. */
   handleCrashes?: boolean;
-  /** Observer of state changes, check results, shutdown phases and tasks (for metrics). Default: none. */
+  /** Observer of state changes, check results, shutdown phases and tasks (for metrics). Default none. */
   onEvent?: (event: LifecycleEvent) => void;
 }
 

@@ -31,9 +31,9 @@ export interface HealthCheck {
   check: (signal: AbortSignal) => Promise<unknown>;
   /** A failing critical check fails readiness (never liveness). Default `true`. */
   critical?: boolean;
-  /** Time allowed per evaluation. Default: the lifecycle's `checkTimeoutMs` (2000). */
+  /** Time allowed per evaluation. Default the lifecycle's `checkTimeoutMs` (2000). */
   timeoutMs?: number;
-  /** Pause between the end of one evaluation and the start of the next. Default: `checkIntervalMs` (5000). */
+  /** Pause between the end of one evaluation and the start of the next. Default `checkIntervalMs` (5000). */
   intervalMs?: number;
 }
 
@@ -69,7 +69,7 @@ export interface ShutdownHook {
   name: string;
   /** Releases the resource. */
   run: () => Promise<void> | void;
-  /** Time allowed before the hook is logged and skipped. Default: `hookTimeoutMs` (5000). */
+  /** Time allowed before the hook is logged and skipped. Default `hookTimeoutMs` (5000). */
   timeoutMs?: number;
 }
 
@@ -79,7 +79,7 @@ export interface Flusher {
   name: string;
   /** Flushes buffered output. */
   flush: () => Promise<void> | void;
-  /** Time allowed. Default: `hookTimeoutMs` (5000). */
+  /** Time allowed. Default `hookTimeoutMs` (5000). */
   timeoutMs?: number;
 }
 

@@ -16,25 +16,25 @@ export interface LoggerOptions {
   env: string;
   /** Component (`api`, `worker:<name>`, `batch:<name>`), written as `component` on every line. */
   component: string;
-  /** Minimum level written. Default: `LOG_LEVEL` from the environment (when set and not empty), else `'info'`. */
+  /** Minimum level written. Default `LOG_LEVEL` from the environment (when set and not empty), else `'info'`. */
   level?: LevelName;
-  /** `'json'` (one JSON object per line) or `'pretty'` (pino-pretty, for local development). Default: `LOG_FORMAT`, else `'json'`. */
+  /** `'json'` (one JSON object per line) or `'pretty'` (pino-pretty, for local development). Default `LOG_FORMAT`, else `'json'`. */
   format?: 'json' | 'pretty';
-  /** Where lines go. Default: `'stdout'`. */
+  /** Where lines go. Default `'stdout'`. */
   destination?: LogDestination;
   /**
    * Bytes batched in memory before one write to a file or descriptor destination (0 writes each
-   * line at once; at most 16383). Default: `0` when `env` is `development` or `test` or `format`
+   * line at once; at most 16383). Default `0` when `env` is `development` or `test` or `format`
    * is `pretty`, else `4096`.
    */
   bufferBytes?: number;
-  /** With a batch buffer, how often a partly filled batch is written anyway, in ms. Default: `100`. */
+  /** With a batch buffer, how often a partly filled batch is written anyway, in ms. Default `100`. */
   flushIntervalMs?: number;
-  /** Key names redacted in addition to the built-in list (same case-insensitive rule). Default: `[]`. */
+  /** Key names redacted in addition to the built-in list (same case-insensitive rule). Default `[]`. */
   redactKeys?: readonly string[];
   /**
    * pino serializers by key, added to the default `err` serializer (cause chain included). Their
-   * output is redacted by key too. Default: `{}`.
+   * output is redacted by key too. Default `{}`.
    */
   serializers?: Record<string, (value: never) => unknown>;
 }

@@ -13,7 +13,7 @@ export interface WorkerSpec<T> {
   source: JobSource<T>;
   /** Handles one job; throw to fail it. Observe `context.signal` (aborted at the shutdown deadline). */
   handle(job: Job<T>, context: JobContext): Promise<void>;
-  /** Jobs run at the same time. Default 1. */
+  /** Jobs run at the same time. Default `1`. */
   concurrency?: number;
 }
 
@@ -29,13 +29,13 @@ export interface BatchContext {
 export interface RestOptions {
   /** Largest accepted JSON body (413 beyond). Default `'1mb'`. */
   jsonLimit?: string | number;
-  /** Default 65 000 ms (above common load-balancer idle timeouts of 60 s). */
+  /** Default `65000` ms (above common load-balancer idle timeouts of 60 s). */
   keepAliveTimeoutMs?: number;
-  /** Default 66 000 ms (above `keepAliveTimeoutMs`). */
+  /** Default `66000` ms (above `keepAliveTimeoutMs`). */
   headersTimeoutMs?: number;
-  /** Time to receive a whole request. Default 30 000 ms. */
+  /** Time to receive a whole request. Default `30000` ms. */
   requestTimeoutMs?: number;
-  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default 30 000 ms; 0 disables. */
+  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default `30000` ms; 0 disables. */
   handlerTimeoutMs?: number;
 }
 

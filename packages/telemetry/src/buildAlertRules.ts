@@ -3,23 +3,23 @@ import { GRPC_ERRORS, HTTP_5XX, M, quote, sel } from './promql.js';
 
 /** Options of {@link buildAlertRules}. */
 export interface AlertRulesOptions {
-  /** Restrict every rule to one service (`service="…"`). Default: every service (fleet-wide rules). */
+  /** Restrict every rule to one service (`service="…"`). Default every service (fleet-wide rules). */
   service?: string;
-  /** Availability objective of HTTP and gRPC requests, for the error-budget burn rates. Default: `0.999`. */
+  /** Availability objective of HTTP and gRPC requests, for the error-budget burn rates. Default `0.999`. */
   availabilityObjective?: number;
-  /** p99 latency above which KenosHttpLatencyP99High / KenosGrpcLatencyP99High fire, in seconds. Default: `1`. */
+  /** p99 latency above which KenosHttpLatencyP99High / KenosGrpcLatencyP99High fire, in seconds. Default `1`. */
   latencyP99Seconds?: number;
-  /** Event-loop lag p99 above which KenosEventLoopLagHigh fires, in seconds. Default: `0.2`. */
+  /** Event-loop lag p99 above which KenosEventLoopLagHigh fires, in seconds. Default `0.2`. */
   eventLoopLagSeconds?: number;
-  /** Age of the last successful batch run after which KenosBatchNotSucceeded fires, in seconds. Default: `93600` (26 h: a daily schedule plus slack). */
+  /** Age of the last successful batch run after which KenosBatchNotSucceeded fires, in seconds. Default `93600` (26 h: a daily schedule plus slack). */
   batchMaxAgeSeconds?: number;
-  /** Share of failed worker jobs above which KenosJobFailureRatioHigh fires. Default: `0.1`. */
+  /** Share of failed worker jobs above which KenosJobFailureRatioHigh fires. Default `0.1`. */
   jobFailureRatio?: number;
-  /** How long a pod must be not ready before KenosPodNotReady fires. Default: `'15m'`. */
+  /** How long a pod must be not ready before KenosPodNotReady fires. Default `'15m'`. */
   podNotReadyFor?: string;
-  /** Base of every alert's `runbook_url` annotation; the alert name (lower case) is appended as `#anchor`. Default: the docs/observability.md page of the Kenos repository. */
+  /** Base of every alert's `runbook_url` annotation; the alert name (lower case) is appended as `#anchor`. Default the docs/observability.md page of the Kenos repository. */
   runbookBaseUrl?: string;
-  /** Labels added to every alert (e.g. `{ team: 'payments' }`). Default: none. */
+  /** Labels added to every alert (e.g. `{ team: 'payments' }`). Default none. */
   labels?: Record<string, string>;
 }
 

@@ -2,13 +2,13 @@ import { GRPC_ERRORS, HTTP_5XX, M, sel } from './promql.js';
 
 /** Options of {@link buildDashboard}. */
 export interface DashboardOptions {
-  /** Dashboard title. Default: `'Kenos service'`. */
+  /** Dashboard title. Default `'Kenos service'`. */
   title?: string;
-  /** Dashboard uid (stable across imports). Default: `'kenos-service'`. */
+  /** Dashboard uid (stable across imports). Default `'kenos-service'`. */
   uid?: string;
-  /** Preselected value of the `service` variable. Default: none (Grafana picks the first). */
+  /** Preselected value of the `service` variable. Default none (Grafana picks the first). */
   service?: string;
-  /** Dashboard tags. Default: `['kenos']`. */
+  /** Dashboard tags. Default `['kenos']`. */
   tags?: string[];
 }
 

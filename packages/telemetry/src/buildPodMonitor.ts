@@ -1,20 +1,20 @@
 /** Options of {@link buildPodMonitor}. */
 export interface PodMonitorOptions {
-  /** Restrict to the pods of one service (pod label `app.kubernetes.io/name`). Default: every Kenos pod. */
+  /** Restrict to the pods of one service (pod label `app.kubernetes.io/name`). Default every Kenos pod. */
   service?: string;
-  /** PodMonitor name. Default: `'<service>'`, or `'kenos-services'` without a service. */
+  /** PodMonitor name. Default `'<service>'`, or `'kenos-services'` without a service. */
   name?: string;
-  /** Namespace of the PodMonitor itself. Default: none (the namespace it is applied in). */
+  /** Namespace of the PodMonitor itself. Default none (the namespace it is applied in). */
   namespace?: string;
-  /** Pod label every Kenos workload carries, selecting what is scraped. Default: `{ 'kenos.dev/scrape': 'true' }`. */
+  /** Pod label every Kenos workload carries, selecting what is scraped. Default `{ 'kenos.dev/scrape': 'true' }`. */
   matchLabels?: Record<string, string>;
-  /** Name of the admin container port (ADMIN_PORT, 9000). Default: `'admin'`. */
+  /** Name of the admin container port (ADMIN_PORT, 9000). Default `'admin'`. */
   portName?: string;
-  /** Scrape interval. Default: `'15s'`. */
+  /** Scrape interval. Default `'15s'`. */
   interval?: string;
-  /** Scrape timeout. Default: `'10s'`. */
+  /** Scrape timeout. Default `'10s'`. */
   scrapeTimeout?: string;
-  /** Labels of the PodMonitor object, e.g. the `release` your Prometheus Operator selects on. Default: `{ 'app.kubernetes.io/part-of': 'kenos' }`. */
+  /** Labels of the PodMonitor object, e.g. the `release` your Prometheus Operator selects on. Default `{ 'app.kubernetes.io/part-of': 'kenos' }`. */
   labels?: Record<string, string>;
 }
 

@@ -11,22 +11,22 @@ export interface MetricsOptions {
   service: string;
   /** Service version: the `version` label of `kenos_build_info`. Required. */
   version: string;
-  /** The Kenos SDK version in `kenos_build_info`. Default: the version of this package. */
+  /** The Kenos SDK version in `kenos_build_info`. Default the version of this package. */
   kenosVersion?: string;
-  /** The registry to register on. Default: a new prom-client `Registry` (never the global one). */
+  /** The registry to register on. Default a new prom-client `Registry` (never the global one). */
   registry?: Registry;
-  /** Register prom-client's default process and Node.js runtime metrics. Default: `true`. */
+  /** Register prom-client's default process and Node.js runtime metrics. Default `true`. */
   collectDefaultMetrics?: boolean;
   /**
    * Add `service` as a default label of the registry, so every series (runtime metrics
-   * included) can be selected by service on a shared dashboard. Default: `true`.
+   * included) can be selected by service on a shared dashboard. Default `true`.
    */
   serviceLabel?: boolean;
-  /** Distinct `http_route` values kept; later new ones are recorded as `(overflow)` (with one warning). Default: `500`. */
+  /** Distinct `http_route` values kept; later new ones are recorded as `(overflow)` (with one warning). Default `500`. */
   maxRoutes?: number;
-  /** Distinct `rpc_service`/`rpc_method` pairs kept; later new ones are recorded as `(overflow)` (with one warning). Default: `500`. */
+  /** Distinct `rpc_service`/`rpc_method` pairs kept; later new ones are recorded as `(overflow)` (with one warning). Default `500`. */
   maxRpcMethods?: number;
-  /** Receives the cardinality warnings. Default: JSON lines on stderr. */
+  /** Receives the cardinality warnings. Default JSON lines on stderr. */
   logger?: TelemetryLogger;
 }
 

@@ -18,18 +18,18 @@ const ATTR_URL_SCHEME = 'url.scheme';
 
 /** Options of {@link instrumentHttpRequest}. */
 export interface HttpInstrumentationOptions {
-  /** Where the request duration is recorded. Default: none (tracing only). */
+  /** Where the request duration is recorded. Default none (tracing only). */
   metrics?: Pick<KenosMetrics, 'observeHttpRequest'>;
   /**
    * Returns the matched route template once the response is done (express:
    * `req.route ? req.baseUrl + req.route.path : undefined`). `undefined` records
-   * `UNMATCHED_ROUTE`. Default: no route (every request is unmatched).
+   * `UNMATCHED_ROUTE`. Default no route (every request is unmatched).
    */
   getRoute?: (req: IncomingMessage) => string | undefined;
   /**
    * Called once when the request ends (response finished or connection closed), after the
    * span ended and the duration was recorded: the place for an access log line. A throw is
-   * reported through the OpenTelemetry diagnostics and otherwise ignored. Default: none.
+   * reported through the OpenTelemetry diagnostics and otherwise ignored. Default none.
    */
   onEnd?: (result: HttpRequestResult) => void;
 }

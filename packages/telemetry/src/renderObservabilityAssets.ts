@@ -5,7 +5,7 @@ import { toYaml, type YamlValue } from './toYaml.js';
 
 /** Options of {@link renderObservabilityAssets}: one service, or the whole fleet when `service` is unset. */
 export interface ObservabilityAssetsOptions {
-  /** Service to render for (dashboard default, rule and PodMonitor selectors). Default: every service. */
+  /** Service to render for (dashboard default, rule and PodMonitor selectors). Default every service. */
   service?: string;
   /** Dashboard options (merged with `service`). */
   dashboard?: DashboardOptions;

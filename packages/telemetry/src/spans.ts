@@ -74,13 +74,13 @@ const KINDS: Record<KenosSpanKind, SpanKind> = {
 export interface WithSpanOptions {
   /** Span name, e.g. `GET /users/:id` or `kenos.v1.Greeter/SayHello`. Required. */
   name: string;
-  /** Span kind. Default: `'internal'`. */
+  /** Span kind. Default `'internal'`. */
   kind?: KenosSpanKind;
-  /** Attributes set at start (semantic-convention names). Default: none. */
+  /** Attributes set at start (semantic-convention names). Default none. */
   attributes?: Attributes;
   /**
    * Incoming headers or metadata: when given, the span's parent is the context they
-   * carry (a new trace when they carry none), not the active context. Default: the active context.
+   * carry (a new trace when they carry none), not the active context. Default the active context.
    */
   carrier?: Carrier;
 }

@@ -18,17 +18,17 @@ export interface TracingOptions {
   serviceName: string;
   /** `service.version` resource attribute. Required. */
   serviceVersion: string;
-  /** `deployment.environment.name` resource attribute. Default: unset. */
+  /** `deployment.environment.name` resource attribute. Default unset. */
   environment?: string;
-  /** Where the standard `OTEL_*` variables are read from. Default: `process.env`. */
+  /** Where the standard `OTEL_*` variables are read from. Default `process.env`. */
   env?: EnvRecord;
-  /** Receives telemetry's own warnings (failed exports, bad settings). Default: JSON lines on stderr. */
+  /** Receives telemetry's own warnings (failed exports, bad settings). Default JSON lines on stderr. */
   logger?: TelemetryLogger;
-  /** Extra span processors, after the OTLP one (tests: a `SimpleSpanProcessor` over an in-memory exporter). Default: none. */
+  /** Extra span processors, after the OTLP one (tests: a `SimpleSpanProcessor` over an in-memory exporter). Default none. */
   spanProcessors?: SpanProcessor[];
-  /** Minimum time between two identical diagnostic lines, in ms. Default: 60000. */
+  /** Minimum time between two identical diagnostic lines, in ms. Default `60000`. */
   diagnosticsIntervalMs?: number;
-  /** Add the active span's W3C headers to every outgoing `fetch` and `node:http` request (see enableOutgoingPropagation). Default: `true`. */
+  /** Add the active span's W3C headers to every outgoing `fetch` and `node:http` request (see enableOutgoingPropagation). Default `true`. */
   propagateOutgoing?: boolean;
 }
 

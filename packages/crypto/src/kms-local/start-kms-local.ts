@@ -23,11 +23,11 @@ export interface KmsLocalOptions {
   port?: number;
   /** Address to bind. Default `'127.0.0.1'`. A non-loopback address needs `allowNonLoopback`. */
   host?: string;
-  /** JSON file the keys and aliases persist in (created with mode 0600). Default: none, keys live in memory. */
+  /** JSON file the keys and aliases persist in (created with mode 0600). Default none, keys live in memory. */
   keyFile?: string;
   /** Allow binding a non-loopback address (the server has no authentication). Default `false`. */
   allowNonLoopback?: boolean;
-  /** Fault injection; change it later with `setFaults`. Default: no faults. */
+  /** Fault injection; change it later with `setFaults`. Default no faults. */
   faults?: KmsLocalFaults;
   /** Region in key and alias ARNs. Default `'us-east-1'`. */
   region?: string;

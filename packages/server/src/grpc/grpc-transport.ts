@@ -55,13 +55,13 @@ export interface GrpcTransportOptions {
   /** Host to bind; default `0.0.0.0`. */
   host?: string;
   services: GrpcServiceRegistration[];
-  /** Largest accepted message. Default 4 MiB. */
+  /** Largest accepted message. Default `4194304` (4 MiB). */
   maxReceiveMessageBytes?: number;
-  /** Largest sent message. Default 4 MiB. */
+  /** Largest sent message. Default `4194304` (4 MiB). */
   maxSendMessageBytes?: number;
   /**
    * Most client connections open at once; each one beyond it is closed as soon as it is accepted (logged as a warning,
-   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default 0 = no
+   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default `0` = no
    * cap; `runService` passes `grpc.maxConnections` (`GRPC_MAX_CONNECTIONS`), by default derived from the descriptor limit.
    */
   maxConnections?: number;

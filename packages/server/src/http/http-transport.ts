@@ -22,20 +22,20 @@ export interface HttpTransportOptions {
   /** Largest accepted JSON body; larger ones get 413. Default `'1mb'` (1 MiB). */
   jsonLimit?: string | number;
   /**
-   * Idle keep-alive timeout of client connections. Default 65 000 ms: above the
+   * Idle keep-alive timeout of client connections. Default `65000` ms: above the
    * 60 s idle timeout of AWS ALB / nginx / GCP LB, so the load balancer, not the
    * server, closes idle connections (else the LB may reuse a closing socket → 502).
    */
   keepAliveTimeoutMs?: number;
-  /** Time to receive request headers. Default 66 000 ms: must exceed `keepAliveTimeoutMs`. */
+  /** Time to receive request headers. Default `66000` ms: must exceed `keepAliveTimeoutMs`. */
   headersTimeoutMs?: number;
-  /** Time to receive a whole request. Default 30 000 ms. */
+  /** Time to receive a whole request. Default `30000` ms. */
   requestTimeoutMs?: number;
-  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default 30 000 ms; 0 disables. */
+  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default `30000` ms; 0 disables. */
   handlerTimeoutMs?: number;
   /**
    * Most client connections open at once; each one beyond it is closed as soon as it is accepted (logged as a warning,
-   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default 0 = no
+   * `KENOS_ERR_SERVER_CONNECTION_LIMIT`), so a connection flood cannot use up the process's descriptors. Default `0` = no
    * cap; `runService` passes `http.maxConnections` (`HTTP_MAX_CONNECTIONS`), by default derived from the descriptor limit.
    */
   maxConnections?: number;

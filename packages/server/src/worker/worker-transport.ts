@@ -18,7 +18,7 @@ export interface WorkerTransportOptions<T> {
   name: string;
   source: JobSource<T>;
   handle: (job: Job<T>, context: JobContext) => Promise<void>;
-  /** Jobs run at the same time. Default 1. */
+  /** Jobs run at the same time. Default `1`. */
   concurrency?: number;
   logging: LoggingSeam;
   metrics: MetricsSeam;
