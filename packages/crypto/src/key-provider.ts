@@ -1,5 +1,5 @@
 import type { EncryptionContext } from './encryption-context.js';
-import { CryptoError } from './errors.js';
+import { CryptoError } from './crypto-error.js';
 
 /** A data key wrapped by a key provider, as recorded in a ciphertext. */
 export interface WrappedDataKey {
