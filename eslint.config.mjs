@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import nx from '@nx/eslint-plugin';
 
 const boundaries = JSON.parse(
@@ -34,6 +35,31 @@ const boundaryOptions = (constraints) => ({
   depConstraints: constraints,
 });
 
+/**
+ * One file-naming rule for every source file: kebab-case (`admin-server.ts`, `logger-error.ts`), so a
+ * newcomer meets the same names in every package. Generated code (`generated/`) keeps its generator's names.
+ */
+const kebabCaseFileNames = {
+  meta: {
+    type: 'suggestion',
+    docs: { description: 'Source file names are kebab-case.' },
+    schema: [],
+    messages: { kebab: 'File name "{{name}}" is not kebab-case: name it "{{expected}}".' },
+  },
+  create(context) {
+    const name = basename(context.filename);
+    const stem = name.split('.')[0];
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem) && !/[\\/]generated[\\/]/.test(context.filename)) {
+      const expected = name.replace(
+        stem,
+        stem.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase(),
+      );
+      context.report({ loc: { line: 1, column: 0 }, messageId: 'kebab', data: { name, expected } });
+    }
+    return {};
+  },
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -50,7 +76,9 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    plugins: { kenos: { rules: { 'kebab-case-file-names': kebabCaseFileNames } } },
     rules: {
+      'kenos/kebab-case-file-names': 'error',
       '@nx/enforce-module-boundaries': ['error', boundaryOptions(depConstraints)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { createLifecycle } from './createLifecycle.js';
+export { createLifecycle } from './create-lifecycle.js';
 export { LifecycleError, type LifecycleErrorCode } from './lifecycle-error.js';
 export { type LifecycleLogFn, type LifecycleLogger } from './logger.js';
 export { type AdminMutatingRoutes, type LifecycleOptions } from './options.js';

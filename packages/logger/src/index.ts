@@ -4,14 +4,14 @@
  *
  * @packageDocumentation
  */
-export type { Logger } from './Logger.js';
-export { createLogger } from './createLogger.js';
-export type { LoggerOptions } from './loggerOptions.js';
-export type { LogDestination } from './createDestination.js';
-export { flushLogs, getDroppedLogLines } from './createDestination.js';
-export { getLogger, runWithLogContext, setLogLevel, getLogLevel } from './logContext.js';
-export { registerSecretValue, MIN_SECRET_LENGTH } from './secretRegistry.js';
-export { DEFAULT_REDACT_KEYS } from './createKeyRedactor.js';
+export type { Logger } from './logger.js';
+export { createLogger } from './create-logger.js';
+export type { LoggerOptions } from './logger-options.js';
+export type { LogDestination } from './create-destination.js';
+export { flushLogs, getDroppedLogLines } from './create-destination.js';
+export { getLogger, runWithLogContext, setLogLevel, getLogLevel } from './log-context.js';
+export { registerSecretValue, MIN_SECRET_LENGTH } from './secret-registry.js';
+export { DEFAULT_REDACT_KEYS } from './create-key-redactor.js';
 export { LOG_LEVELS, isLevelName } from './levels.js';
 export type { LevelName } from './levels.js';
 export { LoggerError } from './logger-error.js';

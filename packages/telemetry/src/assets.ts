@@ -13,28 +13,28 @@ export {
   DEFAULT_RUNBOOK_BASE_URL,
   ERROR_RATIO_WINDOWS,
   buildAlertRules,
-} from './buildAlertRules.js';
+} from './build-alert-rules.js';
 export type {
   AlertRulesOptions,
   AlertingRule,
   PrometheusRuleFile,
   RecordingRule,
-} from './buildAlertRules.js';
-export { buildDashboard, dashboardQueries } from './buildDashboard.js';
+} from './build-alert-rules.js';
+export { buildDashboard, dashboardQueries } from './build-dashboard.js';
 export type {
   DashboardOptions,
   DashboardPanel,
   DashboardTarget,
   GrafanaDashboard,
-} from './buildDashboard.js';
-export { resolveDashboardQuery } from './resolveDashboardQuery.js';
-export type { DashboardVariables } from './resolveDashboardQuery.js';
-export { buildPodMonitor } from './buildPodMonitor.js';
+} from './build-dashboard.js';
+export { resolveDashboardQuery } from './resolve-dashboard-query.js';
+export type { DashboardVariables } from './resolve-dashboard-query.js';
+export { buildPodMonitor } from './build-pod-monitor.js';
 export type {
   PodMonitorManifest,
   PodMonitorOptions,
-} from './buildPodMonitor.js';
-export { renderObservabilityAssets } from './renderObservabilityAssets.js';
-export type { ObservabilityAssetsOptions } from './renderObservabilityAssets.js';
-export { toYaml } from './toYaml.js';
-export type { YamlValue } from './toYaml.js';
+} from './build-pod-monitor.js';
+export { renderObservabilityAssets } from './render-observability-assets.js';
+export type { ObservabilityAssetsOptions } from './render-observability-assets.js';
+export { toYaml } from './to-yaml.js';
+export type { YamlValue } from './to-yaml.js';

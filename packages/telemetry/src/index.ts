@@ -21,7 +21,7 @@ export {
   UNMATCHED_ROUTE,
 } from './catalog.js';
 export type { MetricSpec, MetricType } from './catalog.js';
-export { createMetrics } from './createMetrics.js';
+export { createMetrics } from './create-metrics.js';
 export type {
   EndJob,
   HttpRequestObservation,
@@ -30,17 +30,17 @@ export type {
   KenosMetrics,
   MetricsOptions,
   RpcCallObservation,
-} from './createMetrics.js';
+} from './create-metrics.js';
 export { TelemetryError } from './telemetry-error.js';
 export type { TelemetryErrorCode } from './telemetry-error.js';
 export { getTelemetryDiagnostics, setTelemetryLogger, stderrTelemetryLogger } from './diagnostics.js';
 export type { TelemetryDiagnosticsStats, TelemetryLogger } from './diagnostics.js';
 export { samplerFromEnv } from './sampler.js';
 export type { EnvRecord } from './sampler.js';
-export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing, tracingFlusher } from './startTracing.js';
-export type { Tracing, TracingOptions } from './startTracing.js';
+export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing, tracingFlusher } from './start-tracing.js';
+export type { Tracing, TracingOptions } from './start-tracing.js';
 export { currentTraceIds, extractContext, injectContext, withSpan } from './spans.js';
 export type { Carrier, KenosSpanKind, TraceIds, WithSpanOptions } from './spans.js';
 export { instrumentHttpRequest, startRpcServerCall } from './instrument.js';
 export type { HttpInstrumentationOptions, HttpRequestResult, RpcServerCall } from './instrument.js';
-export { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';
+export { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoing-propagation.js';

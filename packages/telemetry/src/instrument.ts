@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
 import { GRPC_SERVER_ERROR_CODES, UNMATCHED_ROUTE } from './catalog.js';
-import { normalizeHttpMethod, type KenosMetrics } from './createMetrics.js';
-import { EMPTY_LINKED_CONTEXT } from './linkedContext.js';
+import { normalizeHttpMethod, type KenosMetrics } from './create-metrics.js';
+import { EMPTY_LINKED_CONTEXT } from './linked-context.js';
 import { extractContext, type Carrier } from './spans.js';
 
 const TRACER = '@kenos/telemetry';

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTracing } from './startTracing.js';
+import { startTracing } from './start-tracing.js';
 
 function readPackageJson(): { name?: string; version?: string } {
   try {

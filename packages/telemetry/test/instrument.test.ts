@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, currentTraceIds, injectContext, instrumentHttpRequest, shutdownTracing, startRpcServerCall, startTracing, withSpan } from '../src/index.js';
-import { find, parsePromText } from './promText.js';
+import { find, parsePromText } from './prom-text.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_LATENCY_BUCKETS, KENOS_METRICS, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE, createMetrics } from '../src/index.js';
-import { kenosSdkVersion } from '../src/createMetrics.js';
-import { find, parsePromText } from './promText.js';
+import { kenosSdkVersion } from '../src/create-metrics.js';
+import { find, parsePromText } from './prom-text.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

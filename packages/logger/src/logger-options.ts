@@ -1,4 +1,4 @@
-import type { LogDestination } from './createDestination.js';
+import type { LogDestination } from './create-destination.js';
 import { LoggerError } from './logger-error.js';
 import { isLevelName, type LevelName } from './levels.js';
 

@@ -1,6 +1,6 @@
 import { INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { isValidSpanContext } from '../src/traceFields.js';
+import { isValidSpanContext } from '../src/trace-fields.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';

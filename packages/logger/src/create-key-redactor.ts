@@ -1,4 +1,4 @@
-import { describeError, reportOnce } from './reportOnce.js';
+import { describeError, reportOnce } from './report-once.js';
 
 /** What a redacted value is replaced with, by key and by value. */
 export const REDACTED = '[REDACTED]';

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLifecycle } from './createLifecycle.js';
-import { LifecycleError } from './lifecycle-error.js';
-import { createFallbackLogger } from './logger.js';
-import type { LifecycleOptions } from './options.js';
-import type { Lifecycle, LifecycleEvent, LifecycleState } from './types.js';
+import { createLifecycle } from '../src/create-lifecycle.js';
+import { LifecycleError } from '../src/lifecycle-error.js';
+import { createFallbackLogger } from '../src/logger.js';
+import type { LifecycleOptions } from '../src/options.js';
+import type { Lifecycle, LifecycleEvent, LifecycleState } from '../src/types.js';
 
 const sleep = (ms: number): Promise<void> =>
   new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { LifecycleError, toError } from './lifecycle-error.js';
 import type { ResolvedLifecycleOptions } from './options.js';
-import { runWithTimeout, sleep } from './runWithTimeout.js';
+import { runWithTimeout, sleep } from './run-with-timeout.js';
 import type {
   Beacon,
   Drainer,

@@ -1,7 +1,7 @@
-import type { Logger } from './Logger.js';
-import { buildLogger } from './buildLogger.js';
-import { setRootLogger } from './logContext.js';
-import type { LoggerOptions } from './loggerOptions.js';
+import type { Logger } from './logger.js';
+import { buildLogger } from './build-logger.js';
+import { setRootLogger } from './log-context.js';
+import type { LoggerOptions } from './logger-options.js';
 
 /**
  * Creates the service's logger and makes it the root logger returned by `getLogger()` outside a

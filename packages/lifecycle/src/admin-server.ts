@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AdminAccess } from './adminAccess.js';
+import { AdminAccess } from './admin-access.js';
 import {
   LifecycleError,
   toError,

@@ -1,7 +1,7 @@
 import { LoggerError } from './logger-error.js';
-import { REDACTED } from './createKeyRedactor.js';
-import { escapeRegExp } from './secretForms.js';
-import { createSecretMatcher, type SecretMatcher } from './secretMatcher.js';
+import { REDACTED } from './create-key-redactor.js';
+import { escapeRegExp } from './secret-forms.js';
+import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js';
 
 /**
  * The shortest secret value `registerSecretValue` accepts: shorter values would scrub ordinary
@@ -99,7 +99,7 @@ export function registeredSecretCount(): number {
 
 /**
  * Replaces every registered secret value in a serialized line, in every form it takes on its way
- * through a server (see secretForms.ts).
+ * through a server (see secret-forms.ts).
  */
 export function scrubSecrets(line: string): string {
   const values = registry().values;

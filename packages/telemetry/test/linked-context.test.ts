@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, createContextKey, propagation, trace, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_LINKED_CONTEXT } from '../src/linkedContext.js';
+import { EMPTY_LINKED_CONTEXT } from '../src/linked-context.js';
 
 const KEYS = [createContextKey('a'), createContextKey('b'), createContextKey('c')];
 type Op = { set: number; value: unknown } | { del: number };

@@ -1,7 +1,7 @@
-import { buildAlertRules, type AlertRulesOptions } from './buildAlertRules.js';
-import { buildDashboard, type DashboardOptions } from './buildDashboard.js';
-import { buildPodMonitor, type PodMonitorOptions } from './buildPodMonitor.js';
-import { toYaml, type YamlValue } from './toYaml.js';
+import { buildAlertRules, type AlertRulesOptions } from './build-alert-rules.js';
+import { buildDashboard, type DashboardOptions } from './build-dashboard.js';
+import { buildPodMonitor, type PodMonitorOptions } from './build-pod-monitor.js';
+import { toYaml, type YamlValue } from './to-yaml.js';
 
 /** Options of {@link renderObservabilityAssets}: one service, or the whole fleet when `service` is unset. */
 export interface ObservabilityAssetsOptions {

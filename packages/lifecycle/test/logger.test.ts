@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LifecycleError } from './lifecycle-error.js';
-import { createFallbackLogger } from './logger.js';
+import { LifecycleError } from '../src/lifecycle-error.js';
+import { createFallbackLogger } from '../src/logger.js';
 
 describe('createFallbackLogger', () => {
   it('writes one JSON line per record with level, ISO time, bindings and msg', () => {

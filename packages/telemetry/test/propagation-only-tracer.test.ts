@@ -1,6 +1,6 @@
 import { isValidSpanId, isValidTraceId } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { hexIdOf, randomHexId } from '../src/propagationOnlyTracer.js';
+import { hexIdOf, randomHexId } from '../src/propagation-only-tracer.js';
 
 describe('randomHexId (ids of propagation-only spans)', () => {
   it('makes valid W3C trace ids (32 lowercase hex digits) and span ids (16), all different', () => {

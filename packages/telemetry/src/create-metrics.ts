@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { KENOS_METRICS, OTHER_HTTP_METHOD, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE } from './catalog.js';
 import type { TelemetryLogger } from './diagnostics.js';
-import { LabeledHistogram } from './labeledHistogram.js';
+import { LabeledHistogram } from './labeled-histogram.js';
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {

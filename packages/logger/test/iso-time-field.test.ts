@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTimeField } from '../src/buildLogger.js';
+import { isoTimeField } from '../src/build-logger.js';
 
 const expected = (ms: number): string => `,"time":"${new Date(ms).toISOString()}"`;
 

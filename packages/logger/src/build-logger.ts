@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import { pino, stdSerializers } from 'pino';
 import type { Logger } from 'pino';
-import { createDestination } from './createDestination.js';
-import { createKeyRedactor } from './createKeyRedactor.js';
+import { createDestination } from './create-destination.js';
+import { createKeyRedactor } from './create-key-redactor.js';
 import { LoggerError } from './logger-error.js';
-import { resolveLoggerOptions, type LoggerOptions } from './loggerOptions.js';
-import { describeError, reportOnce } from './reportOnce.js';
-import { scrubSecrets } from './secretRegistry.js';
-import { traceFragment } from './traceFields.js';
+import { resolveLoggerOptions, type LoggerOptions } from './logger-options.js';
+import { describeError, reportOnce } from './report-once.js';
+import { scrubSecrets } from './secret-registry.js';
+import { traceFragment } from './trace-fields.js';
 
 type Serializer = (value: unknown) => unknown;
 

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { DestinationStream } from 'pino';
-import { reportOnce } from './reportOnce.js';
+import { reportOnce } from './report-once.js';
 
 /**
  * Where log lines go: `'stdout'` (default), `'stderr'`, a file descriptor, a file path, or any

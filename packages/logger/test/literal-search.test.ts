@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLiteralSearch } from '../src/literalSearch.js';
+import { createLiteralSearch } from '../src/literal-search.js';
 
 describe('createLiteralSearch', () => {
   it('replaces literals at the start, in the middle, at the end and side by side', () => {

@@ -1,7 +1,7 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { API_LATENCY_BUCKETS } from '../src/index.js';
-import { LabeledHistogram } from '../src/labeledHistogram.js';
+import { LabeledHistogram } from '../src/labeled-histogram.js';
 
 const LABELS = ['http_request_method', 'http_route', 'http_response_status_code'] as const;
 

@@ -1,7 +1,7 @@
 import { LifecycleError, toError } from './lifecycle-error.js';
 import type { LifecycleLogger } from './logger.js';
 import { checkDuration } from './options.js';
-import { runWithTimeout } from './runWithTimeout.js';
+import { runWithTimeout } from './run-with-timeout.js';
 import type {
   HealthCheck,
   HealthCheckStatus,

@@ -1,8 +1,8 @@
-import { AdminServer } from './AdminServer.js';
+import { AdminServer } from './admin-server.js';
 import { LifecycleError, toError } from './lifecycle-error.js';
-import { HealthCheckRunner } from './HealthCheckRunner.js';
+import { HealthCheckRunner } from './health-check-runner.js';
 import { resolveLifecycleOptions, type LifecycleOptions } from './options.js';
-import { ShutdownSequence, type Phase } from './ShutdownSequence.js';
+import { ShutdownSequence, type Phase } from './shutdown-sequence.js';
 import type {
   AdminRouteHandler,
   Beacon,

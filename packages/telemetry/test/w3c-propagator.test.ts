@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, propagation, trace, type Context } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_LINKED_CONTEXT } from '../src/linkedContext.js';
-import { W3CPropagator } from '../src/w3cPropagator.js';
+import { EMPTY_LINKED_CONTEXT } from '../src/linked-context.js';
+import { W3CPropagator } from '../src/w3c-propagator.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const CARRIERS: Record<string, string>[] = [

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLifecycle } from './createLifecycle.js';
-import { createFallbackLogger } from './logger.js';
-import type { LifecycleOptions } from './options.js';
-import type { Lifecycle } from './types.js';
+import { createLifecycle } from '../src/create-lifecycle.js';
+import { createFallbackLogger } from '../src/logger.js';
+import type { LifecycleOptions } from '../src/options.js';
+import type { Lifecycle } from '../src/types.js';
 
 // The admin server of a real lifecycle on 127.0.0.1, port 0, asked over real HTTP.
 

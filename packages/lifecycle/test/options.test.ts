@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LifecycleError } from './lifecycle-error.js';
-import { resolveLifecycleOptions } from './options.js';
+import { LifecycleError } from '../src/lifecycle-error.js';
+import { resolveLifecycleOptions } from '../src/options.js';
 
 describe('resolveLifecycleOptions', () => {
   it('fills every option with its documented default outside Kubernetes', () => {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from './Logger.js';
-import { buildLogger } from './buildLogger.js';
+import type { Logger } from './logger.js';
+import { buildLogger } from './build-logger.js';
 import { LoggerError } from './logger-error.js';
 import { isLevelName, type LevelName } from './levels.js';
 

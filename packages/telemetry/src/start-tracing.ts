@@ -4,13 +4,13 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { createRequire } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { LazyOtlpTraceExporter } from './lazyOtlpTraceExporter.js';
-import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoingPropagation.js';
+import { LazyOtlpTraceExporter } from './lazy-otlp-trace-exporter.js';
+import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoing-propagation.js';
 import { setTelemetryLogger, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
 import { TelemetryError } from './telemetry-error.js';
-import { createPropagationOnlyProvider } from './propagationOnlyTracer.js';
+import { createPropagationOnlyProvider } from './propagation-only-tracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
-import { W3CPropagator } from './w3cPropagator.js';
+import { W3CPropagator } from './w3c-propagator.js';
 
 /** Options of {@link startTracing}. */
 export interface TracingOptions {

@@ -1,5 +1,5 @@
-import { createLiteralSearch } from './literalSearch.js';
-import { anchorOf, base64Forms, textFormsPattern } from './secretForms.js';
+import { createLiteralSearch } from './literal-search.js';
+import { anchorOf, base64Forms, textFormsPattern } from './secret-forms.js';
 
 /** Scrubs every form of a fixed set of secret values from a serialized line. */
 export interface SecretMatcher {
@@ -35,7 +35,7 @@ function replaceWith(
  * Builds the matcher for `values`, once per set of values (all the work of finding the forms is
  * done here).
  *
- * One pass through the line (see literalSearch.ts) replaces the stable cores of the values' base64
+ * One pass through the line (see literal-search.ts) replaces the stable cores of the values' base64
  * forms and notes whether the line holds a value's anchor: its longest run of characters no
  * encoding changes, which every text form holds as it is. Only a line holding an anchor goes
  * through the regular expression of the values' text forms (per-character alternatives: run on
