@@ -3,7 +3,10 @@ import { basename } from 'node:path';
 import nx from '@nx/eslint-plugin';
 
 const boundaries = JSON.parse(
-  readFileSync(new URL('./tools/module-boundaries.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('./tools/module-boundaries.json', import.meta.url),
+    'utf8',
+  ),
 );
 
 /**
@@ -12,9 +15,15 @@ const boundaries = JSON.parse(
  */
 const constraintsFor = (testScopes) => [
   // nothing in packages/ imports from examples/ or tools/
-  { sourceTag: 'type:package', notDependOnLibsWithTags: ['type:example', 'type:tool'] },
+  {
+    sourceTag: 'type:package',
+    notDependOnLibsWithTags: ['type:example', 'type:tool'],
+  },
   ...Object.entries(boundaries.scopes).map(([scope, allowed]) => {
-    const all = [...allowed, ...testScopes.filter((name) => name !== scope && !allowed.includes(name))];
+    const all = [
+      ...allowed,
+      ...testScopes.filter((name) => name !== scope && !allowed.includes(name)),
+    ];
     return {
       sourceTag: `scope:${scope}`,
       onlyDependOnLibsWithTags: all.includes('*')
@@ -31,7 +40,10 @@ const depConstraints = constraintsFor([]);
 const testDepConstraints = constraintsFor(boundaries.testScopes ?? []);
 const boundaryOptions = (constraints) => ({
   enforceBuildableLibDependency: true,
-  allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/vitest\\.shared\\.mts$'],
+  allow: [
+    '^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$',
+    '^.*/vitest\\.shared\\.mts$',
+  ],
   depConstraints: constraints,
 });
 
@@ -44,17 +56,29 @@ const kebabCaseFileNames = {
     type: 'suggestion',
     docs: { description: 'Source file names are kebab-case.' },
     schema: [],
-    messages: { kebab: 'File name "{{name}}" is not kebab-case: name it "{{expected}}".' },
+    messages: {
+      kebab: 'File name "{{name}}" is not kebab-case: name it "{{expected}}".',
+    },
   },
   create(context) {
     const name = basename(context.filename);
     const stem = name.split('.')[0];
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem) && !/[\\/]generated[\\/]/.test(context.filename)) {
+    if (
+      !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stem) &&
+      !/[\\/]generated[\\/]/.test(context.filename)
+    ) {
       const expected = name.replace(
         stem,
-        stem.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase(),
+        stem
+          .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+          .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+          .toLowerCase(),
       );
-      context.report({ loc: { line: 1, column: 0 }, messageId: 'kebab', data: { name, expected } });
+      context.report({
+        loc: { line: 1, column: 0 },
+        messageId: 'kebab',
+        data: { name, expected },
+      });
     }
     return {};
   },
@@ -76,16 +100,25 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
-    plugins: { kenos: { rules: { 'kebab-case-file-names': kebabCaseFileNames } } },
+    plugins: {
+      kenos: { rules: { 'kebab-case-file-names': kebabCaseFileNames } },
+    },
     rules: {
       'kenos/kebab-case-file-names': 'error',
-      '@nx/enforce-module-boundaries': ['error', boundaryOptions(depConstraints)],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaryOptions(depConstraints),
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         {
           selector: 'ExportAllDeclaration',
-          message: 'No `export *` in Kenos code: export every public symbol by name.',
+          message:
+            'No `export *` in Kenos code: export every public symbol by name.',
         },
       ],
     },
@@ -94,7 +127,10 @@ export default [
     // Tests read parsed JSON (log lines, HTTP bodies): `any` and `!` on known indexes are the honest types there.
     files: ['**/test/**/*.ts', '**/*.test.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', boundaryOptions(testDepConstraints)],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaryOptions(testDepConstraints),
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
@@ -113,7 +149,11 @@ export default [
             '{projectRoot}/bench/**/*',
           ],
           // @types packages a public .d.ts exposes (express's Router in @kenos/server) are runtime dependencies on purpose.
-          ignoredDependencies: ['@types/node', '@types/express', '@types/convict'],
+          ignoredDependencies: [
+            '@types/node',
+            '@types/express',
+            '@types/convict',
+          ],
         },
       ],
     },

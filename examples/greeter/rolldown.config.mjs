@@ -15,7 +15,9 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'rolldown';
 
 const require = createRequire(import.meta.url);
-const kenosVersion = JSON.parse(readFileSync(require.resolve('@kenos/telemetry/package.json'), 'utf8')).version;
+const kenosVersion = JSON.parse(
+  readFileSync(require.resolve('@kenos/telemetry/package.json'), 'utf8'),
+).version;
 
 export const EXTERNAL = [
   /^grpc-health-check(\/|$)/,
@@ -32,6 +34,13 @@ export default defineConfig({
   input: 'dist/run.js',
   platform: 'node',
   external: EXTERNAL,
-  transform: { define: { __KENOS_SDK_VERSION__: JSON.stringify(kenosVersion) } },
-  output: { file: 'dist/run.bundle.mjs', format: 'esm', codeSplitting: false, sourcemap: true },
+  transform: {
+    define: { __KENOS_SDK_VERSION__: JSON.stringify(kenosVersion) },
+  },
+  output: {
+    file: 'dist/run.bundle.mjs',
+    format: 'esm',
+    codeSplitting: false,
+    sourcemap: true,
+  },
 });

@@ -1,3 +1,5 @@
 import { kenosVitestConfig } from '../../vitest.shared.mts';
 
-export default kenosVitestConfig(import.meta.dirname, { include: ['src/**/*.test.mjs'] });
+export default kenosVitestConfig(import.meta.dirname, {
+  include: ['src/**/*.test.mjs'],
+});

@@ -8,7 +8,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.bin');
+const bin = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../node_modules/.bin',
+);
 const pkgDir = process.cwd();
 
 const [report] = JSON.parse(
@@ -19,20 +22,37 @@ const [report] = JSON.parse(
   }),
 );
 const allowedTop = /^(package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/;
-const forbidden = /(^|\/)(src|test|__fixtures__)\/|\.test\.|\.spec\.|\.tsbuildinfo$/;
+const forbidden =
+  /(^|\/)(src|test|__fixtures__)\/|\.test\.|\.spec\.|\.tsbuildinfo$/;
 const leaks = report.files
   .map((f) => f.path)
-  .filter((p) => !(allowedTop.test(p) || p.startsWith('dist/') || p.startsWith('bin/') || (p.startsWith('proto/') && p.endsWith('.proto')) || p.endsWith('.json') && !p.includes('/')) || forbidden.test(p));
+  .filter(
+    (p) =>
+      !(
+        allowedTop.test(p) ||
+        p.startsWith('dist/') ||
+        p.startsWith('bin/') ||
+        (p.startsWith('proto/') && p.endsWith('.proto')) ||
+        (p.endsWith('.json') && !p.includes('/'))
+      ) || forbidden.test(p),
+  );
 if (leaks.length > 0) {
-  console.error(`KENOS_ERR_PACK_LEAK: ${report.name} would publish files outside dist/:\n  ${leaks.join('\n  ')}`);
+  console.error(
+    `KENOS_ERR_PACK_LEAK: ${report.name} would publish files outside dist/:\n  ${leaks.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(`${report.name}@${report.version}: ${report.files.length} files, ${report.size} bytes packed, no leaks`);
+console.log(
+  `${report.name}@${report.version}: ${report.files.length} files, ${report.size} bytes packed, no leaks`,
+);
 
 const checks = [['publint', ['--strict']]];
 // --no-types: a package without a JavaScript entry point (a JSON preset) has no types to check.
 if (!process.argv.includes('--no-types')) {
-  checks.push(['attw', ['--pack', '.', '--profile', 'esm-only', '--format', 'ascii']]);
+  checks.push([
+    'attw',
+    ['--pack', '.', '--profile', 'esm-only', '--format', 'ascii'],
+  ]);
 }
 for (const [cmd, args] of checks) {
   const r = spawnSync(join(bin, cmd), args, { cwd: pkgDir, stdio: 'inherit' });

@@ -16,18 +16,33 @@ const main = join(root, 'examples/greeter/dist/main.js');
 const args = process.argv.slice(2);
 const component = args[0] ?? 'api';
 
-console.error('building @kenos/example-greeter and the packages it uses (nx run example-greeter:build) ...');
-const build = spawnSync(nx, ['run', 'example-greeter:build', '--outputStyle=static'], {
-  cwd: root,
-  stdio: ['ignore', 2, 2],
-  env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-});
+console.error(
+  'building @kenos/example-greeter and the packages it uses (nx run example-greeter:build) ...',
+);
+const build = spawnSync(
+  nx,
+  ['run', 'example-greeter:build', '--outputStyle=static'],
+  {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+    env: {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+    },
+  },
+);
 if (build.status !== 0) {
-  console.error(`build failed (exit ${build.status ?? build.signal}); nothing started`);
+  console.error(
+    `build failed (exit ${build.status ?? build.signal}); nothing started`,
+  );
   process.exit(build.status ?? 1);
 }
 
-console.error(`starting examples/greeter component "${component}" (Ctrl-C stops it gracefully)`);
+console.error(
+  `starting examples/greeter component "${component}" (Ctrl-C stops it gracefully)`,
+);
 // Own process group: a terminal Ctrl-C reaches the service only through this script, exactly once.
 const child = spawn(process.execPath, [main, component, ...args.slice(1)], {
   cwd: root,

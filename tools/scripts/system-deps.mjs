@@ -17,27 +17,47 @@ export function systemPackages() {
     .filter(Boolean);
 }
 
-const ok = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const ok = (cmd, args) =>
+  spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
 /** Installs the missing packages with apt-get when running as root; else exits 1 with the command to run. */
 export function ensureSystemDeps() {
   const hasDpkg = ok('dpkg', ['--version']);
-  const missing = hasDpkg ? systemPackages().filter((p) => !ok('dpkg', ['-s', p])) : [];
+  const missing = hasDpkg
+    ? systemPackages().filter((p) => !ok('dpkg', ['-s', p]))
+    : [];
   if (!hasDpkg) {
-    if (ok('promtool', ['--version']) && ok('prometheus', ['--version'])) return;
-    console.error('KENOS_ERR_SYSTEM_DEPS: the tests need prometheus and promtool on PATH (Debian/Ubuntu: apt-get install prometheus).');
+    if (ok('promtool', ['--version']) && ok('prometheus', ['--version']))
+      return;
+    console.error(
+      'KENOS_ERR_SYSTEM_DEPS: the tests need prometheus and promtool on PATH (Debian/Ubuntu: apt-get install prometheus).',
+    );
     process.exit(1);
   }
   if (missing.length === 0) return;
   if (process.getuid?.() === 0 && ok('apt-get', ['--version'])) {
-    console.log(`installing Debian packages the tests use: ${missing.join(' ')}`);
+    console.log(
+      `installing Debian packages the tests use: ${missing.join(' ')}`,
+    );
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+    const update = spawnSync('apt-get', ['update', '-qq'], {
+      stdio: 'inherit',
+      env,
+    });
+    const install =
+      update.status === 0 &&
+      spawnSync(
+        'apt-get',
+        ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+        { stdio: 'inherit', env },
+      );
     if (install && install.status === 0) return;
   }
-  console.error(`KENOS_ERR_SYSTEM_DEPS: missing Debian packages ${missing.join(', ')}: run  sudo apt-get install -y ${missing.join(' ')}`);
+  console.error(
+    `KENOS_ERR_SYSTEM_DEPS: missing Debian packages ${missing.join(', ')}: run  sudo apt-get install -y ${missing.join(' ')}`,
+  );
   process.exit(1);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) ensureSystemDeps();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  ensureSystemDeps();

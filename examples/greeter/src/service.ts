@@ -14,12 +14,18 @@ export const greeter = defineService({
   config: greeterConfigSchema,
   // config/ and the development key (.kenos/local.key) live in the package directory, next to dist/
   configDir: PACKAGE_ROOT,
-  rest: (router, { config }) => mountGreetingRoutes(router, createSayHello(config.greeter)),
+  rest: (router, { config }) =>
+    mountGreetingRoutes(router, createSayHello(config.greeter)),
   grpc: ({ config }) => [greeterService(createSayHello(config.greeter))],
   workers: {
-    greetings: ({ config }) => greetingWorker(createSayHello(config.greeter), config.greeter.worker),
+    greetings: ({ config }) =>
+      greetingWorker(createSayHello(config.greeter), config.greeter.worker),
   },
   batches: {
-    'daily-report': ({ config }, batch) => dailyReport({ ...config.greeter.report, greeting: config.greeter.greeting }, batch),
+    'daily-report': ({ config }, batch) =>
+      dailyReport(
+        { ...config.greeter.report, greeting: config.greeter.greeting },
+        batch,
+      ),
   },
 });

@@ -3,17 +3,33 @@ import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, listGrpcServices, spawnService, startService, stopAllServices, unary, type ServiceProcess } from '@kenos/testing';
+import {
+  createGrpcClient,
+  listGrpcServices,
+  spawnService,
+  startService,
+  stopAllServices,
+  unary,
+  type ServiceProcess,
+} from '@kenos/testing';
 // @ts-expect-error -- a plain .mjs config without type declarations
 import { EXTERNAL } from '../rolldown.config.mjs';
 
 // The production entry point: dist/main-bundle.js runs the single-file bundle dist/run.bundle.mjs
 // (built by `nx run example-greeter:bundle`, a dependency of this project's test target).
 const entry = fileURLToPath(new URL('../dist/main-bundle.js', import.meta.url));
-const bundlePath = fileURLToPath(new URL('../dist/run.bundle.mjs', import.meta.url));
-const proto = fileURLToPath(new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url));
+const bundlePath = fileURLToPath(
+  new URL('../dist/run.bundle.mjs', import.meta.url),
+);
+const proto = fileURLToPath(
+  new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url),
+);
 const require = createRequire(import.meta.url);
-const kenosVersion = (JSON.parse(readFileSync(require.resolve('@kenos/telemetry/package.json'), 'utf8')) as { version: string }).version;
+const kenosVersion = (
+  JSON.parse(
+    readFileSync(require.resolve('@kenos/telemetry/package.json'), 'utf8'),
+  ) as { version: string }
+).version;
 
 afterAll(() => stopAllServices());
 
@@ -22,7 +38,11 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
   let client: grpc.Client;
   beforeAll(async () => {
     svc = await startService(entry, 'api');
-    client = createGrpcClient({ protoPath: proto, service: 'kenos.example.greeter.v1.GreeterService', address: svc.grpcAddress() });
+    client = createGrpcClient({
+      protoPath: proto,
+      service: 'kenos.example.greeter.v1.GreeterService',
+      address: svc.grpcAddress(),
+    });
   });
   afterAll(async () => {
     client.close();
@@ -31,23 +51,38 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
   });
 
   it('serves REST and gRPC greetings, with the config and .proto found next to dist/', async () => {
-    const res = await fetch(`http://127.0.0.1:${svc.ports.http}/v1/greetings/Bundle`);
+    const res = await fetch(
+      `http://127.0.0.1:${svc.ports.http}/v1/greetings/Bundle`,
+    );
     expect(await res.json()).toEqual({ message: 'Hello, Bundle!' });
-    const { response } = await unary<{ message: string }>(client, 'SayHello', { name: 'Grace' });
+    const { response } = await unary<{ message: string }>(client, 'SayHello', {
+      name: 'Grace',
+    });
     expect(response).toEqual({ message: 'Hello, Grace!' });
     // greeter.apiToken: decrypted from config/development.secrets.yaml with the development key
     const starting = await svc.waitForLine((l) => l.msg === 'starting');
-    expect((starting['config'] as { greeter: { apiToken: string } }).greeter.apiToken).toMatch(/^\[/);
+    expect(
+      (starting['config'] as { greeter: { apiToken: string } }).greeter
+        .apiToken,
+    ).toMatch(/^\[/);
   });
 
   it('lists the greeter service through reflection and answers health checks (packages kept external)', async () => {
-    expect(await listGrpcServices(svc.grpcAddress())).toContain('kenos.example.greeter.v1.GreeterService');
+    expect(await listGrpcServices(svc.grpcAddress())).toContain(
+      'kenos.example.greeter.v1.GreeterService',
+    );
   });
 
   it('reports the Kenos SDK version, not the version of the package.json next to the bundle', async () => {
-    const metrics = await (await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)).text();
-    expect(metrics).toContain(`kenos_build_info{service="greeter",version="0.0.0",kenos_version="${kenosVersion}"} 1`);
-    expect(readFileSync(bundlePath, 'utf8')).not.toContain('__KENOS_SDK_VERSION__');
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)
+    ).text();
+    expect(metrics).toContain(
+      `kenos_build_info{service="greeter",version="0.0.0",kenos_version="${kenosVersion}"} 1`,
+    );
+    expect(readFileSync(bundlePath, 'utf8')).not.toContain(
+      '__KENOS_SDK_VERSION__',
+    );
   });
 
   it('runs with the early tracing hook (--import @kenos/telemetry/register) and continues an incoming trace', async () => {
@@ -57,11 +92,19 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
     });
     try {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-      const res = await fetch(`http://127.0.0.1:${traced.ports.http}/v1/greetings/Traced`, {
-        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'bundle-trace-1' },
-      });
+      const res = await fetch(
+        `http://127.0.0.1:${traced.ports.http}/v1/greetings/Traced`,
+        {
+          headers: {
+            traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+            'x-request-id': 'bundle-trace-1',
+          },
+        },
+      );
       expect(res.status).toBe(200);
-      const access = await traced.waitForLine((l) => l.msg === 'http request' && l['request_id'] === 'bundle-trace-1');
+      const access = await traced.waitForLine(
+        (l) => l.msg === 'http request' && l['request_id'] === 'bundle-trace-1',
+      );
       expect(access['trace_id']).toBe(traceId);
     } finally {
       traced.kill('SIGTERM');
@@ -81,10 +124,15 @@ describe('the greeter bundle file', () => {
     const specifiers = new Set<string>();
     // rolldown writes static imports at the start of a line, dynamic ones as import("…") and requires of what it
     // did not inline as __require("…"), always with double quotes (JSDoc types in the inlined code use single ones)
-    for (const m of code.matchAll(/^import\s[^;\n]*?"([^"]+)";?$/gm)) specifiers.add(m[1]!);
-    for (const m of code.matchAll(/\b(?:import|__require)\(\s*"([^"]+)"\s*\)/g)) specifiers.add(m[1]!);
+    for (const m of code.matchAll(/^import\s[^;\n]*?"([^"]+)";?$/gm))
+      specifiers.add(m[1]!);
+    for (const m of code.matchAll(/\b(?:import|__require)\(\s*"([^"]+)"\s*\)/g))
+      specifiers.add(m[1]!);
     const builtins = new Set(builtinModules.flatMap((b) => [b, `node:${b}`]));
-    const unexpected = [...specifiers].filter((s) => !builtins.has(s) && !(EXTERNAL as RegExp[]).some((re) => re.test(s)));
+    const unexpected = [...specifiers].filter(
+      (s) =>
+        !builtins.has(s) && !(EXTERNAL as RegExp[]).some((re) => re.test(s)),
+    );
     expect(unexpected).toEqual([]);
     // express, pino, prom-client and the @kenos packages are inside
     expect(specifiers.has('express')).toBe(false);

@@ -12,9 +12,15 @@ import {
 } from '@kenos/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const proto = fileURLToPath(new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url));
+const proto = fileURLToPath(
+  new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url),
+);
 const greeterClient = (address: string): grpc.Client =>
-  createGrpcClient({ protoPath: proto, service: 'kenos.example.greeter.v1.GreeterService', address });
+  createGrpcClient({
+    protoPath: proto,
+    service: 'kenos.example.greeter.v1.GreeterService',
+    address,
+  });
 
 afterAll(() => stopAllServices());
 
@@ -23,7 +29,9 @@ describe('greeter api', () => {
   let base: string;
   let client: grpc.Client;
   beforeAll(async () => {
-    svc = await startService(main, 'api', { env: { GREETER_MAX_NAME_LENGTH: '10' } });
+    svc = await startService(main, 'api', {
+      env: { GREETER_MAX_NAME_LENGTH: '10' },
+    });
     base = `http://127.0.0.1:${svc.ports.http}`;
     client = greeterClient(svc.grpcAddress());
   });
@@ -47,7 +55,11 @@ describe('greeter api', () => {
   });
 
   it('greets by name on POST /v1/greetings', async () => {
-    const res = await fetch(`${base}/v1/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ada"}' });
+    const res = await fetch(`${base}/v1/greetings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Ada"}',
+    });
     expect(await res.json()).toEqual({ message: 'Hello, Ada!' });
   });
 
@@ -60,18 +72,31 @@ describe('greeter api', () => {
   ])('answers %s with 400 problem+json', async (_what, path, field) => {
     const res = await fetch(`${base}${path}`);
     expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 400, errors: [{ field }] });
+    expect(res.headers.get('content-type')).toMatch(
+      /^application\/problem\+json/,
+    );
+    expect(await res.json()).toMatchObject({
+      status: 400,
+      errors: [{ field }],
+    });
   });
 
   it('answers a POST without a name with 400 problem+json', async () => {
-    const res = await fetch(`${base}/v1/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${base}/v1/greetings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ errors: [{ field: 'name', description: 'must not be empty' }] });
+    expect(await res.json()).toMatchObject({
+      errors: [{ field: 'name', description: 'must not be empty' }],
+    });
   });
 
   it('greets over gRPC SayHello', async () => {
-    const { response } = await unary<{ message: string }>(client, 'SayHello', { name: 'Grace' });
+    const { response } = await unary<{ message: string }>(client, 'SayHello', {
+      name: 'Grace',
+    });
     expect(response).toEqual({ message: 'Hello, Grace!' });
   });
 
@@ -79,20 +104,30 @@ describe('greeter api', () => {
     ['an empty name', { name: '' }],
     ['a too long name', { name: 'abcdefghijk' }],
     ['a delay over 10000 ms', { name: 'Ada', delayMs: 10_001 }],
-  ])('answers SayHello with %s with INVALID_ARGUMENT', async (_what, request) => {
-    const { error } = await unary(client, 'SayHello', request);
-    expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
-  });
+  ])(
+    'answers SayHello with %s with INVALID_ARGUMENT',
+    async (_what, request) => {
+      const { error } = await unary(client, 'SayHello', request);
+      expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    },
+  );
 
   it('lists the greeter service through reflection', async () => {
-    expect(await listGrpcServices(svc.grpcAddress())).toContain('kenos.example.greeter.v1.GreeterService');
+    expect(await listGrpcServices(svc.grpcAddress())).toContain(
+      'kenos.example.greeter.v1.GreeterService',
+    );
   });
 
   it('logs its effective config at startup with the API token masked', async () => {
     const line = await svc.waitForLine((l) => l.msg === 'starting');
-    expect(line['config']).toMatchObject({ greeter: { greeting: 'Hello', maxNameLength: 10 }, http: { port: 0 } });
+    expect(line['config']).toMatchObject({
+      greeter: { greeting: 'Hello', maxNameLength: 10 },
+      http: { port: 0 },
+    });
     // greeter.apiToken comes from config/development.secrets.yaml, decrypted with .kenos/dev.key: never in a log
-    expect((line['config'] as { greeter: { apiToken: string } }).greeter.apiToken).toMatch(/^\[/);
+    expect(
+      (line['config'] as { greeter: { apiToken: string } }).greeter.apiToken,
+    ).toMatch(/^\[/);
     expect(JSON.stringify(svc.lines)).not.toContain('dev-token-7f3a9c2e');
   });
 });
@@ -100,12 +135,19 @@ describe('greeter api', () => {
 describe('greeter worker and batch', () => {
   it('worker:greetings finishes its in-flight job on SIGTERM and exits 0', async () => {
     const svc = await startService(main, 'worker:greetings', {
-      env: { GREETER_WORKER_JOB_DURATION_MS: '1200', GREETER_WORKER_INTERVAL_MS: '60000' },
+      env: {
+        GREETER_WORKER_JOB_DURATION_MS: '1200',
+        GREETER_WORKER_INTERVAL_MS: '60000',
+      },
     });
     const started = await svc.waitForLine((l) => l.msg === 'job started');
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(0);
-    expect(svc.lines.some((l) => l.msg === 'greeted' && l['job_id'] === started['job_id'])).toBe(true);
+    expect(
+      svc.lines.some(
+        (l) => l.msg === 'greeted' && l['job_id'] === started['job_id'],
+      ),
+    ).toBe(true);
   });
 
   it('batch:daily-report logs a summary and exits 0', async () => {
@@ -115,8 +157,12 @@ describe('greeter worker and batch', () => {
   });
 
   it('batch:daily-report exits 1 when it fails and 78 on invalid config', async () => {
-    const failing = spawnService(main, 'batch:daily-report', { env: { GREETER_REPORT_FAIL: 'true' } });
-    const invalid = spawnService(main, 'batch:daily-report', { env: { GREETER_MAX_NAME_LENGTH: '0' } });
+    const failing = spawnService(main, 'batch:daily-report', {
+      env: { GREETER_REPORT_FAIL: 'true' },
+    });
+    const invalid = spawnService(main, 'batch:daily-report', {
+      env: { GREETER_MAX_NAME_LENGTH: '0' },
+    });
     expect((await failing.exited).code).toBe(1);
     expect((await invalid.exited).code).toBe(78);
   });

@@ -26,18 +26,31 @@ const manifests = readdirSync(dir)
 
 /** The kubernetes-models class of an apiVersion/kind; throws a clear error when there is none. */
 async function modelOf(apiVersion: unknown, kind: unknown): Promise<Model> {
-  if (typeof apiVersion !== 'string' || !/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion)) {
-    throw new Error(`no Kubernetes schema: apiVersion ${JSON.stringify(apiVersion)} is missing or malformed`);
+  if (
+    typeof apiVersion !== 'string' ||
+    !/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion)
+  ) {
+    throw new Error(
+      `no Kubernetes schema: apiVersion ${JSON.stringify(apiVersion)} is missing or malformed`,
+    );
   }
   let models: Record<string, unknown>;
   try {
-    models = (await import(`kubernetes-models/${apiVersion}`)) as Record<string, unknown>;
+    models = (await import(`kubernetes-models/${apiVersion}`)) as Record<
+      string,
+      unknown
+    >;
   } catch {
     throw new Error(`no Kubernetes schema: unknown apiVersion ${apiVersion}`);
   }
-  const model = typeof kind === 'string' ? (models[kind] as Partial<Model> | undefined) : undefined;
+  const model =
+    typeof kind === 'string'
+      ? (models[kind] as Partial<Model> | undefined)
+      : undefined;
   if (model?.apiVersion !== apiVersion || model.kind !== kind) {
-    throw new Error(`no Kubernetes schema: unknown kind ${JSON.stringify(kind)} in ${apiVersion}`);
+    throw new Error(
+      `no Kubernetes schema: unknown kind ${JSON.stringify(kind)} in ${apiVersion}`,
+    );
   }
   return model as Model;
 }
@@ -51,7 +64,8 @@ function schemaProblems(doc: Doc, model: Model): string[] {
       ? value
       : new Proxy(value, {
           get(target, key, receiver) {
-            if (typeof key !== 'string') return Reflect.get(target, key, receiver);
+            if (typeof key !== 'string')
+              return Reflect.get(target, key, receiver);
             declared.set(path, (declared.get(path) ?? new Set()).add(key));
             return watch(Reflect.get(target, key, receiver), `${path}/${key}`);
           },
@@ -65,20 +79,30 @@ function schemaProblems(doc: Doc, model: Model): string[] {
   try {
     model.prototype.validate.call(watch(doc, ''));
   } catch (error) {
-    const errors = (error as { errors?: { instancePath: string; message?: string; params?: Doc }[] }).errors;
+    const errors = (
+      error as {
+        errors?: { instancePath: string; message?: string; params?: Doc }[];
+      }
+    ).errors;
     if (!Array.isArray(errors)) throw error;
     for (const e of errors) {
       const allowed = e.params?.['allowedValues'] as unknown[] | undefined;
-      problems.push(`${e.instancePath || '/'}: ${e.message ?? 'invalid'}${allowed ? ` (${allowed.join(', ')})` : ''}`);
+      problems.push(
+        `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${allowed ? ` (${allowed.join(', ')})` : ''}`,
+      );
     }
   }
   const undeclared = (value: unknown, path: string): void => {
     if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach((item, i) => undeclared(item, `${path}/${i}`));
+    if (Array.isArray(value))
+      return value.forEach((item, i) => undeclared(item, `${path}/${i}`));
     if (maps.has(path)) return;
     for (const [key, child] of Object.entries(value)) {
       if (declared.get(path)?.has(key)) undeclared(child, `${path}/${key}`);
-      else problems.push(`${path}/${key}: unknown field (not in the ${model.apiVersion} ${model.kind} schema)`);
+      else
+        problems.push(
+          `${path}/${key}: unknown field (not in the ${model.apiVersion} ${model.kind} schema)`,
+        );
     }
   };
   undeclared(doc, '');
@@ -86,7 +110,10 @@ function schemaProblems(doc: Doc, model: Model): string[] {
 }
 
 /** The problems of every document of a manifest file, each naming the file, the document and the path. */
-async function manifestProblems(file: string, text: string): Promise<{ documents: number; problems: string[] }> {
+async function manifestProblems(
+  file: string,
+  text: string,
+): Promise<{ documents: number; problems: string[] }> {
   const problems: string[] = [];
   let documents = 0;
   for (const [i, parsed] of parseAllDocuments(text).entries()) {
@@ -106,7 +133,9 @@ async function manifestProblems(file: string, text: string): Promise<{ documents
     const label = `${where} (${String(apiVersion)} ${String(kind)} ${String(metadata?.['name'])})`;
     try {
       const model = await modelOf(apiVersion, kind);
-      problems.push(...schemaProblems(doc as Doc, model).map((p) => `${label}: ${p}`));
+      problems.push(
+        ...schemaProblems(doc as Doc, model).map((p) => `${label}: ${p}`),
+      );
     } catch (error) {
       problems.push(`${label}: ${(error as Error).message}`);
     }
@@ -120,7 +149,8 @@ const editedApi = (edit: (d: Doc) => void): string => {
   edit(d);
   return stringify(d);
 };
-const apiLabel = 'api-deployment.yaml document 1 (apps/v1 Deployment greeter-api)';
+const apiLabel =
+  'api-deployment.yaml document 1 (apps/v1 Deployment greeter-api)';
 
 describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
   it('find the seven manifests of the example', () => {
@@ -135,20 +165,27 @@ describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
     ]);
   });
 
-  it.each(manifests)('%s: every document matches the schema of its apiVersion and kind, with no unknown field', async (file) => {
-    const { documents, problems } = await manifestProblems(file, read(file));
-    expect(problems).toEqual([]);
-    expect(documents).toBeGreaterThan(0);
-  });
+  it.each(manifests)(
+    '%s: every document matches the schema of its apiVersion and kind, with no unknown field',
+    async (file) => {
+      const { documents, problems } = await manifestProblems(file, read(file));
+      expect(problems).toEqual([]);
+      expect(documents).toBeGreaterThan(0);
+    },
+  );
 
   it('reject an unknown field, such as a typo of terminationGracePeriodSeconds', async () => {
     const text = editedApi((d) => {
       const pod = d['spec']['template']['spec'];
-      pod['terminationGracePeriodSecond'] = pod['terminationGracePeriodSeconds'];
+      pod['terminationGracePeriodSecond'] =
+        pod['terminationGracePeriodSeconds'];
       delete pod['terminationGracePeriodSeconds'];
-      d['spec']['template']['spec']['containers'][0]['ports'][0]['hostport'] = 8080;
+      d['spec']['template']['spec']['containers'][0]['ports'][0]['hostport'] =
+        8080;
     });
-    expect((await manifestProblems('api-deployment.yaml', text)).problems).toEqual([
+    expect(
+      (await manifestProblems('api-deployment.yaml', text)).problems,
+    ).toEqual([
       `${apiLabel}: /spec/template/spec/containers/0/ports/0/hostport: unknown field (not in the apps/v1 Deployment schema)`,
       `${apiLabel}: /spec/template/spec/terminationGracePeriodSecond: unknown field (not in the apps/v1 Deployment schema)`,
     ]);
@@ -156,12 +193,21 @@ describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
 
   it('reject a value of the wrong type, such as replicas: "two"', async () => {
     const text = editedApi((d) => (d['spec']['replicas'] = 'two'));
-    expect((await manifestProblems('api-deployment.yaml', text)).problems).toEqual([`${apiLabel}: /spec/replicas: must be integer`]);
+    expect(
+      (await manifestProblems('api-deployment.yaml', text)).problems,
+    ).toEqual([`${apiLabel}: /spec/replicas: must be integer`]);
   });
 
   it('reject a value outside an enum, such as protocol: TPC', async () => {
-    const text = editedApi((d) => (d['spec']['template']['spec']['containers'][0]['ports'][0]['protocol'] = 'TPC'));
-    expect((await manifestProblems('api-deployment.yaml', text)).problems).toEqual([
+    const text = editedApi(
+      (d) =>
+        (d['spec']['template']['spec']['containers'][0]['ports'][0][
+          'protocol'
+        ] = 'TPC'),
+    );
+    expect(
+      (await manifestProblems('api-deployment.yaml', text)).problems,
+    ).toEqual([
       `${apiLabel}: /spec/template/spec/containers/0/ports/0/protocol: must be equal to one of the allowed values (SCTP, TCP, UDP)`,
     ]);
   });
@@ -171,7 +217,9 @@ describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
       delete d['spec']['template']['spec']['containers'][0]['name'];
       delete d['spec']['selector'];
     });
-    expect((await manifestProblems('api-deployment.yaml', text)).problems).toEqual([
+    expect(
+      (await manifestProblems('api-deployment.yaml', text)).problems,
+    ).toEqual([
       `${apiLabel}: /spec: must have required property selector`,
       `${apiLabel}: /spec/template/spec/containers/0: must have required property name`,
     ]);
@@ -181,12 +229,19 @@ describe('Kubernetes manifests against the Kubernetes 1.36 schemas', () => {
     const text = `${read('service.yaml')}---\n${editedApi((d) => (d['spec']['replica'] = 2))}---\n`;
     expect(await manifestProblems('all.yaml', text)).toEqual({
       documents: 2,
-      problems: ['all.yaml document 2 (apps/v1 Deployment greeter-api): /spec/replica: unknown field (not in the apps/v1 Deployment schema)'],
+      problems: [
+        'all.yaml document 2 (apps/v1 Deployment greeter-api): /spec/replica: unknown field (not in the apps/v1 Deployment schema)',
+      ],
     });
   });
 
   it('fail a document whose apiVersion or kind has no schema, saying which', async () => {
-    const text = ['apiVersion: apps/v9\nkind: Deployment', 'apiVersion: apps/v1\nkind: Deploymnet', 'kind: Service', 'apiVersion: 3'].join('\n---\n');
+    const text = [
+      'apiVersion: apps/v9\nkind: Deployment',
+      'apiVersion: apps/v1\nkind: Deploymnet',
+      'kind: Service',
+      'apiVersion: 3',
+    ].join('\n---\n');
     expect((await manifestProblems('x.yaml', text)).problems).toEqual([
       'x.yaml document 1 (apps/v9 Deployment undefined): no Kubernetes schema: unknown apiVersion apps/v9',
       'x.yaml document 2 (apps/v1 Deploymnet undefined): no Kubernetes schema: unknown kind "Deploymnet" in apps/v1',
@@ -200,7 +255,11 @@ describe('kustomization.yaml', () => {
   const kustomization = parse(read('kustomization.yaml')) as Doc;
 
   it('is a kustomize Kustomization with resources only', () => {
-    expect(kustomization).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: expect.any(Array) });
+    expect(kustomization).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: expect.any(Array),
+    });
   });
 
   it('list exactly the manifests of its directory as resources, each once', () => {

@@ -2,16 +2,25 @@ import { Agent, get as httpGet, request } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGrpcClient, startService, stopAllServices, unary, type ServiceProcess } from '@kenos/testing';
+import {
+  createGrpcClient,
+  startService,
+  stopAllServices,
+  unary,
+  type ServiceProcess,
+} from '@kenos/testing';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const proto = fileURLToPath(new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url));
+const proto = fileURLToPath(
+  new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url),
+);
 const SHUTDOWN_DELAY_MS = 1000;
 const ROUNDS = 3;
 const READY_POLL_MS = 100; // how often the balancer reads /ready, as kube-proxy follows the endpoints
 const PERIOD_MS = 25; // each client loop sends one request per period: 5 HTTP loops ≈ 200 req/s, 2 gRPC loops ≈ 80 calls/s
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, ms));
 
 interface Backend {
   readonly svc: ServiceProcess;
@@ -33,7 +42,10 @@ function watchGoaway(upstream: Socket, onGoaway: () => void): void {
   upstream.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     // the server side of HTTP/2 starts with frames at once (no preface): 9-byte header, then `length` bytes
-    while (buffered.length >= 9 && buffered.length >= 9 + buffered.readUIntBE(0, 3)) {
+    while (
+      buffered.length >= 9 &&
+      buffered.length >= 9 + buffered.readUIntBE(0, 3)
+    ) {
       if (buffered[3] === 7) onGoaway();
       buffered = buffered.subarray(9 + buffered.readUIntBE(0, 3));
     }
@@ -59,7 +71,11 @@ class ConnectionBalancer {
   constructor() {
     this.#poller = (async () => {
       while (this.#polling) {
-        await Promise.all([...this.backends].map(async (b) => (b.ready = await this.#isReady(b.ports.admin))));
+        await Promise.all(
+          [...this.backends].map(
+            async (b) => (b.ready = await this.#isReady(b.ports.admin)),
+          ),
+        );
         await sleep(READY_POLL_MS);
       }
     })();
@@ -87,15 +103,24 @@ class ConnectionBalancer {
 
   /** Listens on an ephemeral 127.0.0.1 port that forwards to each backend's `kind` port; resolves with that port. */
   listen(kind: 'http' | 'grpc'): Promise<number> {
-    const server = createServer({ allowHalfOpen: true }, (client) => this.#forward(client, kind));
+    const server = createServer({ allowHalfOpen: true }, (client) =>
+      this.#forward(client, kind),
+    );
     this.#servers.push(server);
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    return new Promise((resolve) =>
+      server.listen(0, '127.0.0.1', () =>
+        resolve((server.address() as { port: number }).port),
+      ),
+    );
   }
 
   #forward(client: Socket, kind: 'http' | 'grpc'): void {
     this.#track(client);
     const ready = [...this.backends].filter((b) => b.ready);
-    const backend = kind === 'grpc' ? ready[0] : ready[this.#next++ % Math.max(1, ready.length)];
+    const backend =
+      kind === 'grpc'
+        ? ready[0]
+        : ready[this.#next++ % Math.max(1, ready.length)];
     if (!backend) return void client.resetAndDestroy();
     const upstream = connect({
       host: '127.0.0.1',
@@ -141,13 +166,21 @@ async function startBackend(): Promise<Backend> {
   return { svc, ports: svc.ports as Backend['ports'], ready: false };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   for (const end = Date.now() + timeoutMs; !condition(); await sleep(20)) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
   }
 }
 
-function getThroughAgent(agent: Agent, port: number, path: string): Promise<number> {
+function getThroughAgent(
+  agent: Agent,
+  port: number,
+  path: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     request({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
       res.resume();
@@ -178,7 +211,9 @@ async function loop(
         cause?: { code?: string; message?: string };
         code?: unknown;
       };
-      tally.failures.push(`${label}: ${e.message}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ''}`);
+      tally.failures.push(
+        `${label}: ${e.message}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ''}`,
+      );
     }
     await sleep(Math.max(0, PERIOD_MS - (performance.now() - started)));
   }
@@ -200,9 +235,14 @@ describe('rolling restart behind a connection-level balancer', () => {
           balancer.listen('grpc'),
           balancer.listen('grpc'),
         ]);
-        const live: Backend[] = await Promise.all([startBackend(), startBackend()]);
+        const live: Backend[] = await Promise.all([
+          startBackend(),
+          startBackend(),
+        ]);
         for (const b of live) balancer.backends.add(b);
-        await until('both instances in the balancer', () => live.every((b) => b.ready));
+        await until('both instances in the balancer', () =>
+          live.every((b) => b.ready),
+        );
 
         // two channels on two balancer ports: two connections (grpc-js shares one per address)
         clients = [grpcPort, grpcPort2].map((port) =>
@@ -222,7 +262,11 @@ describe('rolling restart behind a connection-level balancer', () => {
             loop(
               `http agent ${w}`,
               async (i) => {
-                const status = await getThroughAgent(agent, httpPort, `/v1/greetings/a${w}-${i}`);
+                const status = await getThroughAgent(
+                  agent,
+                  httpPort,
+                  `/v1/greetings/a${w}-${i}`,
+                );
                 if (status !== 200) throw new Error(`status ${status}`);
               },
               stopped,
@@ -233,9 +277,12 @@ describe('rolling restart behind a connection-level balancer', () => {
             loop(
               `fetch ${w}`,
               async (i) => {
-                const res = await fetch(`http://127.0.0.1:${httpPort}/v1/greetings/f${w}-${i}`, {
-                  signal: AbortSignal.timeout(5000),
-                });
+                const res = await fetch(
+                  `http://127.0.0.1:${httpPort}/v1/greetings/f${w}-${i}`,
+                  {
+                    signal: AbortSignal.timeout(5000),
+                  },
+                );
                 await res.text();
                 if (res.status !== 200) throw new Error(`status ${res.status}`);
               },
@@ -247,7 +294,11 @@ describe('rolling restart behind a connection-level balancer', () => {
             loop(
               `grpc ${w}`,
               async (i) => {
-                const { error } = await unary(grpcClients[w] as (typeof grpcClients)[number], 'SayHello', { name: `g${w}-${i}` });
+                const { error } = await unary(
+                  grpcClients[w] as (typeof grpcClients)[number],
+                  'SayHello',
+                  { name: `g${w}-${i}` },
+                );
                 if (error) throw new Error(`${error.code} ${error.details}`);
               },
               stopped,
@@ -268,7 +319,10 @@ describe('rolling restart behind a connection-level balancer', () => {
         for (let round = 1; round <= ROUNDS; round++) {
           const fresh = await startBackend();
           balancer.backends.add(fresh);
-          await until(`round ${round}: the new instance in the balancer`, () => fresh.ready);
+          await until(
+            `round ${round}: the new instance in the balancer`,
+            () => fresh.ready,
+          );
           const old = live.shift() as Backend;
           const signalled = Date.now();
           old.svc.kill('SIGTERM');
@@ -276,10 +330,16 @@ describe('rolling restart behind a connection-level balancer', () => {
           balancer.backends.delete(old);
           live.push(fresh);
           // the instance's own clock: when it turned unready; its listeners closed SHUTDOWN_DELAY_MS later
-          const started = old.svc.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown started'));
+          const started = old.svc.lines.find(
+            (l) =>
+              typeof l.msg === 'string' && l.msg.startsWith('shutdown started'),
+          );
           const unreadyAt = Date.parse(String(started?.['time']));
           const pinned = balancer.grpcConnections.filter(
-            (c) => c.backend === old && c.openedAt <= signalled && (c.closedAt ?? Infinity) > signalled,
+            (c) =>
+              c.backend === old &&
+              c.openedAt <= signalled &&
+              (c.closedAt ?? Infinity) > signalled,
           );
           rounds.push({
             round,
@@ -287,8 +347,12 @@ describe('rolling restart behind a connection-level balancer', () => {
             exitMs: at - signalled,
             pinnedGrpc: pinned.length,
             // opened before the balancer saw /ready fail: served, then sent away after their first call
-            openedDuringDelay: balancer.grpcConnections.filter((c) => c.backend === old && c.openedAt > signalled).length,
-            goawayMs: pinned.map((c) => (c.goawayAt === undefined ? null : c.goawayAt - unreadyAt)),
+            openedDuringDelay: balancer.grpcConnections.filter(
+              (c) => c.backend === old && c.openedAt > signalled,
+            ).length,
+            goawayMs: pinned.map((c) =>
+              c.goawayAt === undefined ? null : c.goawayAt - unreadyAt,
+            ),
           });
           await sleep(300);
         }
@@ -307,13 +371,25 @@ describe('rolling restart behind a connection-level balancer', () => {
           rounds.map((r) => r.exitCode),
           'every instance that shut down exited 0',
         ).toEqual(Array(ROUNDS).fill(0));
-        expect(http.failures, `${http.failures.length} of ${http.ok + http.failures.length} HTTP requests failed`).toEqual([]);
-        expect(rpc.failures, `${rpc.failures.length} of ${rpc.ok + rpc.failures.length} gRPC calls failed`).toEqual([]);
+        expect(
+          http.failures,
+          `${http.failures.length} of ${http.ok + http.failures.length} HTTP requests failed`,
+        ).toEqual([]);
+        expect(
+          rpc.failures,
+          `${rpc.failures.length} of ${rpc.ok + rpc.failures.length} gRPC calls failed`,
+        ).toEqual([]);
         // GOAWAY at the start of the delay, not when the listener closes: pinned gRPC clients move while it still serves
         for (const r of rounds) {
-          expect(r.pinnedGrpc, `round ${r.round}: gRPC connections pinned to the instance that shut down`).toBeGreaterThan(0);
+          expect(
+            r.pinnedGrpc,
+            `round ${r.round}: gRPC connections pinned to the instance that shut down`,
+          ).toBeGreaterThan(0);
           for (const ms of r.goawayMs)
-            expect(ms, `round ${r.round}: GOAWAY, ms after readiness turned false`).toBeLessThan(SHUTDOWN_DELAY_MS);
+            expect(
+              ms,
+              `round ${r.round}: GOAWAY, ms after readiness turned false`,
+            ).toBeLessThan(SHUTDOWN_DELAY_MS);
         }
         expect(http.ok).toBeGreaterThan(200);
         expect(rpc.ok).toBeGreaterThan(50);

@@ -5,8 +5,13 @@
 try {
   await import('../dist/bin.js');
 } catch (err) {
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/bin.js')) {
-    process.stderr.write('kenos: @kenos/cli is not built yet; run `npm run build` first\n');
+  if (
+    err?.code === 'ERR_MODULE_NOT_FOUND' &&
+    String(err.message).includes('dist/bin.js')
+  ) {
+    process.stderr.write(
+      'kenos: @kenos/cli is not built yet; run `npm run build` first\n',
+    );
     process.exit(1);
   }
   throw err;

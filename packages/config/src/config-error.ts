@@ -41,7 +41,10 @@ export function formatConfigProblem(p: ConfigProblem): string {
   const parts: string[] = [];
   if (p.key) parts.push(p.key);
   if (p.env) parts.push(`(env ${p.env})`);
-  if (p.source) parts.push(`from ${p.source}${p.line !== undefined ? `:${p.line}:${p.column ?? 0}` : ''}`);
+  if (p.source)
+    parts.push(
+      `from ${p.source}${p.line !== undefined ? `:${p.line}:${p.column ?? 0}` : ''}`,
+    );
   const head = parts.length > 0 ? `${parts.join(' ')}: ` : '';
   let line = `${head}${p.message}`;
   if (p.value !== undefined) line += `; got ${p.value}`;
@@ -79,20 +82,30 @@ export class ConfigError extends Error {
     message: string,
     options?: { cause?: unknown; problems?: readonly ConfigProblem[] },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.problems = Object.freeze([...(options?.problems ?? [])]);
   }
 }
 
 /** The `KENOS_ERR_CONFIG_INVALID` error listing every problem, one per line. */
-export function invalidConfigError(problems: readonly ConfigProblem[], options?: { cause?: unknown }): ConfigError {
+export function invalidConfigError(
+  problems: readonly ConfigProblem[],
+  options?: { cause?: unknown },
+): ConfigError {
   const n = problems.length;
   const list = problems.map((p) => `  - ${formatConfigProblem(p)}`).join('\n');
-  return new ConfigError('KENOS_ERR_CONFIG_INVALID', `Invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${list}`, {
-    ...options,
-    problems,
-  });
+  return new ConfigError(
+    'KENOS_ERR_CONFIG_INVALID',
+    `Invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${list}`,
+    {
+      ...options,
+      problems,
+    },
+  );
 }
 
 /** A schema a service declared is itself wrong (a programming error; code `KENOS_ERR_CONFIG_SCHEMA`). */

@@ -1,4 +1,7 @@
-import { normalizeSchema, type NormalizedLeaf } from './define-config-schema.js';
+import {
+  normalizeSchema,
+  type NormalizedLeaf,
+} from './define-config-schema.js';
 import { configState, MASK } from './kenos-config.js';
 import type { ConfigSchema } from './schema-types.js';
 import { OFF_KUBERNETES_DEFAULTS } from './standard-schema.js';
@@ -18,7 +21,8 @@ export interface ConfigRow {
 }
 
 function show(value: unknown, sensitive: boolean): string {
-  if (sensitive && value !== undefined && value !== null && value !== '') return MASK;
+  if (sensitive && value !== undefined && value !== null && value !== '')
+    return MASK;
   return value === undefined ? '' : JSON.stringify(value);
 }
 
@@ -40,12 +44,14 @@ export function describeConfig(config: object): ConfigRow[] {
   });
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text: string): string =>
+  text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string): string => (text === '' ? '' : `\`${text}\``);
 
 function defaultCell(leaf: NormalizedLeaf): string {
   if (leaf.required) return '*required*';
-  if (leaf.sensitive && leaf.default !== '' && leaf.default !== null) return MASK;
+  if (leaf.sensitive && leaf.default !== '' && leaf.default !== null)
+    return MASK;
   const shown = code(JSON.stringify(leaf.default) ?? '');
   const offKubernetes = OFF_KUBERNETES_DEFAULTS[leaf.path];
   return offKubernetes !== undefined

@@ -5,7 +5,10 @@
  * (staging, production, …) with a local key, and the loader refuses to
  * start with one.
  */
-export const DEVELOPMENT_ENVS: readonly string[] = Object.freeze(['development', 'test']);
+export const DEVELOPMENT_ENVS: readonly string[] = Object.freeze([
+  'development',
+  'test',
+]);
 
 /** Whether `env` is a development environment ({@link DEVELOPMENT_ENVS}); case-sensitive. */
 export function isDevelopmentEnv(env: string): boolean {

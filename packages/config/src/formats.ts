@@ -39,7 +39,11 @@ export function parseDuration(text: string): number | undefined {
   DURATION_PART.lastIndex = 0;
   let total = 0;
   let end = 0;
-  for (let m = DURATION_PART.exec(trimmed); m; m = DURATION_PART.exec(trimmed)) {
+  for (
+    let m = DURATION_PART.exec(trimmed);
+    m;
+    m = DURATION_PART.exec(trimmed)
+  ) {
     total += Number(m[1]) * (UNITS_MS[m[2] as string] as number);
     end = DURATION_PART.lastIndex;
   }
@@ -49,7 +53,9 @@ export function parseDuration(text: string): number | undefined {
 function strictNumber(text: string): unknown {
   const trimmed = text.trim();
   // convict's own coercion is parseInt, which reads "80abc" as 80: be strict instead.
-  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text;
+  return trimmed !== '' && Number.isFinite(Number(trimmed))
+    ? Number(trimmed)
+    : text;
 }
 
 const isInt = (x: unknown): x is number => Number.isInteger(x);
@@ -78,12 +84,17 @@ export const kenosFormats: Readonly<Record<string, KenosFormat>> = {
   },
   number: {
     description: 'a number',
-    validate: (x) => assert(typeof x === 'number' && Number.isFinite(x), 'must be a number'),
+    validate: (x) =>
+      assert(typeof x === 'number' && Number.isFinite(x), 'must be a number'),
     coerce: strictNumber,
   },
   port: {
     description: 'a port 0-65535 (0 = ephemeral)',
-    validate: (x) => assert(isInt(x) && x >= 0 && x <= 65535, 'must be a port within 0 - 65535'),
+    validate: (x) =>
+      assert(
+        isInt(x) && x >= 0 && x <= 65535,
+        'must be a port within 0 - 65535',
+      ),
     coerce: strictNumber,
   },
   duration: {
@@ -97,17 +108,27 @@ export const kenosFormats: Readonly<Record<string, KenosFormat>> = {
   },
   url: {
     description: 'an absolute URL',
-    validate: (x) => assert(typeof x === 'string' && URL.canParse(x), 'must be an absolute URL'),
+    validate: (x) =>
+      assert(
+        typeof x === 'string' && URL.canParse(x),
+        'must be an absolute URL',
+      ),
   },
   'non-empty-string': {
     description: 'a non-empty string',
     validate: (x) =>
-      assert(typeof x === 'string' && x.trim() !== '', 'must be a non-empty string'),
+      assert(
+        typeof x === 'string' && x.trim() !== '',
+        'must be a non-empty string',
+      ),
   },
   secret: {
     description: 'a non-empty string (sensitive)',
     validate: (x) =>
-      assert(typeof x === 'string' && x.trim() !== '', 'must be a non-empty string'),
+      assert(
+        typeof x === 'string' && x.trim() !== '',
+        'must be a non-empty string',
+      ),
   },
   string: {
     description: 'a string',
@@ -115,7 +136,8 @@ export const kenosFormats: Readonly<Record<string, KenosFormat>> = {
   },
   boolean: {
     description: 'a boolean (true/false)',
-    validate: (x) => assert(typeof x === 'boolean', 'must be a boolean (true or false)'),
+    validate: (x) =>
+      assert(typeof x === 'boolean', 'must be a boolean (true or false)'),
     coerce: (text) => {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
@@ -126,12 +148,16 @@ export const kenosFormats: Readonly<Record<string, KenosFormat>> = {
   array: {
     description: 'an array (comma-separated in env vars)',
     validate: (x) => assert(Array.isArray(x), 'must be an array'),
-    coerce: (text) => (text.trim() === '' ? [] : text.split(',').map((s) => s.trim())),
+    coerce: (text) =>
+      text.trim() === '' ? [] : text.split(',').map((s) => s.trim()),
   },
   object: {
     description: 'an object (JSON in env vars)',
     validate: (x) =>
-      assert(typeof x === 'object' && x !== null && !Array.isArray(x), 'must be an object'),
+      assert(
+        typeof x === 'object' && x !== null && !Array.isArray(x),
+        'must be an object',
+      ),
     coerce: (text) => {
       try {
         return JSON.parse(text) as unknown;
@@ -159,7 +185,9 @@ export function registerConvictFormats(): void {
     convict.addFormat({
       name,
       validate: (value: unknown) => format.validate(value),
-      ...(format.coerce ? { coerce: (value: string) => format.coerce?.(value) } : {}),
+      ...(format.coerce
+        ? { coerce: (value: string) => format.coerce?.(value) }
+        : {}),
     });
   }
 }

@@ -1,6 +1,11 @@
 import { ConfigKeyError } from './config-error.js';
 import type { NormalizedSchema } from './define-config-schema.js';
-import type { ConfigLeafPath, ConfigPath, ConfigPathValue, ConfigValues } from './schema-types.js';
+import type {
+  ConfigLeafPath,
+  ConfigPath,
+  ConfigPathValue,
+  ConfigValues,
+} from './schema-types.js';
 
 /** What masked values are replaced with in every dump. */
 export const MASK = '[sensitive]';
@@ -43,7 +48,8 @@ const STATE = Symbol.for('@kenos/config.state.v1');
 /** The state behind a config object built by loadConfig (internal). */
 export function configState(config: object): ConfigState {
   const state = (config as { [STATE]?: ConfigState })[STATE];
-  if (!state) throw new TypeError('not a config object returned by loadConfig()');
+  if (!state)
+    throw new TypeError('not a config object returned by loadConfig()');
   return state;
 }
 
@@ -62,17 +68,33 @@ function masked(state: ConfigState, prefix: string): Record<string, unknown> {
     const rel = prefix ? path.slice(prefix.length + 1) : path;
     const keys = rel.split('.');
     let target = out;
-    for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
-    target[keys.at(-1) as string] = state.sensitive.has(path) && value !== undefined && value !== null ? MASK : value;
+    for (const k of keys.slice(0, -1))
+      target = (target[k] ??= {}) as Record<string, unknown>;
+    target[keys.at(-1) as string] =
+      state.sensitive.has(path) && value !== undefined && value !== null
+        ? MASK
+        : value;
   }
   return out;
 }
 
-function defineHidden(obj: object, name: string | symbol, value: unknown): void {
-  Object.defineProperty(obj, name, { value, enumerable: false, writable: false, configurable: false });
+function defineHidden(
+  obj: object,
+  name: string | symbol,
+  value: unknown,
+): void {
+  Object.defineProperty(obj, name, {
+    value,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
 }
 
-function buildNode(state: ConfigState, prefix: string): Record<string, unknown> {
+function buildNode(
+  state: ConfigState,
+  prefix: string,
+): Record<string, unknown> {
   const node: Record<string, unknown> = {};
   const childKeys = new Set<string>();
   for (const path of [...state.schema.leaves.keys(), ...state.schema.nodes]) {
@@ -82,12 +104,22 @@ function buildNode(state: ConfigState, prefix: string): Record<string, unknown> 
   }
   for (const key of childKeys) {
     const path = prefix ? `${prefix}.${key}` : key;
-    node[key] = state.schema.nodes.has(path) ? buildNode(state, path) : deepFreeze(structuredClone(state.values[path]));
+    node[key] = state.schema.nodes.has(path)
+      ? buildNode(state, path)
+      : deepFreeze(structuredClone(state.values[path]));
   }
   defineHidden(node, 'toJSON', () => masked(state, prefix));
-  defineHidden(node, 'toString', () => JSON.stringify(masked(state, prefix), null, 2));
-  defineHidden(node, INSPECT, (_depth: number, options: object, inspect: (v: unknown, o: object) => string) =>
-    inspect(masked(state, prefix), options),
+  defineHidden(node, 'toString', () =>
+    JSON.stringify(masked(state, prefix), null, 2),
+  );
+  defineHidden(
+    node,
+    INSPECT,
+    (
+      _depth: number,
+      options: object,
+      inspect: (v: unknown, o: object) => string,
+    ) => inspect(masked(state, prefix), options),
   );
   return prefix === '' ? node : Object.freeze(node);
 }
@@ -96,7 +128,8 @@ function buildNode(state: ConfigState, prefix: string): Record<string, unknown> 
 export function buildConfig<S>(state: ConfigState): KenosConfig<S> {
   const root = buildNode(state, '');
   const get = (path: string): unknown => {
-    if (state.schema.leaves.has(path) || state.schema.nodes.has(path)) return walk(root, path);
+    if (state.schema.leaves.has(path) || state.schema.nodes.has(path))
+      return walk(root, path);
     throw new ConfigKeyError(path);
   };
   defineHidden(root, 'get', get);
@@ -111,6 +144,7 @@ export function buildConfig<S>(state: ConfigState): KenosConfig<S> {
 
 function walk(root: Record<string, unknown>, path: string): unknown {
   let node: unknown = root;
-  for (const key of path.split('.')) node = (node as Record<string, unknown>)[key];
+  for (const key of path.split('.'))
+    node = (node as Record<string, unknown>)[key];
   return node;
 }

@@ -1,14 +1,31 @@
 import type { KeyProvider } from '@kenos/crypto';
 import convict from 'convict';
 import { invalidConfigError, type ConfigProblem } from './config-error.js';
-import { normalizeSchema, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
+import {
+  normalizeSchema,
+  type NormalizedLeaf,
+  type NormalizedSchema,
+} from './define-config-schema.js';
 import { registerConvictFormats } from './formats.js';
 import { buildConfig, MASK, type KenosConfig } from './kenos-config.js';
 import type { ConfigSchema } from './schema-types.js';
-import { readArguments, readConfigFile, readEnvironment, type SourceEntry, type SourceResult } from './sources.js';
+import {
+  readArguments,
+  readConfigFile,
+  readEnvironment,
+  type SourceEntry,
+  type SourceResult,
+} from './sources.js';
 import { keySettingsFrom, readSecretsFile } from './secrets-source.js';
-import { checkSensitiveValues, registerSensitiveValues, type ConfigWarning } from './sensitive-values.js';
-import { OFF_KUBERNETES_DEFAULTS, standardConfigSchema } from './standard-schema.js';
+import {
+  checkSensitiveValues,
+  registerSensitiveValues,
+  type ConfigWarning,
+} from './sensitive-values.js';
+import {
+  OFF_KUBERNETES_DEFAULTS,
+  standardConfigSchema,
+} from './standard-schema.js';
 import type { ServiceConfigSchema } from './define-config-schema.js';
 
 /** Options of {@link loadConfig}; every one has a default. */
@@ -41,7 +58,10 @@ interface ResolvedOptions {
 }
 
 function emitWarning(warning: ConfigWarning): void {
-  process.emitWarning(warning.message, { type: 'KenosConfigWarning', code: warning.code });
+  process.emitWarning(warning.message, {
+    type: 'KenosConfigWarning',
+    code: warning.code,
+  });
 }
 
 function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
@@ -56,26 +76,37 @@ function resolveOptions(options: LoadConfigOptions): ResolvedOptions {
 
 /** Renders a value for a problem message, masked when sensitive. */
 export function renderValue(value: unknown, sensitive: boolean): string {
-  if (sensitive && value !== undefined && value !== null && value !== '') return MASK;
+  if (sensitive && value !== undefined && value !== null && value !== '')
+    return MASK;
   const text = value === undefined ? 'undefined' : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-function envNameOf(schema: NormalizedSchema, args: SourceResult, env: SourceResult): string {
-  const last = (r: SourceResult): SourceEntry | undefined => r.entries.filter((e) => e.path === 'env').at(-1);
+function envNameOf(
+  schema: NormalizedSchema,
+  args: SourceResult,
+  env: SourceResult,
+): string {
+  const last = (r: SourceResult): SourceEntry | undefined =>
+    r.entries.filter((e) => e.path === 'env').at(-1);
   const entry = last(args) ?? last(env);
-  return String(entry?.value ?? schema.leaves.get('env')?.default ?? 'development');
+  return String(
+    entry?.value ?? schema.leaves.get('env')?.default ?? 'development',
+  );
 }
 
-function isOnKubernetes(env: Readonly<Record<string, string | undefined>>): boolean {
+function isOnKubernetes(
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
   return (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '';
 }
 
 function standardDefault(path: string): unknown {
   let node: unknown = standardConfigSchema;
-  for (const k of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[k];
+  for (const k of path.split('.'))
+    node = (node as Record<string, unknown> | undefined)?.[k];
   return (node as { default?: unknown } | undefined)?.default;
 }
 
@@ -114,7 +145,12 @@ function resolveLeaf(
     ) {
       value = OFF_KUBERNETES_DEFAULTS[leaf.path];
     }
-    entry = { path: leaf.path, value: structuredClone(value), source: 'default', fromText: false };
+    entry = {
+      path: leaf.path,
+      value: structuredClone(value),
+      source: 'default',
+      fromText: false,
+    };
   }
   let value = entry.value;
   if (entry.fromText && typeof value === 'string') {
@@ -130,7 +166,11 @@ function resolveLeaf(
       return;
     }
     if (leaf.format.coerce) value = leaf.format.coerce(value);
-  } else if (typeof value === 'string' && leaf.formatLabel === 'duration' && leaf.format.coerce) {
+  } else if (
+    typeof value === 'string' &&
+    leaf.formatLabel === 'duration' &&
+    leaf.format.coerce
+  ) {
     value = leaf.format.coerce(value);
   }
   if (!(value === null && leaf.nullable)) {
@@ -158,14 +198,18 @@ function nest(flat: Record<string, unknown>): Record<string, unknown> {
   for (const [path, value] of Object.entries(flat)) {
     const keys = path.split('.');
     let target = out;
-    for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
+    for (const k of keys.slice(0, -1))
+      target = (target[k] ??= {}) as Record<string, unknown>;
     target[keys.at(-1) as string] = value;
   }
   return out;
 }
 
 /** The last gate: convict validates the assembled values against the same schema (strict). */
-function convictValidate(schema: NormalizedSchema, values: Record<string, unknown>): ConfigProblem[] {
+function convictValidate(
+  schema: NormalizedSchema,
+  values: Record<string, unknown>,
+): ConfigProblem[] {
   registerConvictFormats();
   const def: Record<string, unknown> = {};
   for (const leaf of schema.leaves.values()) {
@@ -183,7 +227,12 @@ function convictValidate(schema: NormalizedSchema, values: Record<string, unknow
       .validate({ allowed: 'strict' });
     return [];
   } catch (err) {
-    return [{ kind: 'invalid-value', message: `convict rejected the assembled config: ${(err as Error).message}` }];
+    return [
+      {
+        kind: 'invalid-value',
+        message: `convict rejected the assembled config: ${(err as Error).message}`,
+      },
+    ];
   }
 }
 
@@ -208,9 +257,12 @@ export async function loadConfig<const S extends ConfigSchema>(
   const envName = envNameOf(normalized, argResult, envResult);
 
   const problems: ConfigProblem[] = [];
-  const layers: SourceResult[] = [readConfigFile(normalized, opts.cwd, 'default')];
+  const layers: SourceResult[] = [
+    readConfigFile(normalized, opts.cwd, 'default'),
+  ];
   if (ENV_NAME.test(envName)) {
-    if (envName !== 'default') layers.push(readConfigFile(normalized, opts.cwd, envName));
+    if (envName !== 'default')
+      layers.push(readConfigFile(normalized, opts.cwd, envName));
   } else {
     problems.push({
       kind: 'invalid-value',
@@ -218,13 +270,23 @@ export async function loadConfig<const S extends ConfigSchema>(
       env: 'KENOS_ENV, NODE_ENV',
       value: JSON.stringify(envName),
       expected: 'letters, digits, "-" and "_"',
-      message: 'the environment name selects config files and must be a simple name',
+      message:
+        'the environment name selects config files and must be a simple name',
     });
   }
   const secretPaths = new Set<string>();
   if (ENV_NAME.test(envName)) {
-    const settings = keySettingsFrom(normalized, envName, [...layers, envResult, argResult]);
-    const secrets = await readSecretsFile(normalized, opts.cwd, settings, opts.keyProvider);
+    const settings = keySettingsFrom(normalized, envName, [
+      ...layers,
+      envResult,
+      argResult,
+    ]);
+    const secrets = await readSecretsFile(
+      normalized,
+      opts.cwd,
+      settings,
+      opts.keyProvider,
+    );
     for (const entry of secrets.entries) secretPaths.add(entry.path);
     layers.push(secrets);
   }
@@ -240,7 +302,8 @@ export async function loadConfig<const S extends ConfigSchema>(
           key: 'env',
           env: 'KENOS_ENV, NODE_ENV',
           source: entry.source,
-          message: 'the environment name selects the config files, so no file can set it: use KENOS_ENV, NODE_ENV or --env',
+          message:
+            'the environment name selects the config files, so no file can set it: use KENOS_ENV, NODE_ENV or --env',
         });
       } else {
         winners.set(entry.path, entry);
@@ -251,11 +314,16 @@ export async function loadConfig<const S extends ConfigSchema>(
   // a key whose source already failed (unreadable NAME_FILE, NAME and NAME_FILE both set,
   // an undecryptable secrets file) is not also reported missing
   const failed = new Set<string | undefined>(problems.map((p) => p.key));
-  for (const layer of layers) for (const path of layer.blocked ?? []) failed.add(path);
+  for (const layer of layers)
+    for (const path of layer.blocked ?? []) failed.add(path);
   for (const leaf of normalized.leaves.values()) {
-    if (!failed.has(leaf.path)) resolveLeaf(leaf, winners.get(leaf.path), opts, resolved, secretPaths);
+    if (!failed.has(leaf.path))
+      resolveLeaf(leaf, winners.get(leaf.path), opts, resolved, secretPaths);
   }
-  if (resolved.values['env'] === 'production' && resolved.values['keys.provider'] === 'local') {
+  if (
+    resolved.values['env'] === 'production' &&
+    resolved.values['keys.provider'] === 'local'
+  ) {
     problems.push({
       kind: 'policy',
       key: 'keys.provider',
@@ -267,11 +335,22 @@ export async function loadConfig<const S extends ConfigSchema>(
     });
   }
   // every value the secrets file supplies is sensitive, whatever the schema says
-  const sensitive = new Set([...normalized.leaves.values()].filter((l) => l.sensitive).map((l) => l.path));
-  for (const path of secretPaths) if (resolved.sources.get(path)?.startsWith('secrets:')) sensitive.add(path);
-  const sensitiveCheck = checkSensitiveValues(normalized, resolved.values, resolved.sources, sensitive);
+  const sensitive = new Set(
+    [...normalized.leaves.values()]
+      .filter((l) => l.sensitive)
+      .map((l) => l.path),
+  );
+  for (const path of secretPaths)
+    if (resolved.sources.get(path)?.startsWith('secrets:')) sensitive.add(path);
+  const sensitiveCheck = checkSensitiveValues(
+    normalized,
+    resolved.values,
+    resolved.sources,
+    sensitive,
+  );
   problems.push(...sensitiveCheck.problems);
-  if (problems.length === 0) problems.push(...convictValidate(normalized, resolved.values));
+  if (problems.length === 0)
+    problems.push(...convictValidate(normalized, resolved.values));
   if (problems.length > 0) throw invalidConfigError(problems);
 
   registerSensitiveValues(sensitiveCheck);

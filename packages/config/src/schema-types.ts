@@ -107,7 +107,10 @@ export type FormatType<F, D> = F extends readonly (infer E)[]
                     : WidenDefault<D>;
 
 /** The TypeScript type of one leaf's value. */
-export type LeafValue<L> = L extends { readonly format: infer F; readonly default: infer D }
+export type LeafValue<L> = L extends {
+  readonly format: infer F;
+  readonly default: infer D;
+}
   ? FormatType<F, D> | (L extends { readonly nullable: true } ? null : never)
   : L extends { readonly default: infer D }
     ? WidenDefault<D> | (L extends { readonly nullable: true } ? null : never)
@@ -135,7 +138,10 @@ export type ConfigLeafPath<S> = {
 }[keyof S & string];
 
 /** The type of the value at a dotted path of a values type. */
-export type ConfigPathValue<T, P extends string> = P extends `${infer H}.${infer R}`
+export type ConfigPathValue<
+  T,
+  P extends string,
+> = P extends `${infer H}.${infer R}`
   ? H extends keyof T
     ? ConfigPathValue<T[H], R>
     : never

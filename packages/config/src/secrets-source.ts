@@ -15,7 +15,11 @@ import {
 import type { ConfigProblem } from './config-error.js';
 import type { NormalizedSchema } from './define-config-schema.js';
 import { DEVELOPMENT_ENVS, isDevelopmentEnv } from './development-env.js';
-import { entriesFromObject, type SourceEntry, type SourceResult } from './sources.js';
+import {
+  entriesFromObject,
+  type SourceEntry,
+  type SourceResult,
+} from './sources.js';
 
 /** The `keys.*` settings that choose the key provider of the secrets file (internal). */
 export interface KeySettings {
@@ -27,7 +31,8 @@ export interface KeySettings {
 }
 
 const SECRET_EXTENSIONS = ['yaml', 'yml', 'json'];
-const SECRETS_FILE_NAME = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.secrets\.(?:yaml|yml|json)$/;
+const SECRETS_FILE_NAME =
+  /^([A-Za-z0-9][A-Za-z0-9_-]*)\.secrets\.(?:yaml|yml|json)$/;
 
 /**
  * The environment a secrets file is for, read from its name the way the loader
@@ -46,7 +51,8 @@ export function keySettingsFrom(
 ): KeySettings {
   const winner = (path: string): unknown => {
     let entry: SourceEntry | undefined;
-    for (const layer of layers) for (const e of layer.entries) if (e.path === path) entry = e;
+    for (const layer of layers)
+      for (const e of layer.entries) if (e.path === path) entry = e;
     return entry ? entry.value : schema.leaves.get(path)?.default;
   };
   return {
@@ -58,12 +64,22 @@ export function keySettingsFrom(
   };
 }
 
-function providerFor(settings: KeySettings, cwd: string, source: string): KeyProvider | ConfigProblem | undefined {
+function providerFor(
+  settings: KeySettings,
+  cwd: string,
+  source: string,
+): KeyProvider | ConfigProblem | undefined {
   if (settings.provider === 'local') {
     // production + local is reported as a policy problem by the loader
-    if (settings.env === 'production' || typeof settings.localKeyFile !== 'string') return undefined;
+    if (
+      settings.env === 'production' ||
+      typeof settings.localKeyFile !== 'string'
+    )
+      return undefined;
     try {
-      return createLocalKeyProvider({ keyFile: resolve(cwd, settings.localKeyFile) });
+      return createLocalKeyProvider({
+        keyFile: resolve(cwd, settings.localKeyFile),
+      });
     } catch (err) {
       return {
         kind: 'decrypt-failed',
@@ -81,19 +97,33 @@ function providerFor(settings: KeySettings, cwd: string, source: string): KeyPro
         key: 'keys.kmsKeyId',
         env: 'KENOS_KMS_KEY_ID',
         source,
-        message: 'keys.provider is aws and a secrets file exists: set the KMS key id (KENOS_KMS_KEY_ID)',
+        message:
+          'keys.provider is aws and a secrets file exists: set the KMS key id (KENOS_KMS_KEY_ID)',
       };
     }
-    const endpoint = typeof settings.kmsEndpoint === 'string' && settings.kmsEndpoint !== '' ? settings.kmsEndpoint : undefined;
-    return createKmsKeyProvider({ keyIds: [settings.kmsKeyId], clientConfig: endpoint ? { endpoint } : {} });
+    const endpoint =
+      typeof settings.kmsEndpoint === 'string' && settings.kmsEndpoint !== ''
+        ? settings.kmsEndpoint
+        : undefined;
+    return createKmsKeyProvider({
+      keyIds: [settings.kmsKeyId],
+      clientConfig: endpoint ? { endpoint } : {},
+    });
   }
   return undefined; // an invalid keys.provider is reported by the loader
 }
 
 /** The keys a secrets file holds (they are readable without decrypting), or none if it does not parse. */
-function keysOf(schema: NormalizedSchema, file: string, source: string): string[] {
+function keysOf(
+  schema: NormalizedSchema,
+  file: string,
+  source: string,
+): string[] {
   try {
-    const { [SECRET_METADATA_KEY]: _metadata, ...doc } = parseSecretDocument(readFileSync(file, 'utf8'), secretFileFormat(file));
+    const { [SECRET_METADATA_KEY]: _metadata, ...doc } = parseSecretDocument(
+      readFileSync(file, 'utf8'),
+      secretFileFormat(file),
+    );
     return entriesFromObject(schema, doc, source).entries.map((e) => e.path);
   } catch {
     return [];
@@ -105,18 +135,30 @@ function keysOf(schema: NormalizedSchema, file: string, source: string): string[
  * local development keys wrap is refused before anything is decrypted: whoever has the
  * (often committed) development key could read it.
  */
-function localKeyOnlyProblem(file: string, env: string, source: string, shown: string): ConfigProblem | undefined {
+function localKeyOnlyProblem(
+  file: string,
+  env: string,
+  source: string,
+  shown: string,
+): ConfigProblem | undefined {
   if (isDevelopmentEnv(env)) return undefined;
   let keys: unknown;
   try {
-    keys = (parseSecretDocument(readFileSync(file, 'utf8'), secretFileFormat(file))[SECRET_METADATA_KEY] as { keys?: unknown } | undefined)
-      ?.keys;
+    keys = (
+      parseSecretDocument(readFileSync(file, 'utf8'), secretFileFormat(file))[
+        SECRET_METADATA_KEY
+      ] as { keys?: unknown } | undefined
+    )?.keys;
   } catch {
     return undefined; // an unreadable file is reported when it is decrypted
   }
   if (!Array.isArray(keys) || keys.length === 0) return undefined;
-  const wraps = keys.map((k: { provider?: unknown; keyId?: unknown }) => `${String(k?.provider)}:${String(k?.keyId)}`);
-  if (!keys.every((k: { provider?: unknown }) => k?.provider === 'local')) return undefined;
+  const wraps = keys.map(
+    (k: { provider?: unknown; keyId?: unknown }) =>
+      `${String(k?.provider)}:${String(k?.keyId)}`,
+  );
+  if (!keys.every((k: { provider?: unknown }) => k?.provider === 'local'))
+    return undefined;
   return {
     kind: 'policy',
     source,
@@ -136,9 +178,13 @@ function describeFailure(err: unknown): { key?: string; message: string } {
     };
   }
   if (err instanceof KmsConfigurationError && err.problem === 'endpoint') {
-    return { key: 'keys.kmsEndpoint', message: `cannot decrypt (${err.code}): ${err.message}, or keys.kmsEndpoint (KENOS_KMS_ENDPOINT)` };
+    return {
+      key: 'keys.kmsEndpoint',
+      message: `cannot decrypt (${err.code}): ${err.message}, or keys.kmsEndpoint (KENOS_KMS_ENDPOINT)`,
+    };
   }
-  if (err instanceof CryptoError) return { message: `cannot decrypt (${err.code}): ${err.message}` };
+  if (err instanceof CryptoError)
+    return { message: `cannot decrypt (${err.code}): ${err.message}` };
   return { message: `cannot decrypt: ${(err as Error).message}` };
 }
 
@@ -154,35 +200,72 @@ export async function readSecretsFile(
   settings: KeySettings,
   keyProvider: KeyProvider | undefined,
 ): Promise<SourceResult> {
-  const found = SECRET_EXTENSIONS.map((ext) => join(cwd, 'config', `${settings.env}.secrets.${ext}`)).filter((f) =>
-    existsSync(f),
-  );
+  const found = SECRET_EXTENSIONS.map((ext) =>
+    join(cwd, 'config', `${settings.env}.secrets.${ext}`),
+  ).filter((f) => existsSync(f));
   if (found.length === 0) return { entries: [], problems: [] };
   const shown = found.map((f) => relative(cwd, f) || f);
   const source = `secrets:${shown[0]}`;
   if (found.length > 1) {
-    return { entries: [], problems: [{ kind: 'conflict', source, message: `several secrets files: ${shown.join(', ')}; keep one` }] };
+    return {
+      entries: [],
+      problems: [
+        {
+          kind: 'conflict',
+          source,
+          message: `several secrets files: ${shown.join(', ')}; keep one`,
+        },
+      ],
+    };
   }
-  const refused = localKeyOnlyProblem(found[0] as string, settings.env, source, shown[0] as string);
+  const refused = localKeyOnlyProblem(
+    found[0] as string,
+    settings.env,
+    source,
+    shown[0] as string,
+  );
   const provider = keyProvider ?? providerFor(settings, cwd, source);
   if (refused) {
     // nothing is decrypted; a problem of the key settings is still reported with it
-    if (provider !== undefined && provider !== keyProvider && 'decryptDataKey' in provider) await provider.close();
-    const problems = provider !== undefined && !('decryptDataKey' in provider) ? [refused, provider] : [refused];
-    return { entries: [], problems, blocked: keysOf(schema, found[0] as string, source) };
+    if (
+      provider !== undefined &&
+      provider !== keyProvider &&
+      'decryptDataKey' in provider
+    )
+      await provider.close();
+    const problems =
+      provider !== undefined && !('decryptDataKey' in provider)
+        ? [refused, provider]
+        : [refused];
+    return {
+      entries: [],
+      problems,
+      blocked: keysOf(schema, found[0] as string, source),
+    };
   }
   if (provider === undefined) return { entries: [], problems: [] };
-  if (!('decryptDataKey' in provider)) return { entries: [], problems: [provider] };
+  if (!('decryptDataKey' in provider))
+    return { entries: [], problems: [provider] };
   try {
-    const data = await loadSecretFile(found[0] as string, { keyProvider: provider });
+    const data = await loadSecretFile(found[0] as string, {
+      keyProvider: provider,
+    });
     return entriesFromObject(schema, data, source);
   } catch (err) {
     const blocked = keysOf(schema, found[0] as string, source);
     const failure = describeFailure(err);
-    const holds = blocked.length > 0 ? ` (the file holds ${blocked.join(', ')})` : '';
+    const holds =
+      blocked.length > 0 ? ` (the file holds ${blocked.join(', ')})` : '';
     return {
       entries: [],
-      problems: [{ kind: 'decrypt-failed', source, ...failure, message: `${failure.message}${holds}` }],
+      problems: [
+        {
+          kind: 'decrypt-failed',
+          source,
+          ...failure,
+          message: `${failure.message}${holds}`,
+        },
+      ],
       blocked,
     };
   } finally {

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import type { ConfigProblem } from './config-error.js';
-import { FORBIDDEN_KEYS, type NormalizedLeaf, type NormalizedSchema } from './define-config-schema.js';
+import {
+  FORBIDDEN_KEYS,
+  type NormalizedLeaf,
+  type NormalizedSchema,
+} from './define-config-schema.js';
 
 /** One value a source supplies for one leaf (internal). */
 export interface SourceEntry {
@@ -27,7 +31,10 @@ export interface SourceResult {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function lineColumnAt(text: string, position: number): { line: number; column: number } {
+function lineColumnAt(
+  text: string,
+  position: number,
+): { line: number; column: number } {
   const before = text.slice(0, position);
   const lines = before.split('\n');
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
@@ -44,10 +51,12 @@ export function parseConfigText(
     try {
       const data = JSON.parse(text) as unknown;
       // JSON.parse keeps the last of two equal keys silently; JSON is YAML, whose parser finds them
-      const duplicate = parseDocument(text, { uniqueKeys: true, prettyErrors: true }).errors.find(
-        (e) => e.code === 'DUPLICATE_KEY',
-      );
-      if (duplicate) return { problem: yamlParseProblem(text, duplicate, source, 'JSON') };
+      const duplicate = parseDocument(text, {
+        uniqueKeys: true,
+        prettyErrors: true,
+      }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+      if (duplicate)
+        return { problem: yamlParseProblem(text, duplicate, source, 'JSON') };
       return { data };
     } catch (err) {
       const message = (err as Error).message;
@@ -88,7 +97,12 @@ function forbiddenKeysIn(value: unknown, path: string, out: string[]): void {
 }
 
 /** A YAML parser error (also used for duplicate keys in JSON) as a problem with line and column. */
-function yamlParseProblem(text: string, error: YAMLError, source: string, format: 'JSON' | 'YAML'): ConfigProblem {
+function yamlParseProblem(
+  text: string,
+  error: YAMLError,
+  source: string,
+  format: 'JSON' | 'YAML',
+): ConfigProblem {
   const pos = error.linePos?.[0] ?? lineColumnAt(text, error.pos[0]);
   const at = { line: pos.line, column: 'col' in pos ? pos.col : pos.column };
   return {
@@ -109,7 +123,11 @@ function forbiddenProblem(key: string, source: string): ConfigProblem {
 }
 
 /** Maps a parsed config object onto the schema's leaves, reporting unknown and forbidden keys. */
-export function entriesFromObject(schema: NormalizedSchema, data: unknown, source: string): SourceResult {
+export function entriesFromObject(
+  schema: NormalizedSchema,
+  data: unknown,
+  source: string,
+): SourceResult {
   const entries: SourceEntry[] = [];
   const problems: ConfigProblem[] = [];
   if (!isPlainObject(data)) {
@@ -129,7 +147,8 @@ export function entriesFromObject(schema: NormalizedSchema, data: unknown, sourc
       } else if (schema.leaves.has(p)) {
         const bad: string[] = [];
         forbiddenKeysIn(value, p, bad);
-        if (bad.length > 0) for (const b of bad) problems.push(forbiddenProblem(b, source));
+        if (bad.length > 0)
+          for (const b of bad) problems.push(forbiddenProblem(b, source));
         else entries.push({ path: p, value, source, fromText: false });
       } else if (schema.nodes.has(p)) {
         if (isPlainObject(value)) walk(value, p);
@@ -173,7 +192,13 @@ export function readConfigFile(
   if (found.length > 1) {
     return {
       entries: [],
-      problems: [{ kind: 'conflict', source, message: `several files for one source: ${shown.join(', ')}; keep one` }],
+      problems: [
+        {
+          kind: 'conflict',
+          source,
+          message: `several files for one source: ${shown.join(', ')}; keep one`,
+        },
+      ],
     };
   }
   const file = found[0] as string;
@@ -181,16 +206,34 @@ export function readConfigFile(
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { entries: [], problems: [{ kind: 'file-not-found', source, message: `cannot read: ${(err as Error).message}` }] };
+    return {
+      entries: [],
+      problems: [
+        {
+          kind: 'file-not-found',
+          source,
+          message: `cannot read: ${(err as Error).message}`,
+        },
+      ],
+    };
   }
-  const parsed = parseConfigText(text, file.endsWith('.json') ? 'json' : 'yaml', source);
-  if ('problem' in parsed) return { entries: [], problems: [parsed.problem], file };
+  const parsed = parseConfigText(
+    text,
+    file.endsWith('.json') ? 'json' : 'yaml',
+    source,
+  );
+  if ('problem' in parsed)
+    return { entries: [], problems: [parsed.problem], file };
   return { ...entriesFromObject(schema, parsed.data, source), file };
 }
 
 /** Removes one trailing newline (`\n` or `\r\n`), as Kubernetes secret files often end with one. */
 export function trimOneNewline(text: string): string {
-  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+  return text.endsWith('\r\n')
+    ? text.slice(0, -2)
+    : text.endsWith('\n')
+      ? text.slice(0, -1)
+      : text;
 }
 
 /** Reads the env vars (and `NAME_FILE` files) of every leaf. */
@@ -220,7 +263,13 @@ export function readEnvironment(
         const file = isAbsolute(filePath) ? filePath : resolve(cwd, filePath);
         try {
           const text = trimOneNewline(readFileSync(file, 'utf8'));
-          entries.push({ path: leaf.path, value: text, source: `env:${fileVar}`, fromText: true, envName: fileVar });
+          entries.push({
+            path: leaf.path,
+            value: text,
+            source: `env:${fileVar}`,
+            fromText: true,
+            envName: fileVar,
+          });
         } catch (err) {
           problems.push({
             kind: 'file-not-found',
@@ -233,7 +282,13 @@ export function readEnvironment(
         break;
       }
       if (direct !== undefined) {
-        entries.push({ path: leaf.path, value: direct, source: `env:${name}`, fromText: true, envName: name });
+        entries.push({
+          path: leaf.path,
+          value: direct,
+          source: `env:${name}`,
+          fromText: true,
+          envName: name,
+        });
         break;
       }
     }
@@ -241,7 +296,10 @@ export function readEnvironment(
   return { entries, problems };
 }
 
-function leafForArg(schema: NormalizedSchema, name: string): NormalizedLeaf | undefined {
+function leafForArg(
+  schema: NormalizedSchema,
+  name: string,
+): NormalizedLeaf | undefined {
   const direct = schema.leaves.get(name);
   if (direct) return direct;
   for (const leaf of schema.leaves.values()) if (leaf.arg === name) return leaf;
@@ -253,10 +311,15 @@ function leafForArg(schema: NormalizedSchema, name: string): NormalizedLeaf | un
  * the arguments. Arguments that name no key and do not look like one (no `.`,
  * not a top-level group) are left to the service.
  */
-export function readArguments(schema: NormalizedSchema, argv: readonly string[]): SourceResult {
+export function readArguments(
+  schema: NormalizedSchema,
+  argv: readonly string[],
+): SourceResult {
   const entries: SourceEntry[] = [];
   const problems: ConfigProblem[] = [];
-  const topLevel = new Set([...schema.leaves.keys(), ...schema.nodes].map((p) => p.split('.')[0]));
+  const topLevel = new Set(
+    [...schema.leaves.keys(), ...schema.nodes].map((p) => p.split('.')[0]),
+  );
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') break;
@@ -271,16 +334,27 @@ export function readArguments(schema: NormalizedSchema, argv: readonly string[])
     const leaf = leafForArg(schema, name);
     if (!leaf) {
       if (name.includes('.') || topLevel.has(name)) {
-        problems.push({ kind: 'unknown-key', key: name, source, message: `unknown key '${name}' (not in the schema)` });
+        problems.push({
+          kind: 'unknown-key',
+          key: name,
+          source,
+          message: `unknown key '${name}' (not in the schema)`,
+        });
       }
       continue;
     }
     let value: string;
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (leaf.formatLabel === 'boolean') value = 'true';
-    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) value = argv[++i] as string;
+    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--'))
+      value = argv[++i] as string;
     else {
-      problems.push({ kind: 'invalid-value', key: leaf.path, source, message: `--${name} needs a value (--${name}=<value>)` });
+      problems.push({
+        kind: 'invalid-value',
+        key: leaf.path,
+        source,
+        message: `--${name} needs a value (--${name}=<value>)`,
+      });
       continue;
     }
     entries.push({ path: leaf.path, value, source, fromText: true });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '../src/index.js';
-import { defineConfigSchema, kenosFormats, loadConfig, parseDuration } from '../src/index.js';
+import {
+  defineConfigSchema,
+  kenosFormats,
+  loadConfig,
+  parseDuration,
+} from '../src/index.js';
 import { serviceDir } from './helpers.js';
 
 describe('parseDuration', () => {
@@ -35,7 +40,8 @@ describe('formats', () => {
     ratio: { format: Number, default: 0.5, env: 'F_RATIO' },
     extra: { format: 'object', default: {}, env: 'F_EXTRA' },
   });
-  const load = (env: Record<string, string>) => loadConfig(schema, { cwd: serviceDir(), env, argv: [] });
+  const load = (env: Record<string, string>) =>
+    loadConfig(schema, { cwd: serviceDir(), env, argv: [] });
 
   it('coerces valid env text to each format', async () => {
     const c = await load({
@@ -50,7 +56,18 @@ describe('formats', () => {
       F_RATIO: '0.25',
       F_EXTRA: '{"k":1}',
     });
-    expect([c.port, c.timeout, c.link, c.mode, c.level, c.label, c.token, c.on, c.ratio, c.extra]).toEqual([
+    expect([
+      c.port,
+      c.timeout,
+      c.link,
+      c.mode,
+      c.level,
+      c.label,
+      c.token,
+      c.on,
+      c.ratio,
+      c.extra,
+    ]).toEqual([
       65535,
       300_000,
       'https://example.com/x',
@@ -80,19 +97,38 @@ describe('formats', () => {
       () => expect.unreachable(),
       (e: unknown) => e as ConfigError,
     );
-    expect(err.problems.map((p) => p.key)).toEqual(['port', 'timeout', 'link', 'mode', 'level', 'label', 'token', 'on', 'ratio', 'extra']);
-    expect(err.problems.find((p) => p.key === 'timeout')?.expected).toBe(kenosFormats['duration']?.description);
+    expect(err.problems.map((p) => p.key)).toEqual([
+      'port',
+      'timeout',
+      'link',
+      'mode',
+      'level',
+      'label',
+      'token',
+      'on',
+      'ratio',
+      'extra',
+    ]);
+    expect(err.problems.find((p) => p.key === 'timeout')?.expected).toBe(
+      kenosFormats['duration']?.description,
+    );
   });
 
   it('reads a duration from a file as text or milliseconds', async () => {
-    const dir = serviceDir({ 'config/default.yaml': 'timeout: 2h\nport: 8080\n' });
+    const dir = serviceDir({
+      'config/default.yaml': 'timeout: 2h\nport: 8080\n',
+    });
     const c = await loadConfig(schema, { cwd: dir, env: {}, argv: [] });
     expect(c.timeout).toBe(7_200_000);
   });
 
   it('does not accept a number as text in a file where a number belongs', async () => {
     const dir = serviceDir({ 'config/default.json': '{"port": "8080"}' });
-    await expect(loadConfig(schema, { cwd: dir, env: {}, argv: [] })).rejects.toThrowError(/port \(env F_PORT\) from file:config\/default.json: must be a port/);
+    await expect(
+      loadConfig(schema, { cwd: dir, env: {}, argv: [] }),
+    ).rejects.toThrowError(
+      /port \(env F_PORT\) from file:config\/default.json: must be a port/,
+    );
   });
 
   it('coerces env text for a custom validator by the type of its default', async () => {
@@ -101,13 +137,24 @@ describe('formats', () => {
         default: 64,
         env: 'MAX_LENGTH',
         format: (value: unknown): asserts value is number => {
-          if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a positive integer');
+          if (!Number.isInteger(value) || (value as number) < 1)
+            throw new Error('must be a positive integer');
         },
       },
     });
-    const ok = await loadConfig(custom, { cwd: serviceDir(), env: { MAX_LENGTH: '128' }, argv: [] });
+    const ok = await loadConfig(custom, {
+      cwd: serviceDir(),
+      env: { MAX_LENGTH: '128' },
+      argv: [],
+    });
     expect(ok.maxLength).toBe(128);
-    await expect(loadConfig(custom, { cwd: serviceDir(), env: { MAX_LENGTH: '0' }, argv: [] })).rejects.toThrowError(
+    await expect(
+      loadConfig(custom, {
+        cwd: serviceDir(),
+        env: { MAX_LENGTH: '0' },
+        argv: [],
+      }),
+    ).rejects.toThrowError(
       /maxLength \(env MAX_LENGTH\) from env:MAX_LENGTH: must be a positive integer; got "0"/,
     );
   });

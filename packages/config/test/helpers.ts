@@ -6,7 +6,8 @@ import { afterEach } from 'vitest';
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0))
+    rmSync(dir, { recursive: true, force: true });
 });
 
 /** A temp service directory with the given files (paths relative to it); removed after the test. */

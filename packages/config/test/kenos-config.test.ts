@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigKeyError, defineConfigSchema, loadConfig, type ConfigPath } from '../src/index.js';
+import {
+  ConfigKeyError,
+  defineConfigSchema,
+  loadConfig,
+  type ConfigPath,
+} from '../src/index.js';
 import { serviceDir } from './helpers.js';
 
 const schema = defineConfigSchema({
@@ -9,13 +14,22 @@ const schema = defineConfigSchema({
     password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' },
     options: { format: Object, default: { ssl: false } },
   },
-  apiToken: { format: 'string', default: 'default-token-value', sensitive: true, env: 'API_TOKEN' },
+  apiToken: {
+    format: 'string',
+    default: 'default-token-value',
+    sensitive: true,
+    env: 'API_TOKEN',
+  },
   hosts: { format: Array, default: ['a', 'b'], env: 'HOSTS' },
 });
 
 const SECRET = 'hunter2-very-secret';
 const load = () =>
-  loadConfig(schema, { cwd: serviceDir(), env: { DB_PASSWORD: SECRET, API_TOKEN: 'tok-abcdef-123', HOSTS: 'x, y' }, argv: [] });
+  loadConfig(schema, {
+    cwd: serviceDir(),
+    env: { DB_PASSWORD: SECRET, API_TOKEN: 'tok-abcdef-123', HOSTS: 'x, y' },
+    argv: [],
+  });
 
 describe('the loaded config object', () => {
   it('holds typed values and exposes get(path) for leaves and groups', async () => {
@@ -29,8 +43,12 @@ describe('the loaded config object', () => {
 
   it('throws ConfigKeyError for an unknown path in get and sourceOf', async () => {
     const config = await load();
-    expect(() => config.get('db.user' as ConfigPath<typeof schema>)).toThrowError(ConfigKeyError);
-    expect(() => config.sourceOf('nope' as 'db.url')).toThrowError(/Unknown config key 'nope'/);
+    expect(() =>
+      config.get('db.user' as ConfigPath<typeof schema>),
+    ).toThrowError(ConfigKeyError);
+    expect(() => config.sourceOf('nope' as 'db.url')).toThrowError(
+      /Unknown config key 'nope'/,
+    );
   });
 
   it('is deeply frozen', async () => {

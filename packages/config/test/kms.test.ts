@@ -6,7 +6,11 @@ import { ConfigError, defineConfigSchema, loadConfig } from '../src/index.js';
 import { serviceDir } from './helpers.js';
 
 // The AWS SDK inside the KMS key provider reads region and credentials from process.env (its standard chain).
-const AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+const AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+};
 const saved: Record<string, string | undefined> = {};
 
 let kms: KmsLocal;
@@ -14,7 +18,10 @@ let kms: KmsLocal;
 async function createKey(): Promise<string> {
   const res = await fetch(kms.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.CreateKey' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'TrentService.CreateKey',
+    },
     body: '{}',
   });
   const body = (await res.json()) as { KeyMetadata: { Arn: string } };
@@ -39,12 +46,25 @@ afterAll(async () => {
 
 afterEach(() => kms.setFaults({}));
 
-const schema = defineConfigSchema({ db: { password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' } } });
+const schema = defineConfigSchema({
+  db: {
+    password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' },
+  },
+});
 
 async function productionService(keyId: string): Promise<string> {
-  const dir = serviceDir({ 'config/production.secrets.json': JSON.stringify({ db: { password: 'kms-protected-pw' } }) });
-  const provider = createKmsKeyProvider({ keyIds: [keyId], clientConfig: { endpoint: kms.url } });
-  await encryptSecretFile(join(dir, 'config/production.secrets.json'), { keyProvider: provider });
+  const dir = serviceDir({
+    'config/production.secrets.json': JSON.stringify({
+      db: { password: 'kms-protected-pw' },
+    }),
+  });
+  const provider = createKmsKeyProvider({
+    keyIds: [keyId],
+    clientConfig: { endpoint: kms.url },
+  });
+  await encryptSecretFile(join(dir, 'config/production.secrets.json'), {
+    keyProvider: provider,
+  });
   await provider.close();
   return dir;
 }
@@ -55,11 +75,18 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
     const dir = await productionService(keyId);
     const config = await loadConfig(schema, {
       cwd: dir,
-      env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: keyId, KENOS_KMS_ENDPOINT: kms.url },
+      env: {
+        KENOS_ENV: 'production',
+        KENOS_KEY_PROVIDER: 'aws',
+        KENOS_KMS_KEY_ID: keyId,
+        KENOS_KMS_ENDPOINT: kms.url,
+      },
       argv: [],
     });
     expect(config.db.password).toBe('kms-protected-pw');
-    expect(config.sourceOf('db.password')).toBe('secrets:config/production.secrets.json');
+    expect(config.sourceOf('db.password')).toBe(
+      'secrets:config/production.secrets.json',
+    );
     expect(kms.stats().calls['Decrypt']).toBeGreaterThan(0);
   });
 
@@ -68,7 +95,12 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
     const other = await createKey();
     const err = await loadConfig(schema, {
       cwd: dir,
-      env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: other, KENOS_KMS_ENDPOINT: kms.url },
+      env: {
+        KENOS_ENV: 'production',
+        KENOS_KEY_PROVIDER: 'aws',
+        KENOS_KMS_KEY_ID: other,
+        KENOS_KMS_ENDPOINT: kms.url,
+      },
       argv: [],
     }).then(
       () => expect.unreachable(),
@@ -76,7 +108,10 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
     );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.problems).toEqual([
-      expect.objectContaining({ kind: 'decrypt-failed', source: 'secrets:config/production.secrets.json' }),
+      expect.objectContaining({
+        kind: 'decrypt-failed',
+        source: 'secrets:config/production.secrets.json',
+      }),
     ]);
     expect(err.problems[0]?.message).toContain('no-usable-key');
     expect(err.problems[0]?.message).toContain('(the file holds db.password)');
@@ -85,10 +120,18 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
   it('reports KMS refusing to decrypt', async () => {
     const keyId = await createKey();
     const dir = await productionService(keyId);
-    kms.setFaults({ errorRate: { Decrypt: 1 }, errorName: 'AccessDeniedException' });
+    kms.setFaults({
+      errorRate: { Decrypt: 1 },
+      errorName: 'AccessDeniedException',
+    });
     const err = await loadConfig(schema, {
       cwd: dir,
-      env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: keyId, KENOS_KMS_ENDPOINT: kms.url },
+      env: {
+        KENOS_ENV: 'production',
+        KENOS_KEY_PROVIDER: 'aws',
+        KENOS_KMS_KEY_ID: keyId,
+        KENOS_KMS_ENDPOINT: kms.url,
+      },
       argv: [],
     }).then(
       () => expect.unreachable(),
@@ -104,13 +147,23 @@ describe('secrets decrypted through AWS KMS (kms-local, real AWS SDK)', () => {
     const dir = await productionService(keyId);
     const err = await loadConfig(schema, {
       cwd: dir,
-      env: { KENOS_ENV: 'production', KENOS_KEY_PROVIDER: 'aws', KENOS_KMS_KEY_ID: keyId, KENOS_KMS_ENDPOINT: '127.0.0.1 port 4599' },
+      env: {
+        KENOS_ENV: 'production',
+        KENOS_KEY_PROVIDER: 'aws',
+        KENOS_KMS_KEY_ID: keyId,
+        KENOS_KMS_ENDPOINT: '127.0.0.1 port 4599',
+      },
       argv: [],
     }).then(
       () => expect.unreachable(),
       (e: unknown) => e as ConfigError,
     );
-    expect(err.problems).toEqual([expect.objectContaining({ kind: 'decrypt-failed', key: 'keys.kmsEndpoint' })]);
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        kind: 'decrypt-failed',
+        key: 'keys.kmsEndpoint',
+      }),
+    ]);
     expect(err.problems[0]?.message).toContain('KENOS_ERR_CRYPTO_KMS_CONFIG');
     expect(err.problems[0]?.message).toContain('KENOS_KMS_ENDPOINT');
   });

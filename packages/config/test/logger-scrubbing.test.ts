@@ -14,17 +14,25 @@ describe('sensitive config values and the logger', () => {
       destination: { write: (line: string) => void lines.push(line) },
     });
     const schema = defineConfigSchema({
-      db: { password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' } },
+      db: {
+        password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' },
+      },
       webhook: { format: Object, default: {}, sensitive: true, env: 'WEBHOOK' },
       pin: { format: 'string', default: '1234', sensitive: true },
       public: { format: 'string', default: 'visible-value' },
     });
     const config = await loadConfig(schema, {
       cwd: serviceDir(),
-      env: { DB_PASSWORD: 'pw-scrub-me-1', WEBHOOK: '{"token":"nested-token-2"}' },
+      env: {
+        DB_PASSWORD: 'pw-scrub-me-1',
+        WEBHOOK: '{"token":"nested-token-2"}',
+      },
       argv: [],
     });
-    logger.info({ dsn: `postgres://u:${config.db.password}@db` }, `token ${String(config.webhook['token'])} visible-value`);
+    logger.info(
+      { dsn: `postgres://u:${config.db.password}@db` },
+      `token ${String(config.webhook['token'])} visible-value`,
+    );
     await flushLogs();
     const output = lines.join('');
     expect(output).toContain('visible-value');

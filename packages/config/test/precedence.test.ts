@@ -4,8 +4,18 @@ import { serviceDir } from './helpers.js';
 
 const schema = defineConfigSchema({
   db: {
-    url: { doc: 'Database URL', format: 'url', default: 'postgres://localhost/app', env: 'DB_URL' },
-    password: { doc: 'Database password', format: 'secret', default: 'dev-password', env: 'DB_PASSWORD' },
+    url: {
+      doc: 'Database URL',
+      format: 'url',
+      default: 'postgres://localhost/app',
+      env: 'DB_URL',
+    },
+    password: {
+      doc: 'Database password',
+      format: 'secret',
+      default: 'dev-password',
+      env: 'DB_PASSWORD',
+    },
     poolSize: { format: 'nat', default: 10, env: 'DB_POOL_SIZE', arg: 'pool' },
     timeout: { format: 'duration', default: '5s', env: 'DB_TIMEOUT' },
   },
@@ -20,7 +30,11 @@ const files = {
 
 describe('loadConfig precedence (defaults < default file < env file < env vars < arguments)', () => {
   it('uses the schema defaults when no source sets a key', async () => {
-    const config = await loadConfig(schema, { cwd: serviceDir(), env: {}, argv: [] });
+    const config = await loadConfig(schema, {
+      cwd: serviceDir(),
+      env: {},
+      argv: [],
+    });
     expect(config.db.poolSize).toBe(10);
     expect(config.db.timeout).toBe(5000);
     expect(config.env).toBe('development');
@@ -29,7 +43,11 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
   });
 
   it('lets config/default.yaml override the defaults', async () => {
-    const config = await loadConfig(schema, { cwd: serviceDir(files), env: {}, argv: [] });
+    const config = await loadConfig(schema, {
+      cwd: serviceDir(files),
+      env: {},
+      argv: [],
+    });
     expect(config.db.poolSize).toBe(11);
     expect(config.db.timeout).toBe(60_000);
     expect(config.mode).toBe('fast');
@@ -38,7 +56,11 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
   });
 
   it('lets config/<env>.json (env from KENOS_ENV) override config/default.yaml', async () => {
-    const config = await loadConfig(schema, { cwd: serviceDir(files), env: { KENOS_ENV: 'staging' }, argv: [] });
+    const config = await loadConfig(schema, {
+      cwd: serviceDir(files),
+      env: { KENOS_ENV: 'staging' },
+      argv: [],
+    });
     expect(config.env).toBe('staging');
     expect(config.db.poolSize).toBe(12);
     expect(config.sourceOf('db.poolSize')).toBe('file:config/staging.json');
@@ -47,10 +69,18 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
 
   it('prefers KENOS_ENV over NODE_ENV and reads NODE_ENV alone', async () => {
     const dir = serviceDir(files);
-    const both = await loadConfig(schema, { cwd: dir, env: { KENOS_ENV: 'staging', NODE_ENV: 'test' }, argv: [] });
+    const both = await loadConfig(schema, {
+      cwd: dir,
+      env: { KENOS_ENV: 'staging', NODE_ENV: 'test' },
+      argv: [],
+    });
     expect(both.env).toBe('staging');
     expect(both.sourceOf('env')).toBe('env:KENOS_ENV');
-    const nodeEnv = await loadConfig(schema, { cwd: dir, env: { NODE_ENV: 'staging' }, argv: [] });
+    const nodeEnv = await loadConfig(schema, {
+      cwd: dir,
+      env: { NODE_ENV: 'staging' },
+      argv: [],
+    });
     expect(nodeEnv.db.poolSize).toBe(12);
     expect(nodeEnv.sourceOf('env')).toBe('env:NODE_ENV');
   });
@@ -64,7 +94,13 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
   it('lets environment variables override the files, coercing their text', async () => {
     const config = await loadConfig(schema, {
       cwd: serviceDir(files),
-      env: { KENOS_ENV: 'staging', DB_POOL_SIZE: '13', DB_TIMEOUT: '2m', VERBOSE: 'true', HTTP_PORT: '0' },
+      env: {
+        KENOS_ENV: 'staging',
+        DB_POOL_SIZE: '13',
+        DB_TIMEOUT: '2m',
+        VERBOSE: 'true',
+        HTTP_PORT: '0',
+      },
       argv: [],
     });
     expect(config.db.poolSize).toBe(13);
@@ -78,7 +114,15 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
     const config = await loadConfig(schema, {
       cwd: serviceDir(files),
       env: { DB_POOL_SIZE: '13', HTTP_PORT: '8081' },
-      argv: ['api', '--http.port=8082', '--pool', '14', '--verbose', '--db.timeout=90s', '--not-config'],
+      argv: [
+        'api',
+        '--http.port=8082',
+        '--pool',
+        '14',
+        '--verbose',
+        '--db.timeout=90s',
+        '--not-config',
+      ],
     });
     expect(config.http.port).toBe(8082);
     expect(config.db.poolSize).toBe(14);
@@ -89,15 +133,25 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
   });
 
   it('selects the env files from --env', async () => {
-    const config = await loadConfig(schema, { cwd: serviceDir(files), env: { KENOS_ENV: 'other' }, argv: ['--env=staging'] });
+    const config = await loadConfig(schema, {
+      cwd: serviceDir(files),
+      env: { KENOS_ENV: 'other' },
+      argv: ['--env=staging'],
+    });
     expect(config.db.poolSize).toBe(12);
   });
 
   it('reads NAME_FILE variables from a file, trimming one trailing newline', async () => {
-    const dir = serviceDir({ 'secrets/db-password': 's3cret-value\n\n', 'secrets/pool': '15\n' });
+    const dir = serviceDir({
+      'secrets/db-password': 's3cret-value\n\n',
+      'secrets/pool': '15\n',
+    });
     const config = await loadConfig(schema, {
       cwd: dir,
-      env: { DB_PASSWORD_FILE: `${dir}/secrets/db-password`, DB_POOL_SIZE_FILE: 'secrets/pool' },
+      env: {
+        DB_PASSWORD_FILE: `${dir}/secrets/db-password`,
+        DB_POOL_SIZE_FILE: 'secrets/pool',
+      },
       argv: [],
     });
     expect(config.db.password).toBe('s3cret-value\n');
@@ -107,28 +161,50 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
 
   it('defaults shutdown.delayMs to 5000 on Kubernetes and to 0 elsewhere', async () => {
     const dir = serviceDir();
-    const k8s = await loadConfig(schema, { cwd: dir, env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, argv: [] });
+    const k8s = await loadConfig(schema, {
+      cwd: dir,
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' },
+      argv: [],
+    });
     expect(k8s.shutdown.delayMs).toBe(5000);
     const local = await loadConfig(schema, { cwd: dir, env: {}, argv: [] });
     expect(local.shutdown.delayMs).toBe(0);
-    const set = await loadConfig(schema, { cwd: dir, env: { SHUTDOWN_DELAY_MS: '2s' }, argv: [] });
+    const set = await loadConfig(schema, {
+      cwd: dir,
+      env: { SHUTDOWN_DELAY_MS: '2s' },
+      argv: [],
+    });
     expect(set.shutdown.delayMs).toBe(2000);
     expect(k8s.shutdown.timeoutMs).toBe(30_000);
   });
 
   it('defaults batch.metricsLingerMs to 20000 on Kubernetes (above a 15 s scrape interval) and to 0 elsewhere', async () => {
     const dir = serviceDir();
-    const k8s = await loadConfig(schema, { cwd: dir, env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, argv: [] });
+    const k8s = await loadConfig(schema, {
+      cwd: dir,
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' },
+      argv: [],
+    });
     expect(k8s.batch.metricsLingerMs).toBe(20_000);
     const local = await loadConfig(schema, { cwd: dir, env: {}, argv: [] });
     expect(local.batch.metricsLingerMs).toBe(0);
-    const set = await loadConfig(schema, { cwd: dir, env: { BATCH_METRICS_LINGER_MS: '3s' }, argv: [] });
+    const set = await loadConfig(schema, {
+      cwd: dir,
+      env: { BATCH_METRICS_LINGER_MS: '3s' },
+      argv: [],
+    });
     expect(set.batch.metricsLingerMs).toBe(3000);
   });
 
   it('keeps a service-chosen shutdown.delayMs default off Kubernetes', async () => {
-    const custom = defineConfigSchema({ shutdown: { delayMs: { default: 1000 } } });
-    const config = await loadConfig(custom, { cwd: serviceDir(), env: {}, argv: [] });
+    const custom = defineConfigSchema({
+      shutdown: { delayMs: { default: 1000 } },
+    });
+    const config = await loadConfig(custom, {
+      cwd: serviceDir(),
+      env: {},
+      argv: [],
+    });
     expect(config.shutdown.delayMs).toBe(1000);
   });
 
@@ -136,7 +212,10 @@ describe('loadConfig precedence (defaults < default file < env file < env vars <
     const previous = process.env['HTTP_PORT'];
     process.env['HTTP_PORT'] = '8099';
     try {
-      const config = await loadConfig(defineConfigSchema({ extra: { default: 'x' } }), { cwd: serviceDir() });
+      const config = await loadConfig(
+        defineConfigSchema({ extra: { default: 'x' } }),
+        { cwd: serviceDir() },
+      );
       expect(config.http.port).toBe(8099);
     } finally {
       if (previous === undefined) delete process.env['HTTP_PORT'];

@@ -4,7 +4,11 @@ import { createLifecycle } from '../src/create-lifecycle.js';
 import { LifecycleError } from '../src/lifecycle-error.js';
 import { createFallbackLogger } from '../src/logger.js';
 import type { LifecycleOptions } from '../src/options.js';
-import type { Lifecycle, LifecycleEvent, LifecycleState } from '../src/types.js';
+import type {
+  Lifecycle,
+  LifecycleEvent,
+  LifecycleState,
+} from '../src/types.js';
 
 const sleep = (ms: number): Promise<void> =>
   new Promise((r) => setTimeout(r, ms));

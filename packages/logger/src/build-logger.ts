@@ -69,7 +69,11 @@ function loadPrettifier(): (line: string) => string {
     try {
       return prettify(line);
     } catch (error) {
-      reportOnce('pretty', 'pino-pretty could not format a line; it is written as JSON', error);
+      reportOnce(
+        'pretty',
+        'pino-pretty could not format a line; it is written as JSON',
+        error,
+      );
       return line;
     }
   };
@@ -84,7 +88,10 @@ export function buildLogger(options: LoggerOptions): Logger {
   const o = resolveLoggerOptions(options);
 
   const serializers: Record<string, Serializer> = {};
-  const given: Record<string, Serializer> = { err: stdSerializers.errWithCause as Serializer, ...o.serializers };
+  const given: Record<string, Serializer> = {
+    err: stdSerializers.errWithCause as Serializer,
+    ...o.serializers,
+  };
   // Keys with a serializer are redacted in the serializer's output, not before it runs.
   const redactor = createKeyRedactor(o.redactKeys, Object.keys(given));
   for (const [key, serialize] of Object.entries(given)) {
@@ -92,34 +99,59 @@ export function buildLogger(options: LoggerOptions): Logger {
       try {
         return redactor.redactValue(serialize(value));
       } catch (error) {
-        reportOnce(`serializer:${key}`, `the serializer for "${key}" threw; the value was replaced`, error);
+        reportOnce(
+          `serializer:${key}`,
+          `the serializer for "${key}" threw; the value was replaced`,
+          error,
+        );
         return `[unserializable: ${describeError(error)}]`;
       }
     };
   }
 
-  const redactRecord = (record: Record<string, unknown>): Record<string, unknown> => {
+  const redactRecord = (
+    record: Record<string, unknown>,
+  ): Record<string, unknown> => {
     try {
       return redactor.redactRecord(record);
     } catch (error) {
-      reportOnce('redact', 'a log record could not be redacted; its fields were dropped', error);
+      reportOnce(
+        'redact',
+        'a log record could not be redacted; its fields were dropped',
+        error,
+      );
       return { logger_error: `fields dropped: ${describeError(error)}` };
     }
   };
 
   const prettify = o.format === 'pretty' ? loadPrettifier() : undefined;
-  const destination = createDestination(o.destination, o.bufferBytes, o.flushIntervalMs);
+  const destination = createDestination(
+    o.destination,
+    o.bufferBytes,
+    o.flushIntervalMs,
+  );
 
   const logger = pino(
     {
       level: o.level,
-      base: { service: o.service, version: o.version, env: o.env, component: o.component },
+      base: {
+        service: o.service,
+        version: o.version,
+        env: o.env,
+        component: o.component,
+      },
       timestamp: timeAndTrace,
       serializers,
-      formatters: { level: levelLabel, bindings: redactRecord, log: redactRecord },
+      formatters: {
+        level: levelLabel,
+        bindings: redactRecord,
+        log: redactRecord,
+      },
       hooks: {
         streamWrite:
-          prettify === undefined ? scrubSecrets : (line: string) => prettify(scrubSecrets(line)),
+          prettify === undefined
+            ? scrubSecrets
+            : (line: string) => prettify(scrubSecrets(line)),
       },
     },
     destination.stream,

@@ -9,7 +9,12 @@ import { reportOnce } from './report-once.js';
  *
  * @public
  */
-export type LogDestination = 'stdout' | 'stderr' | number | string | DestinationStream;
+export type LogDestination =
+  | 'stdout'
+  | 'stderr'
+  | number
+  | string
+  | DestinationStream;
 
 /** A destination together with the means to empty its buffer. */
 export interface ManagedDestination {
@@ -103,10 +108,13 @@ export function createDestination(
     });
     const managed = wrapStream(stream, health);
     // A plain { write } sink has nothing to flush: do not keep it alive.
-    const flushable = typeof stream.flushSync === 'function' || typeof stream.flush === 'function';
+    const flushable =
+      typeof stream.flushSync === 'function' ||
+      typeof stream.flush === 'function';
     return flushable ? track(managed) : managed;
   }
-  const dest = destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination;
+  const dest =
+    destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination;
   if (dest === 1 || dest === 2) makeBlocking(dest);
   const batching = bufferBytes > 0;
   const sonic = pino.destination({
@@ -137,15 +145,26 @@ export function createDestination(
       `a log line was dropped: the destination holds ${FAILING_DESTINATION_CAP_BYTES} unwritten bytes (it keeps failing, or the line is that long); dropped lines are counted (getDroppedLogLines())`,
     );
   });
-  const stream: FlushableStream = batching ? linesAsBuffers(sonic) : (sonic as unknown as FlushableStream);
+  const stream: FlushableStream = batching
+    ? linesAsBuffers(sonic)
+    : (sonic as unknown as FlushableStream);
   // sonic-boom reads minLength on every write: 0 writes each later line at once
-  return track(wrapStream(stream, health, () => ((sonic as unknown as { minLength: number }).minLength = 0)));
+  return track(
+    wrapStream(
+      stream,
+      health,
+      () => ((sonic as unknown as { minLength: number }).minLength = 0),
+    ),
+  );
 }
 
 /** pino writes strings; a sonic-boom in buffer mode takes Buffers. */
-function linesAsBuffers(sonic: ReturnType<typeof pino.destination>): FlushableStream {
+function linesAsBuffers(
+  sonic: ReturnType<typeof pino.destination>,
+): FlushableStream {
   return {
-    write: (line: string) => sonic.write(Buffer.from(line) as unknown as string),
+    write: (line: string) =>
+      sonic.write(Buffer.from(line) as unknown as string),
     flushSync: () => sonic.flushSync(),
     flush: (cb) => sonic.flush(cb),
   };
@@ -164,7 +183,11 @@ function makeBlocking(fd: 1 | 2): void {
     };
     stdio._handle?.setBlocking?.(true);
   } catch (error) {
-    reportOnce('blocking', `could not make file descriptor ${fd} blocking`, error);
+    reportOnce(
+      'blocking',
+      `could not make file descriptor ${fd} blocking`,
+      error,
+    );
   }
 }
 
@@ -173,7 +196,11 @@ function keepWriting(): void {
   return;
 }
 
-function wrapStream(stream: FlushableStream, health = { failing: false }, writeThrough = keepWriting): ManagedDestination {
+function wrapStream(
+  stream: FlushableStream,
+  health = { failing: false },
+  writeThrough = keepWriting,
+): ManagedDestination {
   return {
     stream,
     writeThrough,

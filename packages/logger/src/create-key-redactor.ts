@@ -70,9 +70,9 @@ export function createKeyRedactor(
   extraKeys: readonly string[] = [],
   skipAtTop: readonly string[] = [],
 ): KeyRedactor {
-  const suffixes = [...new Set([...DEFAULT_REDACT_KEYS, ...extraKeys].map(normalize))].filter(
-    (s) => s.length > 0,
-  );
+  const suffixes = [
+    ...new Set([...DEFAULT_REDACT_KEYS, ...extraKeys].map(normalize)),
+  ].filter((s) => s.length > 0);
   const skip = new Set(skipAtTop);
   /** Per key: SENSITIVE and/or SKIP bits; one lookup decides a key at any level. */
   const cache = new Map<string, number>();
@@ -97,8 +97,17 @@ export function createKeyRedactor(
     if (typeof value !== 'object' || value === null) return value;
     const proto: unknown = Object.getPrototypeOf(value);
     // Plain objects and arrays (nearly everything logged) skip the special-type checks.
-    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
-      if (ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp) return value;
+    if (
+      proto !== Object.prototype &&
+      proto !== Array.prototype &&
+      proto !== null
+    ) {
+      if (
+        ArrayBuffer.isView(value) ||
+        value instanceof Date ||
+        value instanceof RegExp
+      )
+        return value;
       if (value instanceof Map || value instanceof Set) return value;
     }
     if (ancestors.includes(value)) return '[Circular]';
@@ -118,8 +127,11 @@ export function createKeyRedactor(
     }
   }
 
-
-  function walkArray(arr: unknown[], depth: number, ancestors: unknown[]): unknown[] {
+  function walkArray(
+    arr: unknown[],
+    depth: number,
+    ancestors: unknown[],
+  ): unknown[] {
     let out: unknown[] | undefined;
     for (let i = 0; i < arr.length; i++) {
       const item: unknown = arr[i];
@@ -155,7 +167,11 @@ export function createKeyRedactor(
           next = value;
         }
       } catch (error) {
-        reportOnce('walk', `a logged value could not be read (key "${key}")`, error);
+        reportOnce(
+          'walk',
+          `a logged value could not be read (key "${key}")`,
+          error,
+        );
         next = `[unserializable: ${describeError(error)}]`;
         value = undefined;
       }

@@ -3,7 +3,14 @@
  *
  * @public
  */
-export type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type LevelName =
+  | 'trace'
+  | 'debug'
+  | 'info'
+  | 'warn'
+  | 'error'
+  | 'fatal'
+  | 'silent';
 
 /**
  * Every accepted level name, from the most to the least verbose.
@@ -26,5 +33,8 @@ export const LOG_LEVELS: readonly LevelName[] = Object.freeze([
  * @public
  */
 export function isLevelName(value: unknown): value is LevelName {
-  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (LOG_LEVELS as readonly string[]).includes(value)
+  );
 }

@@ -37,7 +37,10 @@ function state(): LoggerState {
   const g = globalThis as { [STATE_KEY]?: LoggerState };
   let s = g[STATE_KEY];
   if (s === undefined) {
-    s = { scopes: new AsyncLocalStorage<{ readonly logger: Logger }>(), root: undefined };
+    s = {
+      scopes: new AsyncLocalStorage<{ readonly logger: Logger }>(),
+      root: undefined,
+    };
     g[STATE_KEY] = s;
   }
   return s;
@@ -51,8 +54,14 @@ export function setRootLogger(logger: Logger): void {
 function rootLogger(): Logger {
   const s = state();
   if (s.root === undefined) {
-    const env = process.env['KENOS_ENV'] ?? process.env['NODE_ENV'] ?? 'development';
-    s.root = buildLogger({ service: 'unknown', version: '0.0.0', env, component: 'unknown' });
+    const env =
+      process.env['KENOS_ENV'] ?? process.env['NODE_ENV'] ?? 'development';
+    s.root = buildLogger({
+      service: 'unknown',
+      version: '0.0.0',
+      env,
+      component: 'unknown',
+    });
   }
   return s.root;
 }
@@ -76,11 +85,17 @@ export function getLogger(): Logger {
  * @returns what `fn` returns (a promise stays a promise).
  * @public
  */
-export function runWithLogContext<T>(bindings: Record<string, unknown>, fn: () => T): T {
+export function runWithLogContext<T>(
+  bindings: Record<string, unknown>,
+  fn: () => T,
+): T {
   const s = state();
   const outer = s.scopes.getStore();
   // a copy: the scope's logger is built later, with the bindings as they are now
-  const scoped = outer === undefined && bindings['request_id'] === undefined ? { request_id: randomUUID(), ...bindings } : { ...bindings };
+  const scoped =
+    outer === undefined && bindings['request_id'] === undefined
+      ? { request_id: randomUUID(), ...bindings }
+      : { ...bindings };
   return s.scopes.run(new LogScope(outer?.logger ?? rootLogger(), scoped), fn);
 }
 

@@ -18,7 +18,11 @@ export class LoggerError extends Error {
   /** Stable code, e.g. `KENOS_ERR_LOGGER_SECRET_TOO_SHORT`. */
   readonly code: LoggerErrorCode;
 
-  constructor(code: LoggerErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: LoggerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'LoggerError';
     this.code = code;

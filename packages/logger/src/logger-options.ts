@@ -67,27 +67,45 @@ export function resolveLoggerOptions(
   const problems: string[] = [];
   for (const key of ['service', 'version', 'env', 'component'] as const) {
     const value: unknown = options?.[key];
-    if (typeof value !== 'string' || value.length === 0) problems.push(`${key} must be a non-empty string`);
+    if (typeof value !== 'string' || value.length === 0)
+      problems.push(`${key} must be a non-empty string`);
   }
-  const level: unknown = options?.level ?? (environment['LOG_LEVEL'] || undefined) ?? 'info';
+  const level: unknown =
+    options?.level ?? (environment['LOG_LEVEL'] || undefined) ?? 'info';
   if (!isLevelName(level)) {
-    problems.push(`level ${JSON.stringify(level)} is not one of trace, debug, info, warn, error, fatal, silent`);
+    problems.push(
+      `level ${JSON.stringify(level)} is not one of trace, debug, info, warn, error, fatal, silent`,
+    );
   }
-  const format: unknown = options?.format ?? (environment['LOG_FORMAT'] || undefined) ?? 'json';
+  const format: unknown =
+    options?.format ?? (environment['LOG_FORMAT'] || undefined) ?? 'json';
   if (format !== 'json' && format !== 'pretty') {
     problems.push(`format ${JSON.stringify(format)} is not 'json' or 'pretty'`);
   }
-  const unbuffered = options?.env === 'development' || options?.env === 'test' || format === 'pretty';
-  const bufferBytes = options?.bufferBytes ?? (unbuffered ? 0 : DEFAULT_BUFFER_BYTES);
-  if (!Number.isInteger(bufferBytes) || bufferBytes < 0 || bufferBytes > MAX_BUFFER_BYTES) {
-    problems.push(`bufferBytes must be an integer from 0 to ${MAX_BUFFER_BYTES}`);
+  const unbuffered =
+    options?.env === 'development' ||
+    options?.env === 'test' ||
+    format === 'pretty';
+  const bufferBytes =
+    options?.bufferBytes ?? (unbuffered ? 0 : DEFAULT_BUFFER_BYTES);
+  if (
+    !Number.isInteger(bufferBytes) ||
+    bufferBytes < 0 ||
+    bufferBytes > MAX_BUFFER_BYTES
+  ) {
+    problems.push(
+      `bufferBytes must be an integer from 0 to ${MAX_BUFFER_BYTES}`,
+    );
   }
   const flushIntervalMs = options?.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
   if (!Number.isInteger(flushIntervalMs) || flushIntervalMs <= 0) {
     problems.push('flushIntervalMs must be a positive integer');
   }
   if (problems.length > 0) {
-    throw new LoggerError('KENOS_ERR_LOGGER_OPTION_INVALID', `Invalid logger options: ${problems.join('; ')}`);
+    throw new LoggerError(
+      'KENOS_ERR_LOGGER_OPTION_INVALID',
+      `Invalid logger options: ${problems.join('; ')}`,
+    );
   }
   return {
     service: options.service,
@@ -100,6 +118,9 @@ export function resolveLoggerOptions(
     bufferBytes,
     flushIntervalMs,
     redactKeys: options.redactKeys ?? [],
-    serializers: (options.serializers ?? {}) as Record<string, (value: unknown) => unknown>,
+    serializers: (options.serializers ?? {}) as Record<
+      string,
+      (value: unknown) => unknown
+    >,
   };
 }

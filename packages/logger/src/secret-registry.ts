@@ -37,7 +37,12 @@ function registry(): SecretRegistry {
   const g = globalThis as { [REGISTRY_KEY]?: SecretRegistry };
   let r = g[REGISTRY_KEY];
   if (r === undefined) {
-    r = { values: new Set(), needles: [], find: undefined, replaceAll: undefined };
+    r = {
+      values: new Set(),
+      needles: [],
+      find: undefined,
+      replaceAll: undefined,
+    };
     g[REGISTRY_KEY] = r;
   }
   return r;

@@ -1,6 +1,13 @@
-import { INVALID_SPANID, INVALID_TRACEID, trace, type SpanContext } from '@opentelemetry/api';
+import {
+  INVALID_SPANID,
+  INVALID_TRACEID,
+  trace,
+  type SpanContext,
+} from '@opentelemetry/api';
 
-const FLAGS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const FLAGS = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
 
 /** `id` is `length` hex digits (either case, as `@opentelemetry/api` accepts): a loop, not its regular expression per line. */
 function isHexId(id: string, length: number): boolean {
@@ -8,14 +15,20 @@ function isHexId(id: string, length: number): boolean {
   for (let i = 0; i < length; i++) {
     const c = id.charCodeAt(i);
     const lower = c | 0x20; // folds A-F onto a-f
-    if (!((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66))) return false;
+    if (!((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66)))
+      return false;
   }
   return true;
 }
 
 /** `isSpanContextValid` of `@opentelemetry/api`, with the hex checks above. */
 export function isValidSpanContext(ctx: SpanContext): boolean {
-  return isHexId(ctx.traceId, 32) && ctx.traceId !== INVALID_TRACEID && isHexId(ctx.spanId, 16) && ctx.spanId !== INVALID_SPANID;
+  return (
+    isHexId(ctx.traceId, 32) &&
+    ctx.traceId !== INVALID_TRACEID &&
+    isHexId(ctx.spanId, 16) &&
+    ctx.spanId !== INVALID_SPANID
+  );
 }
 
 let lastContext: SpanContext | undefined;

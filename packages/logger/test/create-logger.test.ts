@@ -27,8 +27,12 @@ describe('createLogger', () => {
       component: 'api',
       order_id: 'o-1',
     });
-    expect(line['time']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(Math.abs(Date.parse(line['time'] as string) - Date.now())).toBeLessThan(60_000);
+    expect(line['time']).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+    );
+    expect(
+      Math.abs(Date.parse(line['time'] as string) - Date.now()),
+    ).toBeLessThan(60_000);
     expect(line).not.toHaveProperty('pid');
     expect(line).not.toHaveProperty('hostname');
   });
@@ -41,7 +45,14 @@ describe('createLogger', () => {
     logger.warn('w');
     logger.error('e');
     logger.fatal('f');
-    expect(records.map((r) => r['level'])).toEqual(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+    expect(records.map((r) => r['level'])).toEqual([
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+    ]);
   });
 
   it('writes an error under err with type, message, stack and the whole cause chain', () => {
@@ -51,24 +62,44 @@ describe('createLogger', () => {
     class PaymentError extends Error {
       code = 'PAY_DECLINED';
     }
-    logger.error(new PaymentError('payment failed', { cause: middle }), 'could not pay');
+    logger.error(
+      new PaymentError('payment failed', { cause: middle }),
+      'could not pay',
+    );
     const err = records[0]!['err'];
     expect(records[0]!['msg']).toBe('could not pay');
-    expect(err).toMatchObject({ type: 'PaymentError', message: 'payment failed', code: 'PAY_DECLINED' });
+    expect(err).toMatchObject({
+      type: 'PaymentError',
+      message: 'payment failed',
+      code: 'PAY_DECLINED',
+    });
     expect(err.stack).toContain('Error: payment failed');
     expect(err.cause).toMatchObject({ type: 'Error', message: 'write failed' });
     expect(err.cause.stack).toContain('Error: write failed');
-    expect(err.cause.cause).toMatchObject({ type: 'RangeError', message: 'disk full' });
+    expect(err.cause.cause).toMatchObject({
+      type: 'RangeError',
+      message: 'disk full',
+    });
     expect(err.cause.cause.stack).toContain('RangeError: disk full');
   });
 
   it('writes every member of an AggregateError', () => {
     const { logger, records } = captureLogger();
-    logger.error({ err: new AggregateError([new Error('a'), new TypeError('b')], 'all failed') });
+    logger.error({
+      err: new AggregateError(
+        [new Error('a'), new TypeError('b')],
+        'all failed',
+      ),
+    });
     const err = records[0]!['err'];
     expect(records[0]!['msg']).toBe('all failed');
     expect(err.type).toBe('AggregateError');
-    expect(err.aggregateErrors.map((e: { type: string; message: string }) => [e.type, e.message])).toEqual([
+    expect(
+      err.aggregateErrors.map((e: { type: string; message: string }) => [
+        e.type,
+        e.message,
+      ]),
+    ).toEqual([
       ['Error', 'a'],
       ['TypeError', 'b'],
     ]);
@@ -110,13 +141,24 @@ describe('createLogger', () => {
     setLogLevel('debug');
     resume();
     await request;
-    expect(records.map((r) => [r['msg'], r['request_id']])).toEqual([['after the change', 'slow']]);
+    expect(records.map((r) => [r['msg'], r['request_id']])).toEqual([
+      ['after the change', 'slow'],
+    ]);
   });
 
   it('recognises exactly the level names', () => {
-    expect(LOG_LEVELS).toEqual(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+    expect(LOG_LEVELS).toEqual([
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+      'silent',
+    ]);
     for (const level of LOG_LEVELS) expect(isLevelName(level)).toBe(true);
-    for (const other of ['INFO', 'verbose', '', 30, null, undefined]) expect(isLevelName(other)).toBe(false);
+    for (const other of ['INFO', 'verbose', '', 30, null, undefined])
+      expect(isLevelName(other)).toBe(false);
   });
 
   it('refuses an unknown level with a typed error', () => {
@@ -142,16 +184,25 @@ describe('createLogger', () => {
   });
 
   it('takes the level and format from LOG_LEVEL and LOG_FORMAT when not given', () => {
-    const saved = { level: process.env['LOG_LEVEL'], format: process.env['LOG_FORMAT'] };
+    const saved = {
+      level: process.env['LOG_LEVEL'],
+      format: process.env['LOG_FORMAT'],
+    };
     process.env['LOG_LEVEL'] = 'warn';
     process.env['LOG_FORMAT'] = 'json';
     try {
-      const { logger, records } = captureLogger({ level: undefined, format: undefined });
+      const { logger, records } = captureLogger({
+        level: undefined,
+        format: undefined,
+      });
       logger.info('below warn');
       logger.warn('at warn');
       expect(records.map((r) => r['msg'])).toEqual(['at warn']);
     } finally {
-      for (const [key, value] of [['LOG_LEVEL', saved.level], ['LOG_FORMAT', saved.format]] as const) {
+      for (const [key, value] of [
+        ['LOG_LEVEL', saved.level],
+        ['LOG_FORMAT', saved.format],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

@@ -11,13 +11,18 @@ const SPAN_ID = '00f067aa0ba902b7';
 describe('runWithLogContext', () => {
   it('adds the bindings to every line logged through getLogger inside the scope, across awaits', async () => {
     const { records } = captureLogger();
-    await runWithLogContext({ request_id: 'req-1', tenant: 'acme' }, async () => {
-      getLogger().info('before');
-      await delay(1);
-      await Promise.resolve().then(() => getLogger().info('after'));
-    });
+    await runWithLogContext(
+      { request_id: 'req-1', tenant: 'acme' },
+      async () => {
+        getLogger().info('before');
+        await delay(1);
+        await Promise.resolve().then(() => getLogger().info('after'));
+      },
+    );
     getLogger().info('outside');
-    expect(records.map((r) => [r['msg'], r['request_id'], r['tenant']])).toEqual([
+    expect(
+      records.map((r) => [r['msg'], r['request_id'], r['tenant']]),
+    ).toEqual([
       ['before', 'req-1', 'acme'],
       ['after', 'req-1', 'acme'],
       ['outside', undefined, undefined],
@@ -47,7 +52,11 @@ describe('runWithLogContext', () => {
     });
     const [outer, inner] = records;
     expect(outer!['request_id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(inner).toMatchObject({ request_id: outer!['request_id'], job: 'nightly', step: 2 });
+    expect(inner).toMatchObject({
+      request_id: outer!['request_id'],
+      job: 'nightly',
+      step: 2,
+    });
   });
 
   it('builds the scope logger only when something logs in the scope, once, with the bindings as they were given', () => {
@@ -60,7 +69,10 @@ describe('runWithLogContext', () => {
     }) as typeof logger.child;
     runWithLogContext({ request_id: 'quiet' }, () => undefined);
     expect(children).toBe(0);
-    const bindings: Record<string, unknown> = { request_id: 'loud', tenant: 'acme' };
+    const bindings: Record<string, unknown> = {
+      request_id: 'loud',
+      tenant: 'acme',
+    };
     runWithLogContext(bindings, () => {
       bindings['tenant'] = 'changed after the scope began';
       getLogger().info('one');
@@ -68,7 +80,9 @@ describe('runWithLogContext', () => {
       expect(getLogger()).toBe(getLogger());
     });
     expect(children).toBe(1);
-    expect(records.map((r) => [r['msg'], r['request_id'], r['tenant']])).toEqual([
+    expect(
+      records.map((r) => [r['msg'], r['request_id'], r['tenant']]),
+    ).toEqual([
       ['one', 'loud', 'acme'],
       ['two', 'loud', 'acme'],
     ]);
@@ -98,7 +112,11 @@ describe('runWithLogContext', () => {
 
     it('writes trace_id, span_id and trace_flags of the active span', async () => {
       const { records } = captureLogger();
-      const span = trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED });
+      const span = trace.wrapSpanContext({
+        traceId: TRACE_ID,
+        spanId: SPAN_ID,
+        traceFlags: TraceFlags.SAMPLED,
+      });
       await context.with(trace.setSpan(context.active(), span), () =>
         runWithLogContext({ request_id: 'req-2' }, async () => {
           await delay(1);
@@ -119,11 +137,26 @@ describe('runWithLogContext', () => {
 
     it('writes trace_flags 00 for an unsampled span and ignores an invalid span context', () => {
       const { records } = captureLogger();
-      const unsampled = trace.wrapSpanContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.NONE });
-      context.with(trace.setSpan(context.active(), unsampled), () => getLogger().info('unsampled'));
-      const invalid = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
-      context.with(trace.setSpan(context.active(), invalid), () => getLogger().info('invalid'));
-      expect(records[0]).toMatchObject({ trace_flags: '00', trace_id: TRACE_ID });
+      const unsampled = trace.wrapSpanContext({
+        traceId: TRACE_ID,
+        spanId: SPAN_ID,
+        traceFlags: TraceFlags.NONE,
+      });
+      context.with(trace.setSpan(context.active(), unsampled), () =>
+        getLogger().info('unsampled'),
+      );
+      const invalid = trace.wrapSpanContext({
+        traceId: '0'.repeat(32),
+        spanId: '0'.repeat(16),
+        traceFlags: 0,
+      });
+      context.with(trace.setSpan(context.active(), invalid), () =>
+        getLogger().info('invalid'),
+      );
+      expect(records[0]).toMatchObject({
+        trace_flags: '00',
+        trace_id: TRACE_ID,
+      });
       expect(records[1]).not.toHaveProperty('trace_id');
     });
   });

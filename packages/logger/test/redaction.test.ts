@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { getLogger, LoggerError, registerSecretValue, runWithLogContext } from '../src/index.js';
+import {
+  getLogger,
+  LoggerError,
+  registerSecretValue,
+  runWithLogContext,
+} from '../src/index.js';
 import { captureLogger } from './sink.js';
 
 describe('redaction by key', () => {
@@ -15,8 +20,17 @@ describe('redaction by key', () => {
           accept: 'application/json',
         },
       },
-      user: { name: 'ann', PassWord: 'hunter2', profile: { settings: [{ apiKey: 'k1' }, { API_KEY: 'k2' }] } },
-      db: { passwd: 'p', Private_Key: '-----BEGIN', client_secret: 'cs', Credentials: { user: 'u' } },
+      user: {
+        name: 'ann',
+        PassWord: 'hunter2',
+        profile: { settings: [{ apiKey: 'k1' }, { API_KEY: 'k2' }] },
+      },
+      db: {
+        passwd: 'p',
+        Private_Key: '-----BEGIN',
+        client_secret: 'cs',
+        Credentials: { user: 'u' },
+      },
       refresh_token: 'rt',
       secret: 's',
       token_count: 12,
@@ -32,7 +46,9 @@ describe('redaction by key', () => {
     expect(r['user']).toEqual({
       name: 'ann',
       PassWord: '[REDACTED]',
-      profile: { settings: [{ apiKey: '[REDACTED]' }, { API_KEY: '[REDACTED]' }] },
+      profile: {
+        settings: [{ apiKey: '[REDACTED]' }, { API_KEY: '[REDACTED]' }],
+      },
     });
     expect(r['db']).toEqual({
       passwd: '[REDACTED]',
@@ -47,15 +63,23 @@ describe('redaction by key', () => {
 
   it('does not change the object the caller logged', () => {
     const { logger } = captureLogger();
-    const input = { headers: { authorization: 'Bearer abc' }, list: [{ token: 't' }] };
+    const input = {
+      headers: { authorization: 'Bearer abc' },
+      list: [{ token: 't' }],
+    };
     logger.info(input);
-    expect(input).toEqual({ headers: { authorization: 'Bearer abc' }, list: [{ token: 't' }] });
+    expect(input).toEqual({
+      headers: { authorization: 'Bearer abc' },
+      list: [{ token: 't' }],
+    });
   });
 
   it('redacts inside child and scope bindings and inside serialized errors', () => {
     const { logger, records } = captureLogger();
     logger.child({ upstream: { Authorization: 'Bearer child' } }).info('child');
-    runWithLogContext({ request_id: 'r', headers: { cookie: 'c=1' } }, () => getLogger().info('scope'));
+    runWithLogContext({ request_id: 'r', headers: { cookie: 'c=1' } }, () =>
+      getLogger().info('scope'),
+    );
     const error = Object.assign(new Error('request failed'), {
       config: { headers: { Authorization: 'Bearer in-error' } },
     });
@@ -94,7 +118,11 @@ describe('redaction by key', () => {
     const node: Record<string, unknown> = { name: 'n', password: 'pw' };
     node['self'] = node;
     logger.info({ node });
-    expect(records[0]!['node']).toEqual({ name: 'n', password: '[REDACTED]', self: '[Circular]' });
+    expect(records[0]!['node']).toEqual({
+      name: 'n',
+      password: '[REDACTED]',
+      self: '[Circular]',
+    });
   });
 
   it('walks class instances and toJSON results the way JSON would print them', () => {
@@ -107,7 +135,10 @@ describe('redaction by key', () => {
     }
     const masked = { toJSON: () => ({ token: 'from-toJSON', ok: true }) };
     logger.info({ account: new Account('a1', 'pw'), masked, at: new Date(0) });
-    expect(records[0]!['account']).toEqual({ id: 'a1', password: '[REDACTED]' });
+    expect(records[0]!['account']).toEqual({
+      id: 'a1',
+      password: '[REDACTED]',
+    });
     expect(records[0]!['masked']).toEqual({ token: '[REDACTED]', ok: true });
     expect(records[0]!['at']).toBe('1970-01-01T00:00:00.000Z');
   });
@@ -117,10 +148,12 @@ describe('redaction by value', () => {
   it('scrubs a registered secret from messages, nested objects and bindings', () => {
     const { logger, records, raw } = captureLogger();
     registerSecretValue('db-pass-4711');
-    logger.child({ dsn: 'postgres://app:db-pass-4711@db/orders' }).info(
-      { deep: { list: ['x', { note: 'uses db-pass-4711' }] } },
-      'connecting with db-pass-4711 now',
-    );
+    logger
+      .child({ dsn: 'postgres://app:db-pass-4711@db/orders' })
+      .info(
+        { deep: { list: ['x', { note: 'uses db-pass-4711' }] } },
+        'connecting with db-pass-4711 now',
+      );
     expect(raw[0]).not.toContain('db-pass-4711');
     expect(records[0]!['msg']).toBe('connecting with [REDACTED] now');
     expect(records[0]!['dsn']).toBe('postgres://app:[REDACTED]@db/orders');
@@ -131,7 +164,9 @@ describe('redaction by value', () => {
     const { logger, records, raw } = captureLogger();
     registerSecretValue('sk_live_0123456789');
     const cause = new Error('bad key sk_live_0123456789');
-    logger.error(new Error('payment provider refused sk_live_0123456789', { cause }));
+    logger.error(
+      new Error('payment provider refused sk_live_0123456789', { cause }),
+    );
     expect(raw[0]).not.toContain('sk_live_0123456789');
     const err = records[0]!['err'];
     expect(err.message).toBe('payment provider refused [REDACTED]');

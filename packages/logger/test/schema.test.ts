@@ -6,7 +6,9 @@ describe('log schema on real stdout', () => {
     const r = await runFixture('schema.mjs', [], { KENOS_ENV: 'qa' });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const [fallback, sent, failed] = r.lines.map((l) => JSON.parse(l) as Record<string, any>);
+    const [fallback, sent, failed] = r.lines.map(
+      (l) => JSON.parse(l) as Record<string, any>,
+    );
     expect(fallback).toMatchObject({
       level: 'info',
       service: 'unknown',
@@ -26,10 +28,19 @@ describe('log schema on real stdout', () => {
       span_id: '00f067aa0ba902b7',
       trace_flags: '01',
     };
-    expect(sent).toMatchObject({ ...common, level: 'info', to: 'someone@example.com', msg: 'mail sent' });
+    expect(sent).toMatchObject({
+      ...common,
+      level: 'info',
+      to: 'someone@example.com',
+      msg: 'mail sent',
+    });
     expect(Date.parse(sent!['time'] as string)).not.toBeNaN();
     expect(sent!['time']).toMatch(/Z$/);
-    expect(failed).toMatchObject({ ...common, level: 'error', msg: 'mail failed' });
+    expect(failed).toMatchObject({
+      ...common,
+      level: 'error',
+      msg: 'mail failed',
+    });
     expect(failed!['err']).toMatchObject({
       type: 'AggregateError',
       message: 'all relays failed',

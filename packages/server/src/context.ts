@@ -31,5 +31,9 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
    */
   registerHealthCheck(check: HealthCheck): void;
   /** Registers work to run at shutdown, after the transports drained (reverse order of registration). */
-  onShutdown(name: string, run: () => Promise<void> | void, timeoutMs?: number): void;
+  onShutdown(
+    name: string,
+    run: () => Promise<void> | void,
+    timeoutMs?: number,
+  ): void;
 }

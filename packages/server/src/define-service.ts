@@ -53,27 +53,44 @@ export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
    */
   configDir?: string;
   /** Mounts REST routes on an express 5 router (served by the `api` component). */
-  rest?: (router: RestRouter, context: ServiceContext<S>) => void | Promise<void>;
+  rest?: (
+    router: RestRouter,
+    context: ServiceContext<S>,
+  ) => void | Promise<void>;
   /** REST transport settings. */
   restOptions?: RestOptions;
   /** gRPC services (served by the `api` component). */
-  grpc?: (context: ServiceContext<S>) => GrpcServiceRegistration[] | Promise<GrpcServiceRegistration[]>;
+  grpc?: (
+    context: ServiceContext<S>,
+  ) => GrpcServiceRegistration[] | Promise<GrpcServiceRegistration[]>;
   /** Workers by name, each run as component `worker:<name>`. */
-  workers?: Record<string, (context: ServiceContext<S>) => WorkerSpec<any> | Promise<WorkerSpec<any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  workers?: Record<
+    string,
+    (context: ServiceContext<S>) => WorkerSpec<any> | Promise<WorkerSpec<any>>
+  >; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Batch jobs by name, each run as component `batch:<name>`: resolve = exit 0, throw = exit 1. */
-  batches?: Record<string, (context: ServiceContext<S>, batch: BatchContext) => Promise<void>>;
+  batches?: Record<
+    string,
+    (context: ServiceContext<S>, batch: BatchContext) => Promise<void>
+  >;
 }
 
 /** Declares a service; returns the definition unchanged, typed. */
-export function defineService<const S extends ConfigSchema = Record<never, never>>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
+export function defineService<
+  const S extends ConfigSchema = Record<never, never>,
+>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
   return definition;
 }
 
 /** The components a service definition offers (`api`, `worker:<name>`, `batch:<name>`). */
-export function listComponents<S extends ConfigSchema>(definition: ServiceDefinition<S>): string[] {
+export function listComponents<S extends ConfigSchema>(
+  definition: ServiceDefinition<S>,
+): string[] {
   const out: string[] = [];
   if (definition.rest || definition.grpc) out.push('api');
-  for (const name of Object.keys(definition.workers ?? {})) out.push(`worker:${name}`);
-  for (const name of Object.keys(definition.batches ?? {})) out.push(`batch:${name}`);
+  for (const name of Object.keys(definition.workers ?? {}))
+    out.push(`worker:${name}`);
+  for (const name of Object.keys(definition.batches ?? {}))
+    out.push(`batch:${name}`);
   return out;
 }

@@ -9,7 +9,13 @@
 export type { ServiceContext } from './context.js';
 export type { HealthCheck } from '@kenos/lifecycle';
 export { defineService } from './define-service.js';
-export type { BatchContext, RestOptions, RestRouter, ServiceDefinition, WorkerSpec } from './define-service.js';
+export type {
+  BatchContext,
+  RestOptions,
+  RestRouter,
+  ServiceDefinition,
+  WorkerSpec,
+} from './define-service.js';
 export { ServerError } from './server-error.js';
 export type { ServerErrorCode } from './server-error.js';
 export {
@@ -23,7 +29,12 @@ export {
   ValidationError,
 } from './service-error.js';
 export type { FieldViolation } from './service-error.js';
-export type { GrpcCallContext, GrpcHandlers, GrpcServiceRegistration, GrpcUnaryHandler } from './grpc/grpc-transport.js';
+export type {
+  GrpcCallContext,
+  GrpcHandlers,
+  GrpcServiceRegistration,
+  GrpcUnaryHandler,
+} from './grpc/grpc-transport.js';
 export { grpcTraceInterceptor } from './grpc/grpc-trace-interceptor.js';
 export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';
 export type { Problem } from './http/problem.js';
@@ -33,5 +44,9 @@ export type { ServiceConfig } from './service/config.js';
 export type { ServiceLogger } from './service/logger.js';
 export type { Transport } from './transport.js';
 export { createInProcessJobSource } from './worker/job-source.js';
-export type { InProcessJobSource, Job, JobSource } from './worker/job-source.js';
+export type {
+  InProcessJobSource,
+  Job,
+  JobSource,
+} from './worker/job-source.js';
 export type { JobContext } from './worker/worker-transport.js';

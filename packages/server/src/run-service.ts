@@ -2,10 +2,25 @@ import { runBatch } from './batch/run-batch.js';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
 import { ServerError } from './server-error.js';
-import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
-import { ConfigProblems, EX_CONFIG, loadServiceConfig, standardSettings, type ConfigSchema, type ConfigWarning, type ServiceConfig } from './service/config.js';
+import {
+  createLifecycle,
+  type HealthCheck,
+  type Lifecycle,
+} from '@kenos/lifecycle';
+import {
+  ConfigProblems,
+  EX_CONFIG,
+  loadServiceConfig,
+  standardSettings,
+  type ConfigSchema,
+  type ConfigWarning,
+  type ServiceConfig,
+} from './service/config.js';
 import { adminLifecycleOptions, mountAdminRoutes } from './service/admin.js';
-import { readOpenFilesLimit, resolveConnectionCaps } from './service/connection-limits.js';
+import {
+  readOpenFilesLimit,
+  resolveConnectionCaps,
+} from './service/connection-limits.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
@@ -33,15 +48,32 @@ interface Seams<S extends ConfigSchema> {
   logging: LoggingSeam;
   metrics: MetricsSeam;
   context: ServiceContext<S>;
-  hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
+  hooks: {
+    name: string;
+    run: () => Promise<void> | void;
+    timeoutMs?: number;
+  }[];
   health: { pending: HealthCheck[]; sink?: (check: HealthCheck) => void };
   keys: KeysSeam;
   telemetryShutdown: () => Promise<void>;
 }
 
-function fatalLine(service: { name: string; version: string }, component: string, fields: Record<string, unknown>, msg: string): void {
+function fatalLine(
+  service: { name: string; version: string },
+  component: string,
+  fields: Record<string, unknown>,
+  msg: string,
+): void {
   process.stdout.write(
-    JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: service.name, version: service.version, component, ...fields, msg }) + '\n',
+    JSON.stringify({
+      level: 'fatal',
+      time: new Date().toISOString(),
+      service: service.name,
+      version: service.version,
+      component,
+      ...fields,
+      msg,
+    }) + '\n',
   );
 }
 
@@ -61,7 +93,12 @@ export async function runService<S extends ConfigSchema>(
   const component = argv[0] ?? 'api';
   const components = listComponents(service);
   if (!components.includes(component)) {
-    fatalLine(service, component, { code: 'KENOS_ERR_SERVER_UNKNOWN_COMPONENT', components }, `unknown component "${component}"; this service offers: ${components.join(', ')}`);
+    fatalLine(
+      service,
+      component,
+      { code: 'KENOS_ERR_SERVER_UNKNOWN_COMPONENT', components },
+      `unknown component "${component}"; this service offers: ${components.join(', ')}`,
+    );
     return exit(ExitCode.USAGE);
   }
 
@@ -70,14 +107,23 @@ export async function runService<S extends ConfigSchema>(
   const configWarnings: ConfigWarning[] = [];
   try {
     config = await loadServiceConfig((service.config ?? {}) as S, {
-      env: { SERVICE_NAME: service.name, SERVICE_VERSION: service.version, ...env },
+      env: {
+        SERVICE_NAME: service.name,
+        SERVICE_VERSION: service.version,
+        ...env,
+      },
       cwd: service.configDir ?? process.cwd(),
       argv: argv.slice(1),
       onWarning: (warning) => void configWarnings.push(warning),
     });
   } catch (err) {
     if (err instanceof ConfigProblems) {
-      fatalLine(service, component, { code: 'KENOS_ERR_CONFIG_INVALID', problems: err.problems }, `invalid config (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.join('; ')}`);
+      fatalLine(
+        service,
+        component,
+        { code: 'KENOS_ERR_CONFIG_INVALID', problems: err.problems },
+        `invalid config (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.join('; ')}`,
+      );
       return exit(ExitCode.CONFIG);
     }
     throw err;
@@ -92,7 +138,13 @@ export async function runService<S extends ConfigSchema>(
     format: std.log.format,
   });
   const logger = logging.root;
-  const telemetry = createTelemetrySeam({ service: service.name, version: service.version, environment: std.env, env, logger });
+  const telemetry = createTelemetrySeam({
+    service: service.name,
+    version: service.version,
+    environment: std.env,
+    env,
+    logger,
+  });
   const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
   const health: Seams<S>['health'] = { pending: [] };
@@ -104,25 +156,61 @@ export async function runService<S extends ConfigSchema>(
     logger,
     getLogger: () => logging.current(),
     getKeyProvider: () => keys.get(),
-    registerHealthCheck: (check) => (health.sink ? health.sink(check) : void health.pending.push(check)),
-    onShutdown: (name, run, timeoutMs) => void hooks.push({ name, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
+    registerHealthCheck: (check) =>
+      health.sink ? health.sink(check) : void health.pending.push(check),
+    onShutdown: (name, run, timeoutMs) =>
+      void hooks.push({
+        name,
+        run,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }),
   };
-  logger.info({ config: config.toJSON(), node: process.version, pid: process.pid }, 'starting');
-  for (const w of configWarnings) logger.warn({ code: w.code, key: w.key, source: w.source }, w.message);
-  const seams: Seams<S> = { logging, metrics, context, hooks, health, keys, telemetryShutdown: telemetry.shutdown };
+  logger.info(
+    { config: config.toJSON(), node: process.version, pid: process.pid },
+    'starting',
+  );
+  for (const w of configWarnings)
+    logger.warn({ code: w.code, key: w.key, source: w.source }, w.message);
+  const seams: Seams<S> = {
+    logging,
+    metrics,
+    context,
+    hooks,
+    health,
+    keys,
+    telemetryShutdown: telemetry.shutdown,
+  };
 
-  if (component.startsWith('batch:')) return runBatchComponent(service, component.slice('batch:'.length), seams, exit);
+  if (component.startsWith('batch:'))
+    return runBatchComponent(
+      service,
+      component.slice('batch:'.length),
+      seams,
+      exit,
+    );
   return runLongLived(service, component, seams, exit);
 }
 
 function runBatchComponent<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   name: string,
-  { logging, metrics, context, hooks, health, keys, telemetryShutdown }: Seams<S>,
+  {
+    logging,
+    metrics,
+    context,
+    hooks,
+    health,
+    keys,
+    telemetryShutdown,
+  }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const fn = service.batches?.[name];
-  if (!fn) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no batch ${name}`);
+  if (!fn)
+    throw new ServerError(
+      'KENOS_ERR_SERVER_UNKNOWN_COMPONENT',
+      `no batch ${name}`,
+    );
   return runBatch({
     name,
     run: (batch) => fn(context, batch),
@@ -137,11 +225,20 @@ function runBatchComponent<S extends ConfigSchema>(
   });
 }
 
-function describeStartError(err: unknown, ports: Record<string, { port: number; env: string }>, transport: string): string {
+function describeStartError(
+  err: unknown,
+  ports: Record<string, { port: number; env: string }>,
+  transport: string,
+): string {
   const message = err instanceof Error ? err.message : String(err);
   const p = ports[transport];
-  if (/EADDRINUSE/.test(message) || (err as { code?: string }).code === 'EADDRINUSE') {
-    return p ? `${transport} port ${p.port} (${p.env}) is already in use` : `${transport}: address already in use`;
+  if (
+    /EADDRINUSE/.test(message) ||
+    (err as { code?: string }).code === 'EADDRINUSE'
+  ) {
+    return p
+      ? `${transport} port ${p.port} (${p.env}) is already in use`
+      : `${transport}: address already in use`;
   }
   return `${transport} failed to start: ${message}`;
 }
@@ -149,14 +246,23 @@ function describeStartError(err: unknown, ports: Record<string, { port: number; 
 async function runLongLived<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   component: string,
-  { logging, metrics, context, hooks, health, keys, telemetryShutdown }: Seams<S>,
+  {
+    logging,
+    metrics,
+    context,
+    hooks,
+    health,
+    keys,
+    telemetryShutdown,
+  }: Seams<S>,
   exit: (code: number) => void,
 ): Promise<void> {
   const config = standardSettings(context.config);
   const logger = logging.root;
   // a worker whose in-flight jobs had to be aborted at the deadline did not shut down cleanly
   let jobsAborted = false;
-  const finalExit = (code: number): void => exit(code === 0 && jobsAborted ? ExitCode.FAILURE : code);
+  const finalExit = (code: number): void =>
+    exit(code === 0 && jobsAborted ? ExitCode.FAILURE : code);
   // SIGTERM / SIGINT, a second signal, uncaught exceptions and unhandled rejections are the lifecycle's
   const lifecycle: Lifecycle = createLifecycle({
     logger,
@@ -165,27 +271,46 @@ async function runLongLived<S extends ConfigSchema>(
     shutdownTimeoutMs: config.shutdown.timeoutMs,
     // drainers (transports, workers) are aborted a little before the hard deadline, so an aborted
     // job can still be handed back to its source and logged before the process exits
-    drainTimeoutMs: config.shutdown.timeoutMs - Math.min(1000, Math.floor(config.shutdown.timeoutMs / 5)),
+    drainTimeoutMs:
+      config.shutdown.timeoutMs -
+      Math.min(1000, Math.floor(config.shutdown.timeoutMs / 5)),
     exit: finalExit,
   });
-  for (const check of health.pending.splice(0)) lifecycle.registerHealthCheck(check);
+  for (const check of health.pending.splice(0))
+    lifecycle.registerHealthCheck(check);
   health.sink = (check) => lifecycle.registerHealthCheck(check);
   mountAdminRoutes(lifecycle, metrics, logger);
   lifecycle.registerFlusher({ name: 'telemetry', flush: telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => logging.flush() });
 
   const transports: Transport[] = [];
-  const ports: Record<string, { port: number; env: string }> = { admin: { port: config.admin.port, env: 'ADMIN_PORT' } };
+  const ports: Record<string, { port: number; env: string }> = {
+    admin: { port: config.admin.port, env: 'ADMIN_PORT' },
+  };
   let setGrpcServing: ((serving: boolean) => void) | undefined;
   try {
     if (component === 'api') {
       // 0 = a share of the descriptor limit, so a connection flood leaves room for the admin server (probes)
-      const caps = resolveConnectionCaps({ http: config.http.maxConnections, grpc: config.grpc.maxConnections }, { http: !!service.rest, grpc: !!service.grpc }, readOpenFilesLimit());
+      const caps = resolveConnectionCaps(
+        { http: config.http.maxConnections, grpc: config.grpc.maxConnections },
+        { http: !!service.rest, grpc: !!service.grpc },
+        readOpenFilesLimit(),
+      );
       const maxConnections = { http: caps.http, grpc: caps.grpc };
-      logger.info({ max_connections: maxConnections, open_files_limit: caps.openFilesLimit ?? 'unknown' }, 'connection caps');
+      logger.info(
+        {
+          max_connections: maxConnections,
+          open_files_limit: caps.openFilesLimit ?? 'unknown',
+        },
+        'connection caps',
+      );
       if (caps.budget !== undefined && caps.http + caps.grpc > caps.budget) {
         logger.warn(
-          { code: 'KENOS_ERR_SERVER_CONNECTION_LIMIT', max_connections: maxConnections, open_files_limit: caps.openFilesLimit },
+          {
+            code: 'KENOS_ERR_SERVER_CONNECTION_LIMIT',
+            max_connections: maxConnections,
+            open_files_limit: caps.openFilesLimit,
+          },
           `connection caps (http ${caps.http} + grpc ${caps.grpc}) exceed the ${caps.budget} descriptors the open-files limit ${caps.openFilesLimit} leaves them: a connection flood can starve the admin server; lower HTTP_MAX_CONNECTIONS / GRPC_MAX_CONNECTIONS or raise the limit`,
         );
       }
@@ -197,12 +322,25 @@ async function runLongLived<S extends ConfigSchema>(
       if (service.rest && http) {
         const rest = service.rest;
         transports.push(
-          http.createHttpTransport({ ...service.restOptions, port: config.http.port, maxConnections: maxConnections.http, routes: (router) => rest(router, context), logging, metrics }),
+          http.createHttpTransport({
+            ...service.restOptions,
+            port: config.http.port,
+            maxConnections: maxConnections.http,
+            routes: (router) => rest(router, context),
+            logging,
+            metrics,
+          }),
         );
         ports['http'] = { port: config.http.port, env: 'HTTP_PORT' };
       }
       if (service.grpc && grpc) {
-        const grpcTransport = grpc.createGrpcTransport({ port: config.grpc.port, maxConnections: maxConnections.grpc, services: await service.grpc(context), logging, metrics });
+        const grpcTransport = grpc.createGrpcTransport({
+          port: config.grpc.port,
+          maxConnections: maxConnections.grpc,
+          services: await service.grpc(context),
+          logging,
+          metrics,
+        });
         setGrpcServing = (serving) => grpcTransport.setServing(serving);
         transports.push(grpcTransport);
         ports['grpc'] = { port: config.grpc.port, env: 'GRPC_PORT' };
@@ -210,9 +348,15 @@ async function runLongLived<S extends ConfigSchema>(
     } else {
       const name = component.slice('worker:'.length);
       const factory = service.workers?.[name];
-      if (!factory) throw new ServerError('KENOS_ERR_SERVER_UNKNOWN_COMPONENT', `no worker ${name}`);
+      if (!factory)
+        throw new ServerError(
+          'KENOS_ERR_SERVER_UNKNOWN_COMPONENT',
+          `no worker ${name}`,
+        );
       const spec = await factory(context);
-      const { createWorkerTransport } = await import('./worker/worker-transport.js');
+      const { createWorkerTransport } = await import(
+        './worker/worker-transport.js'
+      );
       transports.push(
         createWorkerTransport({
           name: component,
@@ -226,7 +370,10 @@ async function runLongLived<S extends ConfigSchema>(
       );
     }
   } catch (err) {
-    logger.fatal({ err, code: (err as { code?: unknown }).code }, `service setup failed: ${(err as Error).message}`);
+    logger.fatal(
+      { err, code: (err as { code?: unknown }).code },
+      `service setup failed: ${(err as Error).message}`,
+    );
     await logging.flush();
     return exit(ExitCode.FAILURE);
   }
@@ -242,13 +389,23 @@ async function runLongLived<S extends ConfigSchema>(
       if (port !== undefined) bound[t.name] = port;
     }
   } catch (err) {
-    logger.fatal({ err, code: 'KENOS_ERR_SERVER_START' }, describeStartError(err, ports, current));
+    logger.fatal(
+      { err, code: 'KENOS_ERR_SERVER_START' },
+      describeStartError(err, ports, current),
+    );
     await logging.flush();
     return exit(ExitCode.FAILURE);
   }
-  for (const t of transports) lifecycle.registerDrainer({ name: t.name, drain: (signal) => t.stop(signal) });
+  for (const t of transports)
+    lifecycle.registerDrainer({
+      name: t.name,
+      drain: (signal) => t.stop(signal),
+    });
   // hooks run in reverse order of registration: the service's own hooks first, the key provider last
-  lifecycle.registerShutdownHook({ name: 'key-provider', run: () => keys.close() });
+  lifecycle.registerShutdownHook({
+    name: 'key-provider',
+    run: () => keys.close(),
+  });
   for (const h of hooks) lifecycle.registerShutdownHook(h);
   // From the first moment of shutdown (readiness false, before the delay), clients pinned to this process are told
   // to move while it still serves: HTTP `Connection: close`, HTTP/2 GOAWAY (see Transport.prepareStop)
@@ -260,7 +417,10 @@ async function runLongLived<S extends ConfigSchema>(
       try {
         t.prepareStop?.();
       } catch (err) {
-        logger.error({ err, transport: t.name }, `${t.name}: prepareStop threw; its clients learn to move only when it stops`);
+        logger.error(
+          { err, transport: t.name },
+          `${t.name}: prepareStop threw; its clients learn to move only when it stops`,
+        );
       }
     }
   };
@@ -270,5 +430,8 @@ async function runLongLived<S extends ConfigSchema>(
   });
   if (lifecycle.state === 'shutting_down') prepareStop();
   lifecycle.signalReady();
-  logger.info({ ports: bound, startup_ms: Math.round(process.uptime() * 1000) }, 'service ready');
+  logger.info(
+    { ports: bound, startup_ms: Math.round(process.uptime() * 1000) },
+    'service ready',
+  );
 }

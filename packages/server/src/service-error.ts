@@ -40,9 +40,18 @@ export class ServiceError extends Error {
   readonly violations: FieldViolation[];
   constructor(
     message: string,
-    init: { code: string; httpStatus: number; grpcCode: number; violations?: FieldViolation[]; cause?: unknown },
+    init: {
+      code: string;
+      httpStatus: number;
+      grpcCode: number;
+      violations?: FieldViolation[];
+      cause?: unknown;
+    },
   ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      message,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = new.target.name;
     this.code = init.code;
     this.httpStatus = init.httpStatus;
@@ -53,7 +62,11 @@ export class ServiceError extends Error {
 
 /** Invalid input: 400 / INVALID_ARGUMENT. Code `KENOS_ERR_SERVER_VALIDATION`. */
 export class ValidationError extends ServiceError {
-  constructor(message: string, violations: FieldViolation[] = [], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    violations: FieldViolation[] = [],
+    options?: { cause?: unknown },
+  ) {
     super(message, {
       code: 'KENOS_ERR_SERVER_VALIDATION',
       httpStatus: 400,
@@ -67,14 +80,24 @@ export class ValidationError extends ServiceError {
 /** The addressed resource does not exist: 404 / NOT_FOUND. Code `KENOS_ERR_SERVER_NOT_FOUND`. */
 export class NotFoundError extends ServiceError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: 'KENOS_ERR_SERVER_NOT_FOUND', httpStatus: 404, grpcCode: GrpcCode.NOT_FOUND, cause: options?.cause });
+    super(message, {
+      code: 'KENOS_ERR_SERVER_NOT_FOUND',
+      httpStatus: 404,
+      grpcCode: GrpcCode.NOT_FOUND,
+      cause: options?.cause,
+    });
   }
 }
 
 /** The request conflicts with the current state: 409 / ALREADY_EXISTS. Code `KENOS_ERR_SERVER_CONFLICT`. */
 export class ConflictError extends ServiceError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: 'KENOS_ERR_SERVER_CONFLICT', httpStatus: 409, grpcCode: GrpcCode.ALREADY_EXISTS, cause: options?.cause });
+    super(message, {
+      code: 'KENOS_ERR_SERVER_CONFLICT',
+      httpStatus: 409,
+      grpcCode: GrpcCode.ALREADY_EXISTS,
+      cause: options?.cause,
+    });
   }
 }
 
@@ -105,6 +128,11 @@ export class PermissionDeniedError extends ServiceError {
 /** A dependency is temporarily unavailable: 503 / UNAVAILABLE. Code `KENOS_ERR_SERVER_UNAVAILABLE`. */
 export class UnavailableError extends ServiceError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: 'KENOS_ERR_SERVER_UNAVAILABLE', httpStatus: 503, grpcCode: GrpcCode.UNAVAILABLE, cause: options?.cause });
+    super(message, {
+      code: 'KENOS_ERR_SERVER_UNAVAILABLE',
+      httpStatus: 503,
+      grpcCode: GrpcCode.UNAVAILABLE,
+      cause: options?.cause,
+    });
   }
 }

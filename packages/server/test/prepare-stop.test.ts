@@ -4,9 +4,15 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { grpcSessionsOf, sendGoawayToAll } from '../src/grpc/grpc-goaway.js';
-import { type ServiceProcess, startService, stopAllServices } from '@kenos/testing';
+import {
+  type ServiceProcess,
+  startService,
+  stopAllServices,
+} from '@kenos/testing';
 
-const fixture = fileURLToPath(new URL('./fixtures/service.mjs', import.meta.url));
+const fixture = fileURLToPath(
+  new URL('./fixtures/service.mjs', import.meta.url),
+);
 // long enough that every step below runs inside the delay, while the listeners are still open
 const SHUTDOWN_DELAY_MS = '2500';
 
@@ -33,11 +39,21 @@ function get(
 }
 
 /** One raw gRPC call of kenos.testing.v1.EchoService/Echo on an HTTP/2 session; resolves with its grpc-status. */
-function echo(session: ClientHttp2Session, text: string, delayMs = 0, onHeaders?: () => void): Promise<string | undefined> {
-  const varint = (n: number): number[] => (n > 0x7f ? [(n & 0x7f) | 0x80, ...varint(n >>> 7)] : [n]);
+function echo(
+  session: ClientHttp2Session,
+  text: string,
+  delayMs = 0,
+  onHeaders?: () => void,
+): Promise<string | undefined> {
+  const varint = (n: number): number[] =>
+    n > 0x7f ? [(n & 0x7f) | 0x80, ...varint(n >>> 7)] : [n];
   const t = Buffer.from(text);
   // EchoRequest { text = 1; delay_ms = 2 }, in a gRPC length-prefixed frame
-  const message = Buffer.concat([Buffer.from([0x0a, t.length]), t, Buffer.from(delayMs > 0 ? [0x10, ...varint(delayMs)] : [])]);
+  const message = Buffer.concat([
+    Buffer.from([0x0a, t.length]),
+    t,
+    Buffer.from(delayMs > 0 ? [0x10, ...varint(delayMs)] : []),
+  ]);
   const frame = Buffer.alloc(5 + message.length); // flag 0 (not compressed), length, message
   frame.writeUInt32BE(message.length, 1);
   message.copy(frame, 5);
@@ -50,7 +66,10 @@ function echo(session: ClientHttp2Session, text: string, delayMs = 0, onHeaders?
     });
     let status: string | undefined;
     stream.on('response', () => onHeaders?.());
-    stream.on('trailers', (trailers) => (status = String(trailers['grpc-status'])));
+    stream.on(
+      'trailers',
+      (trailers) => (status = String(trailers['grpc-status'])),
+    );
     stream.on('error', reject);
     stream.on('close', () => resolve(status));
     stream.resume();
@@ -66,19 +85,26 @@ function h2(port: number): {
   session.on('error', () => undefined);
   return {
     session,
-    goaway: new Promise((resolve) => session.once('goaway', (code: number) => resolve(code))),
+    goaway: new Promise((resolve) =>
+      session.once('goaway', (code: number) => resolve(code)),
+    ),
   };
 }
 
 async function shuttingDown(svc: ServiceProcess): Promise<void> {
   svc.kill('SIGTERM');
   // logged after the transports were told (prepareStop runs when readiness turns false)
-  await svc.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown started'));
+  await svc.waitForLine(
+    (l) => typeof l.msg === 'string' && l.msg.startsWith('shutdown started'),
+  );
 }
 
 describe('from the first moment of shutdown, during the delay', () => {
   it('answers every HTTP request with Connection: close, on a pooled keep-alive socket and on a new connection', async () => {
-    const svc = await startService(fixture, 'api', { env: { SHUTDOWN_DELAY_MS }, readyTimeoutMs: 30_000 });
+    const svc = await startService(fixture, 'api', {
+      env: { SHUTDOWN_DELAY_MS },
+      readyTimeoutMs: 30_000,
+    });
     const port = svc.ports.http as number;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -98,7 +124,10 @@ describe('from the first moment of shutdown, during the delay', () => {
   });
 
   it('sends GOAWAY to every gRPC connection, finishes the calls in flight and still serves new connections', async () => {
-    const svc = await startService(fixture, 'api', { env: { SHUTDOWN_DELAY_MS }, readyTimeoutMs: 30_000 });
+    const svc = await startService(fixture, 'api', {
+      env: { SHUTDOWN_DELAY_MS },
+      readyTimeoutMs: 30_000,
+    });
     const port = svc.ports.grpc as number;
     const old = h2(port);
     const sessions = [old.session];
@@ -106,13 +135,19 @@ describe('from the first moment of shutdown, during the delay', () => {
       expect(await echo(old.session, 'before')).toBe('0');
       let inFlightEnded = false;
       let started!: () => void;
-      const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+      const handlerStarted = new Promise<void>(
+        (resolve) => (started = resolve),
+      );
       // the service sends the response headers when the call reached it
-      const inFlight = echo(old.session, 'in-flight', 1500, () => started()).finally(() => (inFlightEnded = true));
+      const inFlight = echo(old.session, 'in-flight', 1500, () =>
+        started(),
+      ).finally(() => (inFlightEnded = true));
       await handlerStarted;
       await shuttingDown(svc);
       expect(await old.goaway).toBe(constants.NGHTTP2_NO_ERROR);
-      expect(inFlightEnded, 'GOAWAY came before the call in flight ended').toBe(false);
+      expect(inFlightEnded, 'GOAWAY came before the call in flight ended').toBe(
+        false,
+      );
       expect(await inFlight).toBe('0');
       // a connection opened during the delay is served, then told to go away too
       const fresh = h2(port);
@@ -135,12 +170,25 @@ describe('grpcSessionsOf', () => {
   it('finds the HTTP/2 sessions of a bound @grpc/grpc-js server, and sendGoawayToAll reaches them', async () => {
     const server = new grpc.Server();
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(
+        '127.0.0.1:0',
+        grpc.ServerCredentials.createInsecure(),
+        (err, p) => (err ? reject(err) : resolve(p)),
+      ),
     );
     const client = h2(port);
     try {
-      await new Promise<void>((resolve) => client.session.once('remoteSettings', () => resolve()));
-      await expect.poll(() => [...(grpcSessionsOf(server)?.values() ?? [])].reduce((n, e) => n + e.sessions.size, 0)).toBe(1);
+      await new Promise<void>((resolve) =>
+        client.session.once('remoteSettings', () => resolve()),
+      );
+      await expect
+        .poll(() =>
+          [...(grpcSessionsOf(server)?.values() ?? [])].reduce(
+            (n, e) => n + e.sessions.size,
+            0,
+          ),
+        )
+        .toBe(1);
       // an unknown method still opens a stream: the session has received one, so GOAWAY goes out at once
       await echo(client.session, 'x');
       expect(sendGoawayToAll(server)).toBe(true);

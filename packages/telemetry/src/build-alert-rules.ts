@@ -40,11 +40,16 @@ export interface AlertingRule {
 
 /** A Prometheus rule file. */
 export interface PrometheusRuleFile {
-  groups: { name: string; interval?: string; rules: (RecordingRule | AlertingRule)[] }[];
+  groups: {
+    name: string;
+    interval?: string;
+    rules: (RecordingRule | AlertingRule)[];
+  }[];
 }
 
 /** Default `runbook_url` base. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/kenos-platform/kenos/blob/main/docs/observability.md';
+export const DEFAULT_RUNBOOK_BASE_URL =
+  'https://github.com/kenos-platform/kenos/blob/main/docs/observability.md';
 
 /** Windows of the error-ratio recording rules. */
 export const ERROR_RATIO_WINDOWS = ['5m', '30m', '1h', '6h'] as const;
@@ -57,7 +62,9 @@ const BY = 'namespace, service';
  * docs/observability.md (multi-window burn rates on HTTP 5xx and gRPC errors, p99
  * latency, pod readiness, scrape target down, batch freshness, job failures, event-loop lag).
  */
-export function buildAlertRules(options: AlertRulesOptions = {}): PrometheusRuleFile {
+export function buildAlertRules(
+  options: AlertRulesOptions = {},
+): PrometheusRuleFile {
   const o = {
     availabilityObjective: 0.999,
     latencyP99Seconds: 1,
@@ -69,7 +76,8 @@ export function buildAlertRules(options: AlertRulesOptions = {}): PrometheusRule
     labels: {},
     ...options,
   };
-  const svc = o.service === undefined ? undefined : `service=${quote(o.service)}`;
+  const svc =
+    o.service === undefined ? undefined : `service=${quote(o.service)}`;
   const budget = 1 - o.availabilityObjective;
 
   const recording: RecordingRule[] = [];
@@ -86,57 +94,126 @@ export function buildAlertRules(options: AlertRulesOptions = {}): PrometheusRule
     });
   }
 
-  const alert = (name: string, severity: 'critical' | 'warning', expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule => ({
+  const alert = (
+    name: string,
+    severity: 'critical' | 'warning',
+    expr: string,
+    forDuration: string | undefined,
+    summary: string,
+    description: string,
+  ): AlertingRule => ({
     alert: name,
     expr,
     ...(forDuration ? { for: forDuration } : {}),
     labels: { severity, ...o.labels },
-    annotations: { summary, description, runbook_url: `${o.runbookBaseUrl}#${name.toLowerCase()}` },
+    annotations: {
+      summary,
+      description,
+      runbook_url: `${o.runbookBaseUrl}#${name.toLowerCase()}`,
+    },
   });
 
-  const burn = (kind: 'http' | 'rpc', label: string, factor: number, long: string, short: string) =>
+  const burn = (
+    kind: 'http' | 'rpc',
+    label: string,
+    factor: number,
+    long: string,
+    short: string,
+  ) =>
     `service:${kind}_server_error_ratio:rate${long} > ${round(factor * budget)}\nand\nservice:${kind}_server_error_ratio:rate${short} > ${round(factor * budget)}`;
   const objective = `${round(o.availabilityObjective * 100)}%`;
 
   const alerts: AlertingRule[] = [
-    alert('KenosHttpErrorBudgetBurnFast', 'critical', burn('http', '5xx', 14.4, '1h', '5m'), '2m',
+    alert(
+      'KenosHttpErrorBudgetBurnFast',
+      'critical',
+      burn('http', '5xx', 14.4, '1h', '5m'),
+      '2m',
       'HTTP 5xx ratio of {{ $labels.service }} burns the error budget 14x too fast',
-      `{{ $labels.service }} in {{ $labels.namespace }} answers {{ $value | humanizePercentage }} of HTTP requests with 5xx over the last hour (objective ${objective}): at this rate the 30-day budget is gone in 2 days.`),
-    alert('KenosHttpErrorBudgetBurnSlow', 'warning', burn('http', '5xx', 6, '6h', '30m'), '15m',
+      `{{ $labels.service }} in {{ $labels.namespace }} answers {{ $value | humanizePercentage }} of HTTP requests with 5xx over the last hour (objective ${objective}): at this rate the 30-day budget is gone in 2 days.`,
+    ),
+    alert(
+      'KenosHttpErrorBudgetBurnSlow',
+      'warning',
+      burn('http', '5xx', 6, '6h', '30m'),
+      '15m',
       'HTTP 5xx ratio of {{ $labels.service }} burns the error budget 6x too fast',
-      `{{ $labels.service }} in {{ $labels.namespace }} answers {{ $value | humanizePercentage }} of HTTP requests with 5xx over the last 6 hours (objective ${objective}).`),
-    alert('KenosGrpcErrorBudgetBurnFast', 'critical', burn('rpc', 'grpc', 14.4, '1h', '5m'), '2m',
+      `{{ $labels.service }} in {{ $labels.namespace }} answers {{ $value | humanizePercentage }} of HTTP requests with 5xx over the last 6 hours (objective ${objective}).`,
+    ),
+    alert(
+      'KenosGrpcErrorBudgetBurnFast',
+      'critical',
+      burn('rpc', 'grpc', 14.4, '1h', '5m'),
+      '2m',
       'gRPC error ratio of {{ $labels.service }} burns the error budget 14x too fast',
-      `{{ $labels.service }} in {{ $labels.namespace }} fails {{ $value | humanizePercentage }} of gRPC calls with a server error code over the last hour (objective ${objective}).`),
-    alert('KenosGrpcErrorBudgetBurnSlow', 'warning', burn('rpc', 'grpc', 6, '6h', '30m'), '15m',
+      `{{ $labels.service }} in {{ $labels.namespace }} fails {{ $value | humanizePercentage }} of gRPC calls with a server error code over the last hour (objective ${objective}).`,
+    ),
+    alert(
+      'KenosGrpcErrorBudgetBurnSlow',
+      'warning',
+      burn('rpc', 'grpc', 6, '6h', '30m'),
+      '15m',
       'gRPC error ratio of {{ $labels.service }} burns the error budget 6x too fast',
-      `{{ $labels.service }} in {{ $labels.namespace }} fails {{ $value | humanizePercentage }} of gRPC calls with a server error code over the last 6 hours (objective ${objective}).`),
-    alert('KenosHttpLatencyP99High', 'warning',
-      `histogram_quantile(0.99, sum by (${BY}, le) (rate(${M.httpBucket}${sel(svc, `http_route!=${quote(UNMATCHED_ROUTE)}`)}[5m]))) > ${o.latencyP99Seconds}`, '10m',
-      'HTTP p99 latency of {{ $labels.service }} is above ' + `${o.latencyP99Seconds}s`,
-      '{{ $labels.service }} in {{ $labels.namespace }} serves 1% of HTTP requests slower than {{ $value | humanizeDuration }}.'),
-    alert('KenosGrpcLatencyP99High', 'warning',
-      `histogram_quantile(0.99, sum by (${BY}, le) (rate(${M.rpcBucket}${sel(svc)}[5m]))) > ${o.latencyP99Seconds}`, '10m',
-      'gRPC p99 latency of {{ $labels.service }} is above ' + `${o.latencyP99Seconds}s`,
-      '{{ $labels.service }} in {{ $labels.namespace }} serves 1% of gRPC calls slower than {{ $value | humanizeDuration }}.'),
-    alert('KenosPodNotReady', 'warning',
-      `(max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0)\n* on (namespace, pod) group_left (service)\nmax by (namespace, pod, service) (max_over_time(${M.buildInfo}${sel(svc)}[30m]))`, o.podNotReadyFor,
+      `{{ $labels.service }} in {{ $labels.namespace }} fails {{ $value | humanizePercentage }} of gRPC calls with a server error code over the last 6 hours (objective ${objective}).`,
+    ),
+    alert(
+      'KenosHttpLatencyP99High',
+      'warning',
+      `histogram_quantile(0.99, sum by (${BY}, le) (rate(${M.httpBucket}${sel(svc, `http_route!=${quote(UNMATCHED_ROUTE)}`)}[5m]))) > ${o.latencyP99Seconds}`,
+      '10m',
+      'HTTP p99 latency of {{ $labels.service }} is above ' +
+        `${o.latencyP99Seconds}s`,
+      '{{ $labels.service }} in {{ $labels.namespace }} serves 1% of HTTP requests slower than {{ $value | humanizeDuration }}.',
+    ),
+    alert(
+      'KenosGrpcLatencyP99High',
+      'warning',
+      `histogram_quantile(0.99, sum by (${BY}, le) (rate(${M.rpcBucket}${sel(svc)}[5m]))) > ${o.latencyP99Seconds}`,
+      '10m',
+      'gRPC p99 latency of {{ $labels.service }} is above ' +
+        `${o.latencyP99Seconds}s`,
+      '{{ $labels.service }} in {{ $labels.namespace }} serves 1% of gRPC calls slower than {{ $value | humanizeDuration }}.',
+    ),
+    alert(
+      'KenosPodNotReady',
+      'warning',
+      `(max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0)\n* on (namespace, pod) group_left (service)\nmax by (namespace, pod, service) (max_over_time(${M.buildInfo}${sel(svc)}[30m]))`,
+      o.podNotReadyFor,
       'Pod {{ $labels.pod }} of {{ $labels.service }} is not ready',
-      `Pod {{ $labels.pod }} of {{ $labels.service }} in {{ $labels.namespace }} has not been ready for ${o.podNotReadyFor} (kube-state-metrics kube_pod_status_ready).`),
-    alert('KenosScrapeTargetDown', 'warning', `up${sel(svc ?? 'service!=""')} == 0`, '5m',
+      `Pod {{ $labels.pod }} of {{ $labels.service }} in {{ $labels.namespace }} has not been ready for ${o.podNotReadyFor} (kube-state-metrics kube_pod_status_ready).`,
+    ),
+    alert(
+      'KenosScrapeTargetDown',
+      'warning',
+      `up${sel(svc ?? 'service!=""')} == 0`,
+      '5m',
       'Prometheus cannot scrape {{ $labels.instance }} of {{ $labels.service }}',
-      'The admin endpoint /metrics of {{ $labels.service }} ({{ $labels.pod }}, {{ $labels.instance }}) has not answered a scrape for 5 minutes.'),
-    alert('KenosBatchNotSucceeded', 'warning',
-      `time() - max by (${BY}, job_name) (max_over_time(${M.jobLastSuccess}${sel(svc, 'job_kind="batch"')}[7d])) > ${o.batchMaxAgeSeconds}`, undefined,
+      'The admin endpoint /metrics of {{ $labels.service }} ({{ $labels.pod }}, {{ $labels.instance }}) has not answered a scrape for 5 minutes.',
+    ),
+    alert(
+      'KenosBatchNotSucceeded',
+      'warning',
+      `time() - max by (${BY}, job_name) (max_over_time(${M.jobLastSuccess}${sel(svc, 'job_kind="batch"')}[7d])) > ${o.batchMaxAgeSeconds}`,
+      undefined,
       'Batch {{ $labels.job_name }} of {{ $labels.service }} has not succeeded within its schedule',
-      `The last successful run of batch {{ $labels.job_name }} of {{ $labels.service }} in {{ $labels.namespace }} was {{ $value | humanizeDuration }} ago (limit ${o.batchMaxAgeSeconds}s).`),
-    alert('KenosJobFailureRatioHigh', 'warning',
-      `sum by (${BY}, job_kind, job_name) (rate(${M.jobsFinished}${sel(svc, 'job_result="failure"')}[15m]))\n/\nsum by (${BY}, job_kind, job_name) (rate(${M.jobsFinished}${sel(svc)}[15m]))\n> ${o.jobFailureRatio}`, '15m',
+      `The last successful run of batch {{ $labels.job_name }} of {{ $labels.service }} in {{ $labels.namespace }} was {{ $value | humanizeDuration }} ago (limit ${o.batchMaxAgeSeconds}s).`,
+    ),
+    alert(
+      'KenosJobFailureRatioHigh',
+      'warning',
+      `sum by (${BY}, job_kind, job_name) (rate(${M.jobsFinished}${sel(svc, 'job_result="failure"')}[15m]))\n/\nsum by (${BY}, job_kind, job_name) (rate(${M.jobsFinished}${sel(svc)}[15m]))\n> ${o.jobFailureRatio}`,
+      '15m',
       'Jobs {{ $labels.job_name }} of {{ $labels.service }} fail often',
-      '{{ $value | humanizePercentage }} of {{ $labels.job_kind }} jobs {{ $labels.job_name }} of {{ $labels.service }} in {{ $labels.namespace }} failed over the last 15 minutes.'),
-    alert('KenosEventLoopLagHigh', 'warning', `max by (${BY}, pod) (${M.eventLoopLagP99}${sel(svc)}) > ${o.eventLoopLagSeconds}`, '10m',
+      '{{ $value | humanizePercentage }} of {{ $labels.job_kind }} jobs {{ $labels.job_name }} of {{ $labels.service }} in {{ $labels.namespace }} failed over the last 15 minutes.',
+    ),
+    alert(
+      'KenosEventLoopLagHigh',
+      'warning',
+      `max by (${BY}, pod) (${M.eventLoopLagP99}${sel(svc)}) > ${o.eventLoopLagSeconds}`,
+      '10m',
       'Event loop of {{ $labels.pod }} ({{ $labels.service }}) lags',
-      '{{ $labels.service }} pod {{ $labels.pod }} in {{ $labels.namespace }} has an event-loop delay p99 of {{ $value | humanizeDuration }}: CPU-bound work blocks every request.'),
+      '{{ $labels.service }} pod {{ $labels.pod }} in {{ $labels.namespace }} has an event-loop delay p99 of {{ $value | humanizeDuration }}: CPU-bound work blocks every request.',
+    ),
   ];
 
   return {

@@ -22,7 +22,11 @@ export interface PodMonitorOptions {
 export interface PodMonitorManifest {
   apiVersion: 'monitoring.coreos.com/v1';
   kind: 'PodMonitor';
-  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+  };
   spec: {
     namespaceSelector: { any: true };
     selector: { matchLabels: Record<string, string> };
@@ -32,7 +36,12 @@ export interface PodMonitorManifest {
       interval: string;
       scrapeTimeout: string;
       honorLabels: boolean;
-      relabelings: { action?: string; sourceLabels?: string[]; targetLabel?: string; regex?: string }[];
+      relabelings: {
+        action?: string;
+        sourceLabels?: string[];
+        targetLabel?: string;
+        regex?: string;
+      }[];
     }[];
   };
 }
@@ -44,15 +53,22 @@ export interface PodMonitorManifest {
  * `component` from `app.kubernetes.io/component`; `honorLabels` keeps the `service` label
  * the process sets itself.
  */
-export function buildPodMonitor(options: PodMonitorOptions = {}): PodMonitorManifest {
-  const matchLabels = { ...(options.matchLabels ?? { 'kenos.dev/scrape': 'true' }) };
-  if (options.service !== undefined) matchLabels['app.kubernetes.io/name'] = options.service;
+export function buildPodMonitor(
+  options: PodMonitorOptions = {},
+): PodMonitorManifest {
+  const matchLabels = {
+    ...(options.matchLabels ?? { 'kenos.dev/scrape': 'true' }),
+  };
+  if (options.service !== undefined)
+    matchLabels['app.kubernetes.io/name'] = options.service;
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PodMonitor',
     metadata: {
       name: options.name ?? options.service ?? 'kenos-services',
-      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      ...(options.namespace === undefined
+        ? {}
+        : { namespace: options.namespace }),
       labels: options.labels ?? { 'app.kubernetes.io/part-of': 'kenos' },
     },
     spec: {
@@ -66,8 +82,18 @@ export function buildPodMonitor(options: PodMonitorOptions = {}): PodMonitorMani
           scrapeTimeout: options.scrapeTimeout ?? '10s',
           honorLabels: true,
           relabelings: [
-            { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], targetLabel: 'service' },
-            { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'component' },
+            {
+              sourceLabels: [
+                '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+              ],
+              targetLabel: 'service',
+            },
+            {
+              sourceLabels: [
+                '__meta_kubernetes_pod_label_app_kubernetes_io_component',
+              ],
+              targetLabel: 'component',
+            },
           ],
         },
       ],

@@ -130,7 +130,9 @@ export const RUNTIME_METRICS = {
  * gRPC status codes that count as server errors (OpenTelemetry semantic conventions):
  * UNKNOWN 2, DEADLINE_EXCEEDED 4, UNIMPLEMENTED 12, INTERNAL 13, UNAVAILABLE 14, DATA_LOSS 15.
  */
-export const GRPC_SERVER_ERROR_CODES: readonly number[] = [2, 4, 12, 13, 14, 15];
+export const GRPC_SERVER_ERROR_CODES: readonly number[] = [
+  2, 4, 12, 13, 14, 15,
+];
 
 /** Labels every Kenos series carries: `service` is set as a registry default label by createMetrics. */
 export const SERVICE_LABEL = 'service';

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { KENOS_METRICS, OTHER_HTTP_METHOD, OVERFLOW_LABEL_VALUE, UNMATCHED_ROUTE } from './catalog.js';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
+import {
+  KENOS_METRICS,
+  OTHER_HTTP_METHOD,
+  OVERFLOW_LABEL_VALUE,
+  UNMATCHED_ROUTE,
+} from './catalog.js';
 import type { TelemetryLogger } from './diagnostics.js';
 import { LabeledHistogram } from './labeled-histogram.js';
 
@@ -76,10 +87,23 @@ export interface KenosMetrics {
   /** Renders the registry in the Prometheus text format. */
   metrics(): Promise<string>;
   /** `GET /metrics` handler for the admin server (bound: pass it around freely). */
-  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  readonly metricsHandler: (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => Promise<void>;
 }
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
 
 /**
  * Set by a bundler that inlines @kenos/telemetry into a service bundle (rolldown/esbuild `define`):
@@ -95,9 +119,14 @@ export function kenosSdkVersion(): string {
       ownVersion = __KENOS_SDK_VERSION__;
     } else {
       try {
-        const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+        const pkg = JSON.parse(
+          readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+        ) as { name?: string; version?: string };
         // in a bundle without the define, ../package.json is some other package's: never report its version
-        ownVersion = pkg.name === '@kenos/telemetry' && pkg.version ? pkg.version : 'unknown';
+        ownVersion =
+          pkg.name === '@kenos/telemetry' && pkg.version
+            ? pkg.version
+            : 'unknown';
       } catch {
         ownVersion = 'unknown';
       }
@@ -131,8 +160,20 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     collectDefaultMetrics({ register: registry });
   }
   const m = KENOS_METRICS;
-  const buildInfo = new Gauge({ name: m.buildInfo.name, help: m.buildInfo.help, labelNames: labels(m.buildInfo.labels), registers: [registry] });
-  buildInfo.set({ service: options.service, version: options.version, kenos_version: kenosVersion }, 1);
+  const buildInfo = new Gauge({
+    name: m.buildInfo.name,
+    help: m.buildInfo.help,
+    labelNames: labels(m.buildInfo.labels),
+    registers: [registry],
+  });
+  buildInfo.set(
+    {
+      service: options.service,
+      version: options.version,
+      kenos_version: kenosVersion,
+    },
+    1,
+  );
 
   // the two request histograms are on the hot path of every request and call: LabeledHistogram
   const http = new LabeledHistogram({
@@ -149,8 +190,18 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     buckets: m.rpcServerDuration.buckets,
     registers: [registry],
   });
-  const jobsStarted = new Counter({ name: m.jobsStarted.name, help: m.jobsStarted.help, labelNames: labels(m.jobsStarted.labels), registers: [registry] });
-  const jobsFinished = new Counter({ name: m.jobsFinished.name, help: m.jobsFinished.help, labelNames: labels(m.jobsFinished.labels), registers: [registry] });
+  const jobsStarted = new Counter({
+    name: m.jobsStarted.name,
+    help: m.jobsStarted.help,
+    labelNames: labels(m.jobsStarted.labels),
+    registers: [registry],
+  });
+  const jobsFinished = new Counter({
+    name: m.jobsFinished.name,
+    help: m.jobsFinished.help,
+    labelNames: labels(m.jobsFinished.labels),
+    registers: [registry],
+  });
   const jobDuration = new Histogram({
     name: m.jobDuration.name,
     help: m.jobDuration.help,
@@ -158,8 +209,18 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     buckets: [...m.jobDuration.buckets],
     registers: [registry],
   });
-  const jobsInFlight = new Gauge({ name: m.jobsInFlight.name, help: m.jobsInFlight.help, labelNames: labels(m.jobsInFlight.labels), registers: [registry] });
-  const jobLastSuccess = new Gauge({ name: m.jobLastSuccess.name, help: m.jobLastSuccess.help, labelNames: labels(m.jobLastSuccess.labels), registers: [registry] });
+  const jobsInFlight = new Gauge({
+    name: m.jobsInFlight.name,
+    help: m.jobsInFlight.help,
+    labelNames: labels(m.jobsInFlight.labels),
+    registers: [registry],
+  });
+  const jobLastSuccess = new Gauge({
+    name: m.jobLastSuccess.name,
+    help: m.jobLastSuccess.help,
+    labelNames: labels(m.jobLastSuccess.labels),
+    registers: [registry],
+  });
 
   const logger = options.logger;
   const guard = (limit: number, what: string) => {
@@ -176,15 +237,24 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
         const obj = { code: 'KENOS_ERR_TELEMETRY_CARDINALITY', limit, value };
         const msg = `more than ${limit} distinct ${what}: new ones are recorded as ${OVERFLOW_LABEL_VALUE}; pass route templates, not raw paths`;
         if (logger) logger.warn(obj, msg);
-        else process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), component: 'telemetry', ...obj, msg })}\n`);
+        else
+          process.stderr.write(
+            `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), component: 'telemetry', ...obj, msg })}\n`,
+          );
       }
       return false;
     };
   };
   const routeAllowed = guard(options.maxRoutes ?? 500, 'http_route values');
-  const rpcAllowed = guard(options.maxRpcMethods ?? 500, 'rpc_service/rpc_method pairs');
+  const rpcAllowed = guard(
+    options.maxRpcMethods ?? 500,
+    'rpc_service/rpc_method pairs',
+  );
 
-  const metricsHandler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const metricsHandler = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
     try {
       const body = await registry.metrics();
       res.statusCode = 200;
@@ -204,7 +274,11 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
       http.observe(
         [
           normalizeHttpMethod(method),
-          route === undefined || route === '' ? UNMATCHED_ROUTE : routeAllowed(route) ? route : OVERFLOW_LABEL_VALUE,
+          route === undefined || route === ''
+            ? UNMATCHED_ROUTE
+            : routeAllowed(route)
+              ? route
+              : OVERFLOW_LABEL_VALUE,
           String(statusCode),
         ],
         durationSeconds,
@@ -212,7 +286,14 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     },
     observeRpcCall({ service, method, grpcStatusCode, durationSeconds }) {
       const known = rpcAllowed(`${service}/${method}`);
-      rpc.observe([known ? service : OVERFLOW_LABEL_VALUE, known ? method : OVERFLOW_LABEL_VALUE, String(grpcStatusCode)], durationSeconds);
+      rpc.observe(
+        [
+          known ? service : OVERFLOW_LABEL_VALUE,
+          known ? method : OVERFLOW_LABEL_VALUE,
+          String(grpcStatusCode),
+        ],
+        durationSeconds,
+      );
     },
     startJob(kind, name) {
       const base = { job_kind: kind, job_name: name };

@@ -18,9 +18,15 @@ export const stderrTelemetryLogger: TelemetryLogger = {
   error: (obj, msg) => writeLine('error', obj, msg),
 };
 
-function writeLine(level: string, obj: Record<string, unknown>, msg: string): void {
+function writeLine(
+  level: string,
+  obj: Record<string, unknown>,
+  msg: string,
+): void {
   try {
-    process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'telemetry', ...obj, msg })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), component: 'telemetry', ...obj, msg })}\n`,
+    );
   } catch {
     // diagnostics must never throw into the host
   }
@@ -47,7 +53,10 @@ export function getTelemetryDiagnostics(): TelemetryDiagnosticsStats {
  * kind per `intervalMs`, so a dead collector produces a trickle of warnings, never a
  * crash, an unhandled rejection or a flood.
  */
-export function setTelemetryLogger(logger: TelemetryLogger, intervalMs = 60_000): void {
+export function setTelemetryLogger(
+  logger: TelemetryLogger,
+  intervalMs = 60_000,
+): void {
   const lastAt = new Map<string, number>();
   const limited = (key: string, emit: () => void): void => {
     const now = Date.now();
@@ -64,21 +73,53 @@ export function setTelemetryLogger(logger: TelemetryLogger, intervalMs = 60_000)
     }
   };
   const format = (message: string, args: unknown[]): string =>
-    [message, ...args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a)))].join(' ');
+    [
+      message,
+      ...args.map((a) =>
+        a instanceof Error
+          ? a.message
+          : typeof a === 'string'
+            ? a
+            : safeJson(a),
+      ),
+    ].join(' ');
   const diagLogger: DiagLogger = {
-    error: (message, ...args) => limited(`diag:${message}`, () => logger.error({ code: 'KENOS_ERR_TELEMETRY_DIAG' }, format(message, args))),
-    warn: (message, ...args) => limited(`diag:${message}`, () => logger.warn({ code: 'KENOS_ERR_TELEMETRY_DIAG' }, format(message, args))),
+    error: (message, ...args) =>
+      limited(`diag:${message}`, () =>
+        logger.error(
+          { code: 'KENOS_ERR_TELEMETRY_DIAG' },
+          format(message, args),
+        ),
+      ),
+    warn: (message, ...args) =>
+      limited(`diag:${message}`, () =>
+        logger.warn(
+          { code: 'KENOS_ERR_TELEMETRY_DIAG' },
+          format(message, args),
+        ),
+      ),
     info: () => undefined,
     debug: () => undefined,
     verbose: () => undefined,
   };
-  diag.setLogger(diagLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(diagLogger, {
+    logLevel: DiagLogLevel.WARN,
+    suppressOverrideMessage: true,
+  });
   reportExportFailure = (exception: unknown) => {
     stats.exportFailures++;
-    const err = new TelemetryError('KENOS_ERR_TELEMETRY_EXPORT', 'span export failed; spans were dropped', { cause: exception });
+    const err = new TelemetryError(
+      'KENOS_ERR_TELEMETRY_EXPORT',
+      'span export failed; spans were dropped',
+      { cause: exception },
+    );
     limited('export', () =>
       logger.warn(
-        { code: err.code, err: { message: describe(exception) }, exportFailures: stats.exportFailures },
+        {
+          code: err.code,
+          err: { message: describe(exception) },
+          exportFailures: stats.exportFailures,
+        },
         err.message,
       ),
     );

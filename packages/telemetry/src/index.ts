@@ -33,14 +33,44 @@ export type {
 } from './create-metrics.js';
 export { TelemetryError } from './telemetry-error.js';
 export type { TelemetryErrorCode } from './telemetry-error.js';
-export { getTelemetryDiagnostics, setTelemetryLogger, stderrTelemetryLogger } from './diagnostics.js';
-export type { TelemetryDiagnosticsStats, TelemetryLogger } from './diagnostics.js';
+export {
+  getTelemetryDiagnostics,
+  setTelemetryLogger,
+  stderrTelemetryLogger,
+} from './diagnostics.js';
+export type {
+  TelemetryDiagnosticsStats,
+  TelemetryLogger,
+} from './diagnostics.js';
 export { samplerFromEnv } from './sampler.js';
 export type { EnvRecord } from './sampler.js';
-export { getTracing, otlpTracesUrlFromEnv, shutdownTracing, startTracing, tracingFlusher } from './start-tracing.js';
+export {
+  getTracing,
+  otlpTracesUrlFromEnv,
+  shutdownTracing,
+  startTracing,
+  tracingFlusher,
+} from './start-tracing.js';
 export type { Tracing, TracingOptions } from './start-tracing.js';
-export { currentTraceIds, extractContext, injectContext, withSpan } from './spans.js';
-export type { Carrier, KenosSpanKind, TraceIds, WithSpanOptions } from './spans.js';
+export {
+  currentTraceIds,
+  extractContext,
+  injectContext,
+  withSpan,
+} from './spans.js';
+export type {
+  Carrier,
+  KenosSpanKind,
+  TraceIds,
+  WithSpanOptions,
+} from './spans.js';
 export { instrumentHttpRequest, startRpcServerCall } from './instrument.js';
-export type { HttpInstrumentationOptions, HttpRequestResult, RpcServerCall } from './instrument.js';
-export { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoing-propagation.js';
+export type {
+  HttpInstrumentationOptions,
+  HttpRequestResult,
+  RpcServerCall,
+} from './instrument.js';
+export {
+  disableOutgoingPropagation,
+  enableOutgoingPropagation,
+} from './outgoing-propagation.js';

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  diag,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { GRPC_SERVER_ERROR_CODES, UNMATCHED_ROUTE } from './catalog.js';
 import { normalizeHttpMethod, type KenosMetrics } from './create-metrics.js';
 import { EMPTY_LINKED_CONTEXT } from './linked-context.js';
@@ -59,16 +67,30 @@ export interface HttpRequestResult {
  * `http_server_request_duration_seconds`. Works as the body of an express middleware:
  * `(req, res, next) => instrumentHttpRequest(req, res, next, { metrics, getRoute })`.
  */
-export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse, next: () => void, options: HttpInstrumentationOptions = {}): void {
+export function instrumentHttpRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: () => void,
+  options: HttpInstrumentationOptions = {},
+): void {
   const start = performance.now();
   const method = normalizeHttpMethod(req.method);
   const parent = extractContext(req.headers, EMPTY_LINKED_CONTEXT);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  const span = trace
-    .getTracer(TRACER)
-    .startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_URL_SCHEME]: 'http' } }, parent);
+  const span = trace.getTracer(TRACER).startSpan(
+    method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        [ATTR_HTTP_REQUEST_METHOD]: method,
+        [ATTR_URL_PATH]: path,
+        [ATTR_URL_SCHEME]: 'http',
+      },
+    },
+    parent,
+  );
   // a ServerResponse always emits 'close' last, after 'finish' or on an aborted connection; `on` with a
   // flag, not `once`, which wraps the listener in two more objects per request
   let closed = false;
@@ -82,7 +104,12 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
     // getRoute and metrics are the caller's code: a throw is reported, the span still ends and onEnd still runs
     try {
       route = options.getRoute?.(req) || undefined;
-      options.metrics?.observeHttpRequest({ method, route, statusCode, durationSeconds });
+      options.metrics?.observeHttpRequest({
+        method,
+        route,
+        statusCode,
+        durationSeconds,
+      });
       if (span.isRecording()) {
         if (route) {
           span.setAttribute(ATTR_HTTP_ROUTE, route);
@@ -102,9 +129,19 @@ export function instrumentHttpRequest(req: IncomingMessage, res: ServerResponse,
     span.end();
     if (options.onEnd) {
       try {
-        options.onEnd({ method, route: route ?? UNMATCHED_ROUTE, path, statusCode, durationSeconds, aborted });
+        options.onEnd({
+          method,
+          route: route ?? UNMATCHED_ROUTE,
+          path,
+          statusCode,
+          durationSeconds,
+          aborted,
+        });
       } catch (err) {
-        diag.error('@kenos/telemetry: the onEnd hook of an HTTP request threw', err);
+        diag.error(
+          '@kenos/telemetry: the onEnd hook of an HTTP request threw',
+          err,
+        );
       }
     }
   });
@@ -140,7 +177,14 @@ export function startRpcServerCall(
   const parent = extractContext(carrier, EMPTY_LINKED_CONTEXT);
   const span = trace.getTracer(TRACER).startSpan(
     `${service}/${method}`,
-    { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method } },
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'rpc.system': 'grpc',
+        'rpc.service': service,
+        'rpc.method': method,
+      },
+    },
     parent,
   );
   const ctx = trace.setSpan(parent, span);
@@ -155,12 +199,21 @@ export function startRpcServerCall(
       const durationSeconds = (performance.now() - start) / 1000;
       // the metrics are the caller's code: a throw is reported and the span still ends (the call must still be answered)
       try {
-        metrics?.observeRpcCall({ service, method, grpcStatusCode, durationSeconds });
+        metrics?.observeRpcCall({
+          service,
+          method,
+          grpcStatusCode,
+          durationSeconds,
+        });
         span.setAttribute('rpc.grpc.status_code', grpcStatusCode);
-        if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+        if (error !== undefined)
+          span.recordException(error instanceof Error ? error : String(error));
         if (GRPC_SERVER_ERROR_CODES.includes(grpcStatusCode)) {
           span.setAttribute(ATTR_ERROR_TYPE, String(grpcStatusCode));
-          span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            ...(error instanceof Error ? { message: error.message } : {}),
+          });
         }
       } catch (err) {
         diag.error('@kenos/telemetry: recording a gRPC call failed', err);

@@ -55,7 +55,8 @@ export class LabeledHistogram {
     this.help = options.help;
     this.labelNames = [...options.labelNames];
     this.bounds = [...options.buckets].sort((a, b) => a - b);
-    for (const registry of options.registers) registry.registerMetric(this as never);
+    for (const registry of options.registers)
+      registry.registerMetric(this as never);
   }
 
   /** Records `value` for the series with these label values (same order as `labelNames`). Non-finite values are ignored. */
@@ -77,7 +78,12 @@ export class LabeledHistogram {
     if (s === undefined) {
       const labels: Record<string, string> = {};
       this.labelNames.forEach((n, i) => (labels[n] = labelValues[i] ?? ''));
-      s = { labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+      s = {
+        labels,
+        counts: new Float64Array(this.bounds.length + 1),
+        sum: 0,
+        count: 0,
+      };
       level.set(lastValue, s);
       this.series.push(s);
     }
@@ -96,24 +102,71 @@ export class LabeledHistogram {
   }
 
   /** The values as prom-client's text renderer reads them: bucket `le` in `labels`, the series labels shared. */
-  getForPromString(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Value[] }> {
+  getForPromString(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: Value[];
+  }> {
     const values: Value[] = [];
     for (const s of this.series) {
       let cumulative = 0;
       this.bounds.forEach((le, i) => {
         cumulative += s.counts[i] as number;
-        values.push({ labels: { le }, sharedLabels: s.labels, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({
+          labels: { le },
+          sharedLabels: s.labels,
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
       });
-      values.push({ labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_bucket` });
-      values.push({ labels: {}, sharedLabels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
-      values.push({ labels: {}, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_count` });
+      values.push({
+        labels: { le: '+Inf' },
+        sharedLabels: s.labels,
+        value: s.count,
+        metricName: `${this.name}_bucket`,
+      });
+      values.push({
+        labels: {},
+        sharedLabels: s.labels,
+        value: s.sum,
+        metricName: `${this.name}_sum`,
+      });
+      values.push({
+        labels: {},
+        sharedLabels: s.labels,
+        value: s.count,
+        metricName: `${this.name}_count`,
+      });
     }
-    return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    });
   }
 
   /** The values with all labels in `labels` (prom-client `registry.getMetricsAsJSON()`). */
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Value[] }> {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: Value[];
+  }> {
     const data = await this.getForPromString();
-    return { ...data, values: data.values.map(({ labels, sharedLabels, value, metricName }) => ({ labels: { ...labels, ...sharedLabels }, value, metricName })) };
+    return {
+      ...data,
+      values: data.values.map(
+        ({ labels, sharedLabels, value, metricName }) => ({
+          labels: { ...labels, ...sharedLabels },
+          value,
+          metricName,
+        }),
+      ),
+    };
   }
 }

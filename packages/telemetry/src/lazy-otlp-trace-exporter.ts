@@ -18,14 +18,23 @@ export class LazyOtlpTraceExporter implements SpanExporter {
   constructor(private readonly settings: OtlpExporterSettings) {}
 
   private load(): Promise<SpanExporter> {
-    this.exporter ??= import('@opentelemetry/exporter-trace-otlp-http').then((m) => new m.OTLPTraceExporter({ ...this.settings }));
+    this.exporter ??= import('@opentelemetry/exporter-trace-otlp-http').then(
+      (m) => new m.OTLPTraceExporter({ ...this.settings }),
+    );
     return this.exporter;
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(
+    spans: ReadableSpan[],
+    resultCallback: (result: ExportResult) => void,
+  ): void {
     this.load().then(
       (exporter) => exporter.export(spans, resultCallback),
-      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+      (error: unknown) =>
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
     );
   }
 

@@ -40,4 +40,8 @@ class LinkedContext implements Context {
  * instrumentation extracts incoming trace context into (in place of `ROOT_CONTEXT`, which holds
  * nothing either).
  */
-export const EMPTY_LINKED_CONTEXT: Context = new LinkedContext(undefined, undefined, undefined);
+export const EMPTY_LINKED_CONTEXT: Context = new LinkedContext(
+  undefined,
+  undefined,
+  undefined,
+);

@@ -12,15 +12,19 @@ interface UndiciRequest {
 function w3cHeaders(): Record<string, string> {
   const active = context.active();
   // the OTLP exporter's own requests run with tracing suppressed
-  return isTracingSuppressed(active) ? {} : injectContext<Record<string, string>>({}, active);
+  return isTracingSuppressed(active)
+    ? {}
+    : injectContext<Record<string, string>>({}, active);
 }
 
 function hasUndiciHeader(headers: unknown, name: string): boolean {
   if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return true;
+    for (let i = 0; i < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() === name) return true;
     return false;
   }
-  if (typeof headers === 'string') return headers.toLowerCase().includes(`${name}:`);
+  if (typeof headers === 'string')
+    return headers.toLowerCase().includes(`${name}:`);
   return false;
 }
 
@@ -29,7 +33,8 @@ const onUndiciRequest = (message: unknown): void => {
     const request = (message as { request?: UndiciRequest }).request;
     if (!request || typeof request.addHeader !== 'function') return;
     for (const [name, value] of Object.entries(w3cHeaders())) {
-      if (!hasUndiciHeader(request.headers, name)) request.addHeader(name, value);
+      if (!hasUndiciHeader(request.headers, name))
+        request.addHeader(name, value);
     }
   } catch {
     // propagation must never break a request

@@ -1,4 +1,8 @@
-import { GRPC_SERVER_ERROR_CODES, KENOS_METRICS, RUNTIME_METRICS } from './catalog.js';
+import {
+  GRPC_SERVER_ERROR_CODES,
+  KENOS_METRICS,
+  RUNTIME_METRICS,
+} from './catalog.js';
 
 /** Metric names of the catalog, as used in generated PromQL. */
 export const M = {

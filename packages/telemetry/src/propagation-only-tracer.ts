@@ -26,7 +26,12 @@ let poolOffset = POOL_BYTES;
  * `bytes[start..end)` as lowercase hex, taken from `hex` (all of `bytes` as hex), or, when they
  * are all zero (an invalid W3C id), the same number of zeros ending in `1`.
  */
-export function hexIdOf(bytes: Uint8Array, hex: string, start: number, end: number): string {
+export function hexIdOf(
+  bytes: Uint8Array,
+  hex: string,
+  start: number,
+  end: number,
+): string {
   for (let i = start; i < end; i++) {
     if (bytes[i] !== 0) return hex.slice(start * 2, end * 2);
   }
@@ -63,26 +68,59 @@ const NO_LINKS = Object.freeze([]) as unknown as Link[];
 class PropagationOnlyTracer implements Tracer {
   constructor(private readonly sampler: Sampler) {}
 
-  startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
+  startSpan(
+    name: string,
+    options: SpanOptions = {},
+    ctx: Context = contextApi.active(),
+  ): Span {
     const parentCtx = options.root ? trace.deleteSpan(ctx) : ctx;
     const parent = trace.getSpanContext(parentCtx);
-    const validParent = parent !== undefined && trace.isSpanContextValid(parent);
+    const validParent =
+      parent !== undefined && trace.isSpanContextValid(parent);
     const traceId = validParent ? parent.traceId : randomHexId(4);
-    const result = this.sampler.shouldSample(parentCtx, traceId, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, options.links ?? NO_LINKS);
-    const traceState = result.traceState ?? (validParent ? parent.traceState : undefined);
+    const result = this.sampler.shouldSample(
+      parentCtx,
+      traceId,
+      name,
+      options.kind ?? SpanKind.INTERNAL,
+      options.attributes ?? {},
+      options.links ?? NO_LINKS,
+    );
+    const traceState =
+      result.traceState ?? (validParent ? parent.traceState : undefined);
     const spanContext: SpanContext = {
       traceId,
       spanId: randomHexId(2),
-      traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceFlags:
+        result.decision === SamplingDecision.RECORD_AND_SAMPLED
+          ? TraceFlags.SAMPLED
+          : TraceFlags.NONE,
     };
     if (traceState) spanContext.traceState = traceState;
     return trace.wrapSpanContext(spanContext);
   }
 
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, ctx: Context, fn: F): ReturnType<F>;
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, a?: F | SpanOptions, b?: F | Context, c?: F): ReturnType<F> {
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    a?: F | SpanOptions,
+    b?: F | Context,
+    c?: F,
+  ): ReturnType<F> {
     let options: SpanOptions = {};
     let ctx: Context = contextApi.active();
     let fn: F;
@@ -96,12 +134,19 @@ class PropagationOnlyTracer implements Tracer {
       fn = c as F;
     }
     const span = this.startSpan(name, options, ctx);
-    return contextApi.with(trace.setSpan(ctx, span), fn as (s: Span) => ReturnType<F>, undefined, span);
+    return contextApi.with(
+      trace.setSpan(ctx, span),
+      fn as (s: Span) => ReturnType<F>,
+      undefined,
+      span,
+    );
   }
 }
 
 /** A tracer provider whose tracers make propagation-only spans (see PropagationOnlyTracer). */
-export function createPropagationOnlyProvider(sampler: Sampler): TracerProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> } {
+export function createPropagationOnlyProvider(
+  sampler: Sampler,
+): TracerProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> } {
   const tracer = new PropagationOnlyTracer(sampler);
   return {
     getTracer: () => tracer,

@@ -14,7 +14,9 @@ import { startTracing } from './start-tracing.js';
 
 function readPackageJson(): { name?: string; version?: string } {
   try {
-    return JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return JSON.parse(
+      readFileSync(join(process.cwd(), 'package.json'), 'utf8'),
+    ) as { name?: string; version?: string };
   } catch {
     return {};
   }

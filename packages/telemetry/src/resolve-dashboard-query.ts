@@ -14,7 +14,10 @@ export interface DashboardVariables {
  * ({@link dashboardQueries}) can be evaluated or checked directly, e.g. by an end-to-end
  * test against a real Prometheus or by `promtool`.
  */
-export function resolveDashboardQuery(expr: string, variables: DashboardVariables = {}): string {
+export function resolveDashboardQuery(
+  expr: string,
+  variables: DashboardVariables = {},
+): string {
   return expr
     .replaceAll('$__rate_interval', variables.rateInterval ?? '1m')
     .replaceAll('$namespace', variables.namespace ?? '.*')

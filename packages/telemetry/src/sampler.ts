@@ -1,4 +1,11 @@
-import { SamplingDecision, TraceFlags, isSpanContextValid, isValidTraceId, trace, type Context } from '@opentelemetry/api';
+import {
+  SamplingDecision,
+  TraceFlags,
+  isSpanContextValid,
+  isValidTraceId,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace';
 import type { TelemetryLogger } from './diagnostics.js';
 
@@ -13,19 +20,27 @@ export type EnvRecord = Readonly<Record<string, string | undefined>>;
 const ON: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
 const OFF: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
 
-const alwaysOn: Sampler = { shouldSample: () => ON, toString: () => 'AlwaysOnSampler' };
-const alwaysOff: Sampler = { shouldSample: () => OFF, toString: () => 'AlwaysOffSampler' };
+const alwaysOn: Sampler = {
+  shouldSample: () => ON,
+  toString: () => 'AlwaysOnSampler',
+};
+const alwaysOff: Sampler = {
+  shouldSample: () => OFF,
+  toString: () => 'AlwaysOffSampler',
+};
 
 /** Samples `ratio` of the traces, decided by the trace id alone (as the SDK's TraceIdRatioBasedSampler). */
 function traceIdRatio(ratio: number): Sampler {
   const upperBound = Math.floor(ratio * 0xffffffff);
   const accumulate = (traceId: string): number => {
     let acc = 0;
-    for (let i = 0; i < traceId.length / 8; i++) acc = (acc ^ parseInt(traceId.slice(i * 8, i * 8 + 8), 16)) >>> 0;
+    for (let i = 0; i < traceId.length / 8; i++)
+      acc = (acc ^ parseInt(traceId.slice(i * 8, i * 8 + 8), 16)) >>> 0;
     return acc;
   };
   return {
-    shouldSample: (_ctx, traceId) => (isValidTraceId(traceId) && accumulate(traceId) < upperBound ? ON : OFF),
+    shouldSample: (_ctx, traceId) =>
+      isValidTraceId(traceId) && accumulate(traceId) < upperBound ? ON : OFF,
     toString: () => `TraceIdRatioBased{${ratio}}`,
   };
 }
@@ -35,8 +50,11 @@ function parentBased(root: Sampler): Sampler {
   return {
     shouldSample(ctx: Context, traceId, name, kind, attributes, links) {
       const parent = trace.getSpanContext(ctx);
-      if (parent === undefined || !isSpanContextValid(parent)) return root.shouldSample(ctx, traceId, name, kind, attributes, links);
-      return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED ? ON : OFF;
+      if (parent === undefined || !isSpanContextValid(parent))
+        return root.shouldSample(ctx, traceId, name, kind, attributes, links);
+      return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
+        ? ON
+        : OFF;
     },
     toString: () => `ParentBased{root=${root.toString()}}`,
   };
@@ -46,7 +64,10 @@ function ratio(arg: string | undefined, logger: TelemetryLogger): number {
   if (arg === undefined || arg.trim() === '') return 1;
   const n = Number(arg);
   if (!Number.isFinite(n) || n < 0 || n > 1) {
-    logger.warn({ code: 'KENOS_ERR_TELEMETRY_OPTIONS', OTEL_TRACES_SAMPLER_ARG: arg }, 'OTEL_TRACES_SAMPLER_ARG must be a number in [0, 1]; using 1');
+    logger.warn(
+      { code: 'KENOS_ERR_TELEMETRY_OPTIONS', OTEL_TRACES_SAMPLER_ARG: arg },
+      'OTEL_TRACES_SAMPLER_ARG must be a number in [0, 1]; using 1',
+    );
     return 1;
   }
   return n;
@@ -58,7 +79,10 @@ function ratio(arg: string | undefined, logger: TelemetryLogger): number {
  * `parentbased_always_on` (the default), `parentbased_always_off`,
  * `parentbased_traceidratio`. An unknown value logs a warning and uses the default.
  */
-export function samplerFromEnv(env: EnvRecord, logger: TelemetryLogger): Sampler {
+export function samplerFromEnv(
+  env: EnvRecord,
+  logger: TelemetryLogger,
+): Sampler {
   const name = (env.OTEL_TRACES_SAMPLER ?? '').trim().toLowerCase();
   const arg = env.OTEL_TRACES_SAMPLER_ARG;
   switch (name) {
@@ -76,7 +100,10 @@ export function samplerFromEnv(env: EnvRecord, logger: TelemetryLogger): Sampler
     case 'parentbased_always_on':
       return parentBased(alwaysOn);
     default:
-      logger.warn({ code: 'KENOS_ERR_TELEMETRY_OPTIONS', OTEL_TRACES_SAMPLER: name }, 'unknown OTEL_TRACES_SAMPLER; using parentbased_always_on');
+      logger.warn(
+        { code: 'KENOS_ERR_TELEMETRY_OPTIONS', OTEL_TRACES_SAMPLER: name },
+        'unknown OTEL_TRACES_SAMPLER; using parentbased_always_on',
+      );
       return parentBased(alwaysOn);
   }
 }

@@ -49,18 +49,29 @@ const carrierSetter: TextMapSetter<Record<string, unknown>> = {
 };
 
 /** The context carried by `traceparent`/`tracestate`/`baggage` in `carrier` (incoming headers or gRPC metadata as a record). */
-export function extractContext(carrier: Carrier, parent: Context = ROOT_CONTEXT): Context {
+export function extractContext(
+  carrier: Carrier,
+  parent: Context = ROOT_CONTEXT,
+): Context {
   return propagation.extract(parent, carrier, carrierGetter);
 }
 
 /** Writes the W3C headers of `ctx` (default: the active context) into `carrier` for an outgoing call; returns the carrier. */
-export function injectContext<T extends Record<string, unknown>>(carrier: T, ctx: Context = context.active()): T {
+export function injectContext<T extends Record<string, unknown>>(
+  carrier: T,
+  ctx: Context = context.active(),
+): T {
   propagation.inject(ctx, carrier, carrierSetter);
   return carrier;
 }
 
 /** Span kinds, named as in the OpenTelemetry spec. */
-export type KenosSpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer';
+export type KenosSpanKind =
+  | 'server'
+  | 'client'
+  | 'internal'
+  | 'producer'
+  | 'consumer';
 
 const KINDS: Record<KenosSpanKind, SpanKind> = {
   server: SpanKind.SERVER,
@@ -87,7 +98,10 @@ export interface WithSpanOptions {
 
 function fail(span: Span, err: unknown): void {
   span.recordException(err instanceof Error ? err : String(err));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: err instanceof Error ? err.message : String(err),
+  });
 }
 
 /**
@@ -95,10 +109,20 @@ function fail(span: Span, err: unknown): void {
  * outgoing calls carry its ids). The span ends when `fn` returns or its promise settles;
  * a throw or rejection is recorded on the span and passed on unchanged.
  */
-export function withSpan<T>(options: WithSpanOptions, fn: (span: Span) => T): T {
-  const parent = options.carrier === undefined ? context.active() : extractContext(options.carrier);
+export function withSpan<T>(
+  options: WithSpanOptions,
+  fn: (span: Span) => T,
+): T {
+  const parent =
+    options.carrier === undefined
+      ? context.active()
+      : extractContext(options.carrier);
   const tracer = trace.getTracer('@kenos/telemetry');
-  const span = tracer.startSpan(options.name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parent);
+  const span = tracer.startSpan(
+    options.name,
+    { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes },
+    parent,
+  );
   return context.with(trace.setSpan(parent, span), () => {
     let result: T;
     try {
@@ -108,7 +132,11 @@ export function withSpan<T>(options: WithSpanOptions, fn: (span: Span) => T): T 
       span.end();
       throw err;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as { then?: unknown }).then === 'function'
+    ) {
       return (result as unknown as PromiseLike<unknown>).then(
         (value) => {
           span.end();
@@ -137,8 +165,14 @@ export interface TraceIds {
 }
 
 /** The ids of the active span (`trace_id`/`span_id` of log lines), or `undefined` when there is none. */
-export function currentTraceIds(ctx: Context = context.active()): TraceIds | undefined {
+export function currentTraceIds(
+  ctx: Context = context.active(),
+): TraceIds | undefined {
   const sc = trace.getSpanContext(ctx);
   if (sc === undefined || !trace.isSpanContextValid(sc)) return undefined;
-  return { traceId: sc.traceId, spanId: sc.spanId, sampled: (sc.traceFlags & 1) === 1 };
+  return {
+    traceId: sc.traceId,
+    spanId: sc.spanId,
+    sampled: (sc.traceFlags & 1) === 1,
+  };
 }

@@ -5,8 +5,16 @@ import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { createRequire } from 'node:module';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { LazyOtlpTraceExporter } from './lazy-otlp-trace-exporter.js';
-import { disableOutgoingPropagation, enableOutgoingPropagation } from './outgoing-propagation.js';
-import { setTelemetryLogger, reportTelemetryFailure, stderrTelemetryLogger, type TelemetryLogger } from './diagnostics.js';
+import {
+  disableOutgoingPropagation,
+  enableOutgoingPropagation,
+} from './outgoing-propagation.js';
+import {
+  setTelemetryLogger,
+  reportTelemetryFailure,
+  stderrTelemetryLogger,
+  type TelemetryLogger,
+} from './diagnostics.js';
 import { TelemetryError } from './telemetry-error.js';
 import { createPropagationOnlyProvider } from './propagation-only-tracer.js';
 import { samplerFromEnv, type EnvRecord } from './sampler.js';
@@ -59,14 +67,19 @@ const STATE = Symbol.for('@kenos/telemetry.tracing');
 // The OpenTelemetry SDK and its resources are loaded only when spans are recorded (an OTLP
 // endpoint or span processors): a service that exports nothing skips a tenth of its start time.
 const require = createRequire(import.meta.url);
-const loadSdk = (): typeof import('@opentelemetry/sdk-trace') => require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
-const loadResources = (): typeof import('@opentelemetry/resources') => require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+const loadSdk = (): typeof import('@opentelemetry/sdk-trace') =>
+  require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+const loadResources = (): typeof import('@opentelemetry/resources') =>
+  require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
 type Global = typeof globalThis & { [STATE]?: TracingState };
 
 /** The OTLP/HTTP traces URL the standard variables select, or `undefined` when export is off. */
 export function otlpTracesUrlFromEnv(env: EnvRecord): string | undefined {
-  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return undefined;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((s) => s.trim().toLowerCase());
+  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true')
+    return undefined;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? 'otlp')
+    .split(',')
+    .map((s) => s.trim().toLowerCase());
   if (!exporters.includes('otlp')) return undefined;
   const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if (specific) return specific;
@@ -94,10 +107,18 @@ export function startTracing(options: TracingOptions): Tracing {
   const running = g[STATE];
   if (running) {
     // e.g. started early by `--import @kenos/telemetry/register`: adopt the service's logger
-    if (options.logger) setTelemetryLogger(options.logger, options.diagnosticsIntervalMs ?? 60_000);
+    if (options.logger)
+      setTelemetryLogger(
+        options.logger,
+        options.diagnosticsIntervalMs ?? 60_000,
+      );
     return running.tracing;
   }
-  if (!options.serviceName) throw new TelemetryError('KENOS_ERR_TELEMETRY_OPTIONS', 'startTracing needs a serviceName');
+  if (!options.serviceName)
+    throw new TelemetryError(
+      'KENOS_ERR_TELEMETRY_OPTIONS',
+      'startTracing needs a serviceName',
+    );
   const env = options.env ?? process.env;
   const logger = options.logger ?? stderrTelemetryLogger;
   setTelemetryLogger(logger, options.diagnosticsIntervalMs ?? 60_000);
@@ -107,21 +128,32 @@ export function startTracing(options: TracingOptions): Tracing {
     'service.version': options.serviceVersion,
     'service.instance.id': env.HOSTNAME ?? hostname(),
   };
-  if (options.environment) attributes['deployment.environment.name'] = options.environment;
+  if (options.environment)
+    attributes['deployment.environment.name'] = options.environment;
   const fromEnv = parseKeyPairsIntoRecord(env.OTEL_RESOURCE_ATTRIBUTES);
 
   const processors: SpanProcessor[] = [];
   const url = otlpTracesUrlFromEnv(env);
   if (url !== undefined) {
-    const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
+    const protocol = (
+      env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+      env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+      ''
+    ).trim();
     if (protocol === 'grpc') {
-      logger.warn({ code: 'KENOS_ERR_TELEMETRY_OPTIONS', protocol }, 'OTLP/gRPC is not bundled; exporting OTLP/HTTP (JSON): point the endpoint at the collector HTTP port (4318)');
+      logger.warn(
+        { code: 'KENOS_ERR_TELEMETRY_OPTIONS', protocol },
+        'OTLP/gRPC is not bundled; exporting OTLP/HTTP (JSON): point the endpoint at the collector HTTP port (4318)',
+      );
     }
     const headers = {
       ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
       ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
     };
-    const timeoutMillis = positiveInt(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT, 10_000);
+    const timeoutMillis = positiveInt(
+      env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT,
+      10_000,
+    );
     const exporter = new LazyOtlpTraceExporter({ url, headers, timeoutMillis });
     processors.push(
       new (loadSdk().BatchSpanProcessor)({
@@ -129,7 +161,10 @@ export function startTracing(options: TracingOptions): Tracing {
         scheduledDelayMillis: positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000),
         exportTimeoutMillis: positiveInt(env.OTEL_BSP_EXPORT_TIMEOUT, 30_000),
         maxQueueSize: positiveInt(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048),
-        maxExportBatchSize: positiveInt(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512),
+        maxExportBatchSize: positiveInt(
+          env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+          512,
+        ),
       }),
     );
   }
@@ -137,13 +172,24 @@ export function startTracing(options: TracingOptions): Tracing {
 
   const sampler = samplerFromEnv(env, logger);
   const recording = processors.length > 0;
-  let resourceAttributes: Record<string, unknown> = { ...fromEnv, ...attributes };
-  let provider: TracingState['provider'] & { getTracer(name: string, version?: string): Tracer };
+  let resourceAttributes: Record<string, unknown> = {
+    ...fromEnv,
+    ...attributes,
+  };
+  let provider: TracingState['provider'] & {
+    getTracer(name: string, version?: string): Tracer;
+  };
   if (recording) {
     const { defaultResource, resourceFromAttributes } = loadResources();
-    const resource = defaultResource().merge(resourceFromAttributes(fromEnv)).merge(resourceFromAttributes(attributes));
+    const resource = defaultResource()
+      .merge(resourceFromAttributes(fromEnv))
+      .merge(resourceFromAttributes(attributes));
     resourceAttributes = { ...resource.attributes };
-    provider = new (loadSdk().TracerProvider)({ resource, sampler, spanProcessors: processors });
+    provider = new (loadSdk().TracerProvider)({
+      resource,
+      sampler,
+      spanProcessors: processors,
+    });
   } else {
     provider = createPropagationOnlyProvider(sampler);
   }
@@ -186,7 +232,10 @@ export async function shutdownTracing(timeoutMs = 5000): Promise<void> {
     timer.unref();
   });
   try {
-    await Promise.race([state.provider.shutdown().catch(reportTelemetryFailure), timeout]);
+    await Promise.race([
+      state.provider.shutdown().catch(reportTelemetryFailure),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
     disableOutgoingPropagation();
@@ -200,6 +249,9 @@ export async function shutdownTracing(timeoutMs = 5000): Promise<void> {
  * A flusher for `@kenos/lifecycle` (`lifecycle.registerFlusher(tracingFlusher())`): at the
  * end of shutdown it exports the remaining spans and stops tracing, within `timeoutMs`.
  */
-export function tracingFlusher(timeoutMs = 5000): { name: string; flush: () => Promise<void> } {
+export function tracingFlusher(timeoutMs = 5000): {
+  name: string;
+  flush: () => Promise<void>;
+} {
   return { name: 'telemetry-traces', flush: () => shutdownTracing(timeoutMs) };
 }

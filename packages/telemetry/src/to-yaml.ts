@@ -1,5 +1,11 @@
 /** A JSON-like value that {@link toYaml} can write. */
-export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
+export type YamlValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly YamlValue[]
+  | { readonly [key: string]: YamlValue | undefined };
 
 const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_ ./:$-]*$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
@@ -7,11 +13,18 @@ const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML`);
+    if (!Number.isFinite(value))
+      throw new TypeError(`cannot write ${value} as YAML`);
     return String(value);
   }
   if (typeof value === 'boolean') return String(value);
-  if (PLAIN.test(value) && !RESERVED.test(value) && !value.endsWith(' ') && !value.includes(': ') && !value.includes(' #')) {
+  if (
+    PLAIN.test(value) &&
+    !RESERVED.test(value) &&
+    !value.endsWith(' ') &&
+    !value.includes(': ') &&
+    !value.includes(' #')
+  ) {
     return value;
   }
   return JSON.stringify(value); // a JSON string is a valid YAML double-quoted scalar
@@ -22,7 +35,9 @@ function isScalar(value: YamlValue): value is string | number | boolean | null {
 }
 
 function key(k: string): string {
-  return PLAIN.test(k) && !RESERVED.test(k) && !k.includes(' ') ? k : JSON.stringify(k);
+  return PLAIN.test(k) && !RESERVED.test(k) && !k.includes(' ')
+    ? k
+    : JSON.stringify(k);
 }
 
 function block(value: YamlValue, indent: string): string[] {
@@ -33,16 +48,24 @@ function block(value: YamlValue, indent: string): string[] {
     const out: string[] = [];
     for (const item of items) {
       const lines = block(item, '');
-      out.push(`${indent}- ${lines[0] ?? ''}`, ...lines.slice(1).map((l) => (l === '' ? '' : `${indent}  ${l}`)));
+      out.push(
+        `${indent}- ${lines[0] ?? ''}`,
+        ...lines.slice(1).map((l) => (l === '' ? '' : `${indent}  ${l}`)),
+      );
     }
     return out;
   }
-  const entries = Object.entries(value as Record<string, YamlValue | undefined>).filter(([, v]) => v !== undefined) as [string, YamlValue][];
+  const entries = Object.entries(
+    value as Record<string, YamlValue | undefined>,
+  ).filter(([, v]) => v !== undefined) as [string, YamlValue][];
   if (entries.length === 0) return [`${indent}{}`];
   const out: string[] = [];
   for (const [k, v] of entries) {
     if (typeof v === 'string' && v.includes('\n')) {
-      out.push(`${indent}${key(k)}: |-`, ...v.split('\n').map((l) => (l === '' ? '' : `${indent}  ${l}`)));
+      out.push(
+        `${indent}${key(k)}: |-`,
+        ...v.split('\n').map((l) => (l === '' ? '' : `${indent}  ${l}`)),
+      );
     } else if (isScalar(v)) {
       out.push(`${indent}${key(k)}: ${scalar(v)}`);
     } else if (Array.isArray(v) && v.length === 0) {
@@ -50,7 +73,10 @@ function block(value: YamlValue, indent: string): string[] {
     } else if (!Array.isArray(v) && Object.keys(v).length === 0) {
       out.push(`${indent}${key(k)}: {}`);
     } else {
-      out.push(`${indent}${key(k)}:`, ...block(v, Array.isArray(v) ? indent : `${indent}  `));
+      out.push(
+        `${indent}${key(k)}:`,
+        ...block(v, Array.isArray(v) ? indent : `${indent}  `),
+      );
     }
   }
   return out;

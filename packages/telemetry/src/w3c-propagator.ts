@@ -1,5 +1,9 @@
 import type { Context, TextMapGetter } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 
 /**
  * W3C trace context and baggage, as `CompositePropagator` of `W3CTraceContextPropagator` and
@@ -11,12 +15,25 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
  */
 export class W3CPropagator extends CompositePropagator {
   constructor() {
-    super({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+    super({
+      propagators: [
+        new W3CTraceContextPropagator(),
+        new W3CBaggagePropagator(),
+      ],
+    });
   }
 
-  override extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+  override extract(
+    context: Context,
+    carrier: unknown,
+    getter: TextMapGetter,
+  ): Context {
     // `tracestate` alone is ignored by the trace-context propagator, so these two fields decide
-    if (getter.get(carrier, 'traceparent') === undefined && getter.get(carrier, 'baggage') === undefined) return context;
+    if (
+      getter.get(carrier, 'traceparent') === undefined &&
+      getter.get(carrier, 'baggage') === undefined
+    )
+      return context;
     return super.extract(context, carrier, getter);
   }
 }

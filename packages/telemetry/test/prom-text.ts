@@ -6,7 +6,11 @@ export interface Sample {
 }
 
 /** Parses the Prometheus text format (enough of it for tests: no timestamps, no escapes beyond \\" \\\\ \\n). */
-export function parsePromText(text: string): { samples: Sample[]; types: Map<string, string>; help: Map<string, string> } {
+export function parsePromText(text: string): {
+  samples: Sample[];
+  types: Map<string, string>;
+  help: Map<string, string>;
+} {
   const samples: Sample[] = [];
   const types = new Map<string, string>();
   const help = new Map<string, string>();
@@ -31,17 +35,29 @@ export function parsePromText(text: string): { samples: Sample[]; types: Map<str
       const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g;
       let lm: RegExpExecArray | null;
       while ((lm = re.exec(m[3])) !== null) {
-        labels[lm[1] ?? ''] = (lm[2] ?? '').replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+        labels[lm[1] ?? ''] = (lm[2] ?? '')
+          .replace(/\\n/g, '\n')
+          .replace(/\\"/g, '"')
+          .replace(/\\\\/g, '\\');
       }
     }
     const raw = m[4] ?? '';
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
+    const value =
+      raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
     samples.push({ name: m[1] ?? '', labels, value });
   }
   return { samples, types, help };
 }
 
 /** Finds samples by name and a subset of labels. */
-export function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+export function find(
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): Sample[] {
+  return samples.filter(
+    (s) =>
+      s.name === name &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }

@@ -21,7 +21,8 @@ describe('randomHexId (ids of propagation-only spans)', () => {
 
   it('spreads the bits over every hex digit position', () => {
     const seen = Array.from({ length: 32 }, () => new Set<string>());
-    for (let i = 0; i < 500; i++) [...randomHexId(4)].forEach((c, k) => seen[k]!.add(c));
+    for (let i = 0; i < 500; i++)
+      [...randomHexId(4)].forEach((c, k) => seen[k]!.add(c));
     for (const digits of seen) expect(digits.size).toBe(16);
   });
 

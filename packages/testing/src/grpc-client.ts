@@ -39,14 +39,26 @@ export interface UnaryResult<Res> {
 
 const DEFAULT_DEADLINE_MS = 5000;
 
-type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client;
+type ClientConstructor = new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: grpc.ClientOptions,
+) => grpc.Client;
 
 /** Resolves `service` (`pkg.sub.Service`) in a loaded gRPC object; throws `KENOS_ERR_TESTING_GRPC_SERVICE` when absent. */
-export function findServiceConstructor(root: grpc.GrpcObject, service: string, source: string): ClientConstructor {
+export function findServiceConstructor(
+  root: grpc.GrpcObject,
+  service: string,
+  source: string,
+): ClientConstructor {
   let node: unknown = root;
-  for (const part of service.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  for (const part of service.split('.'))
+    node = (node as Record<string, unknown> | undefined)?.[part];
   if (typeof node !== 'function' || !('service' in node)) {
-    throw new TestingError('KENOS_ERR_TESTING_GRPC_SERVICE', `service ${service} is not declared in ${source}`);
+    throw new TestingError(
+      'KENOS_ERR_TESTING_GRPC_SERVICE',
+      `service ${service} is not declared in ${source}`,
+    );
   }
   return node as unknown as ClientConstructor;
 }
@@ -56,10 +68,23 @@ export function findServiceConstructor(root: grpc.GrpcObject, service: string, s
  * client connected (lazily) to `address`. Close it with `client.close()`.
  * Throws `KENOS_ERR_TESTING_GRPC_SERVICE` when the `.proto` does not declare the service.
  */
-export function createGrpcClient<C extends grpc.Client = grpc.Client>(options: GrpcClientOptions): C {
-  const definition = loadSync(options.protoPath, { ...PROTO_LOADER_OPTIONS, includeDirs: options.includeDirs ?? [] });
-  const Client = findServiceConstructor(grpc.loadPackageDefinition(definition), options.service, options.protoPath);
-  return new Client(options.address, options.credentials ?? grpc.credentials.createInsecure(), options.clientOptions ?? {}) as C;
+export function createGrpcClient<C extends grpc.Client = grpc.Client>(
+  options: GrpcClientOptions,
+): C {
+  const definition = loadSync(options.protoPath, {
+    ...PROTO_LOADER_OPTIONS,
+    includeDirs: options.includeDirs ?? [],
+  });
+  const Client = findServiceConstructor(
+    grpc.loadPackageDefinition(definition),
+    options.service,
+    options.protoPath,
+  );
+  return new Client(
+    options.address,
+    options.credentials ?? grpc.credentials.createInsecure(),
+    options.clientOptions ?? {},
+  ) as C;
 }
 
 /**
@@ -68,20 +93,39 @@ export function createGrpcClient<C extends grpc.Client = grpc.Client>(options: G
  * rejects for a gRPC status. Throws `KENOS_ERR_TESTING_GRPC_SERVICE` when the
  * client has no such method.
  */
-export function unary<Res = unknown>(client: grpc.Client, method: string, request: unknown, options: UnaryOptions = {}): Promise<UnaryResult<Res>> {
+export function unary<Res = unknown>(
+  client: grpc.Client,
+  method: string,
+  request: unknown,
+  options: UnaryOptions = {},
+): Promise<UnaryResult<Res>> {
   const fn = (client as unknown as Record<string, unknown>)[method];
   if (typeof fn !== 'function') {
-    throw new TestingError('KENOS_ERR_TESTING_GRPC_SERVICE', `the client has no method ${method}`);
+    throw new TestingError(
+      'KENOS_ERR_TESTING_GRPC_SERVICE',
+      `the client has no method ${method}`,
+    );
   }
   const metadata = toMetadata(options.metadata);
   const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   return new Promise((resolve) => {
     let headers: grpc.Metadata | undefined;
-    const callback = (error: grpc.ServiceError | null, response?: Res): void => {
+    const callback = (
+      error: grpc.ServiceError | null,
+      response?: Res,
+    ): void => {
       const base = headers ? { metadata: headers } : {};
-      resolve(error ? { ...base, error } : { ...base, response: response as Res });
+      resolve(
+        error ? { ...base, error } : { ...base, response: response as Res },
+      );
     };
-    const call = (fn as (...a: unknown[]) => grpc.ClientUnaryCall).call(client, request, metadata, { deadline }, callback);
+    const call = (fn as (...a: unknown[]) => grpc.ClientUnaryCall).call(
+      client,
+      request,
+      metadata,
+      { deadline },
+      callback,
+    );
     call.on('metadata', (m: grpc.Metadata) => (headers = m));
   });
 }
@@ -89,6 +133,7 @@ export function unary<Res = unknown>(client: grpc.Client, method: string, reques
 function toMetadata(input: UnaryOptions['metadata']): grpc.Metadata {
   if (input instanceof grpc.Metadata) return input;
   const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(input ?? {})) metadata.set(key, value);
+  for (const [key, value] of Object.entries(input ?? {}))
+    metadata.set(key, value);
   return metadata;
 }

@@ -1,5 +1,14 @@
-import { describeOutput, ServiceNotReadyError, TestingError } from './testing-error.js';
-import { spawnNode, type ExitInfo, type NodeProcess, type StopAllOptions } from './process/spawn-node.js';
+import {
+  describeOutput,
+  ServiceNotReadyError,
+  TestingError,
+} from './testing-error.js';
+import {
+  spawnNode,
+  type ExitInfo,
+  type NodeProcess,
+  type StopAllOptions,
+} from './process/spawn-node.js';
 
 /** The ports a service reported in its `service ready` log line (`ports: { http, grpc, admin }`). */
 export interface ServicePorts {
@@ -42,7 +51,12 @@ export interface ServiceProcess extends NodeProcess {
   grpcAddress(): string;
 }
 
-const DEFAULT_ENV: Readonly<Record<string, string>> = { HTTP_PORT: '0', GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info' };
+const DEFAULT_ENV: Readonly<Record<string, string>> = {
+  HTTP_PORT: '0',
+  GRPC_PORT: '0',
+  ADMIN_PORT: '0',
+  LOG_LEVEL: 'info',
+};
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const READY_MSG = 'service ready';
@@ -60,7 +74,11 @@ function resolveOptions(options: ServiceOptions): Required<ServiceOptions> {
 }
 
 function hostUrl(port: number | undefined, name: string, path: string): string {
-  if (port === undefined) throw new TestingError('KENOS_ERR_TESTING_NO_PORT', `the service reported no ${name} port (is it ready, and does its component serve ${name}?)`);
+  if (port === undefined)
+    throw new TestingError(
+      'KENOS_ERR_TESTING_NO_PORT',
+      `the service reported no ${name} port (is it ready, and does its component serve ${name}?)`,
+    );
   return `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
@@ -70,24 +88,48 @@ function hostUrl(port: number | undefined, name: string, path: string): string {
  * `service ready`: for batch components and for services that are expected to
  * fail at startup.
  */
-export function spawnService(entry: string, component: string, options: ServiceOptions = {}): ServiceProcess {
+export function spawnService(
+  entry: string,
+  component: string,
+  options: ServiceOptions = {},
+): ServiceProcess {
   const opts = resolveOptions(options);
   const ports: ServicePorts = {};
   const readPorts = (line: Record<string, unknown>): void => {
-    if (line['msg'] === READY_MSG && typeof line['ports'] === 'object' && line['ports'] !== null) {
-      for (const [name, port] of Object.entries(line['ports'])) if (typeof port === 'number') (ports as Record<string, number>)[name] = port;
+    if (
+      line['msg'] === READY_MSG &&
+      typeof line['ports'] === 'object' &&
+      line['ports'] !== null
+    ) {
+      for (const [name, port] of Object.entries(line['ports']))
+        if (typeof port === 'number')
+          (ports as Record<string, number>)[name] = port;
     }
   };
-  const proc = spawnNode(entry, [component, ...opts.args], { cwd: opts.cwd, env: { ...DEFAULT_ENV, ...opts.env }, onLine: readPorts });
-  const service: ServiceProcess = Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(proc)) as NodeProcess, {
-    ports,
-    url: (path = '/') => hostUrl(ports.http, 'http', path),
-    adminUrl: (path = '/') => hostUrl(ports.admin, 'admin', path),
-    grpcAddress() {
-      if (ports.grpc === undefined) throw new TestingError('KENOS_ERR_TESTING_NO_PORT', 'the service reported no grpc port (is it ready, and does its component serve gRPC?)');
-      return `127.0.0.1:${ports.grpc}`;
-    },
+  const proc = spawnNode(entry, [component, ...opts.args], {
+    cwd: opts.cwd,
+    env: { ...DEFAULT_ENV, ...opts.env },
+    onLine: readPorts,
   });
+  const service: ServiceProcess = Object.assign(
+    Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(proc),
+    ) as NodeProcess,
+    {
+      ports,
+      url: (path = '/') => hostUrl(ports.http, 'http', path),
+      adminUrl: (path = '/') => hostUrl(ports.admin, 'admin', path),
+      grpcAddress() {
+        if (ports.grpc === undefined)
+          throw new TestingError(
+            'KENOS_ERR_TESTING_NO_PORT',
+            'the service reported no grpc port (is it ready, and does its component serve gRPC?)',
+          );
+        return `127.0.0.1:${ports.grpc}`;
+      },
+    },
+  );
   running.add(service);
   void proc.exited.then(() => running.delete(service));
   return service;
@@ -99,7 +141,11 @@ export function spawnService(entry: string, component: string, options: ServiceO
  * {@link ServiceNotReadyError} (`KENOS_ERR_TESTING_NOT_READY`) when the process
  * exits first, or after `readyTimeoutMs` (the process is then killed).
  */
-export async function startService(entry: string, component: string, options: ServiceOptions = {}): Promise<ServiceProcess> {
+export async function startService(
+  entry: string,
+  component: string,
+  options: ServiceOptions = {},
+): Promise<ServiceProcess> {
   const { readyTimeoutMs } = resolveOptions(options);
   const service = spawnService(entry, component, options);
   try {
@@ -112,12 +158,15 @@ export async function startService(entry: string, component: string, options: Se
     const why = exit
       ? `${label} exited with code ${exit.code}${exit.signal ? ` (signal ${exit.signal})` : ''} before logging "${READY_MSG}"`
       : `${label} did not log "${READY_MSG}" within ${readyTimeoutMs} ms and was killed`;
-    throw new ServiceNotReadyError(`${why}; ${describeOutput(service.stderr, service.lines)}`, {
-      exit,
-      stderr: service.stderr,
-      lines: service.lines,
-      cause: err,
-    });
+    throw new ServiceNotReadyError(
+      `${why}; ${describeOutput(service.stderr, service.lines)}`,
+      {
+        exit,
+        stderr: service.stderr,
+        lines: service.lines,
+        cause: err,
+      },
+    );
   }
 }
 
@@ -126,7 +175,9 @@ export async function startService(entry: string, component: string, options: Se
  * that is still running (and no other process), for `afterEach` / `afterAll`.
  * Resolves with their exits once all of them are gone.
  */
-export async function stopAllServices(options: StopAllOptions = {}): Promise<ExitInfo[]> {
+export async function stopAllServices(
+  options: StopAllOptions = {},
+): Promise<ExitInfo[]> {
   const signal = options.signal ?? 'SIGKILL';
   const timeoutMs = options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   return Promise.all([...running].map((s) => s.stop(signal, timeoutMs)));

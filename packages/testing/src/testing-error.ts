@@ -18,7 +18,11 @@ export class TestingError extends Error {
   /** Stable code, listed in `docs/errors.md`. */
   readonly code: TestingErrorCode;
 
-  constructor(code: TestingErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: TestingErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
   }
@@ -42,7 +46,12 @@ export class ServiceNotReadyError extends TestingError {
 
   constructor(
     message: string,
-    details: { exit: ExitInfo | undefined; stderr: string; lines: readonly LogLine[]; cause?: unknown },
+    details: {
+      exit: ExitInfo | undefined;
+      stderr: string;
+      lines: readonly LogLine[];
+      cause?: unknown;
+    },
   ) {
     super('KENOS_ERR_TESTING_NOT_READY', message, { cause: details.cause });
     this.exit = details.exit;
@@ -52,7 +61,10 @@ export class ServiceNotReadyError extends TestingError {
 }
 
 /** Formats the end of stderr and the last log lines for an error message. */
-export function describeOutput(stderr: string, lines: readonly LogLine[]): string {
+export function describeOutput(
+  stderr: string,
+  lines: readonly LogLine[],
+): string {
   const tail = stderr.length > 1000 ? `…${stderr.slice(-1000)}` : stderr;
   return `stderr: ${JSON.stringify(tail)}; last log lines: ${JSON.stringify(lines.slice(-5))}`;
 }

@@ -4,8 +4,12 @@ import { restHello } from './greeter-logic.mjs';
 
 const app = express();
 app.get('/v1/greetings/:name', restHello);
-const server = app.listen(Number(process.env.HTTP_PORT ?? 0), '127.0.0.1', () => {
-  console.log(`listening on ${server.address().port}`);
-});
+const server = app.listen(
+  Number(process.env.HTTP_PORT ?? 0),
+  '127.0.0.1',
+  () => {
+    console.log(`listening on ${server.address().port}`);
+  },
+);
 server.keepAliveTimeout = 65_000;
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -9,7 +9,10 @@ const server = createServer((req, res) => {
   const delay = Number(url.searchParams.get('delay_ms') ?? 0);
   setTimeout(() => {
     const body = JSON.stringify({ message: 'Hello, bench!' });
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    };
     if (closing) headers.connection = 'close';
     res.writeHead(200, headers);
     res.end(body);

@@ -4,8 +4,13 @@ import { createServer } from 'node:http';
 const server = createServer((req, res) => {
   const m = /^\/v1\/greetings\/([^/?]+)/.exec(req.url ?? '');
   if (req.method === 'GET' && m) {
-    const body = JSON.stringify({ message: `Hello, ${decodeURIComponent(m[1])}!` });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    const body = JSON.stringify({
+      message: `Hello, ${decodeURIComponent(m[1])}!`,
+    });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
     return;
   }

@@ -17,8 +17,19 @@ app.get('/v1/greetings/:name', restHello);
 const server = createServer((req, res) => {
   const start = performance.now();
   res.once('close', () => {
-    const route = req.route ? (req.baseUrl ? `${req.baseUrl}${String(req.route.path)}` : String(req.route.path)) : 'unmatched';
-    duration.observe({ http_request_method: req.method, http_route: route, http_response_status_code: res.statusCode }, (performance.now() - start) / 1000);
+    const route = req.route
+      ? req.baseUrl
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : String(req.route.path)
+      : 'unmatched';
+    duration.observe(
+      {
+        http_request_method: req.method,
+        http_route: route,
+        http_response_status_code: res.statusCode,
+      },
+      (performance.now() - start) / 1000,
+    );
   });
   storage.run({ start }, () => app(req, res));
 });

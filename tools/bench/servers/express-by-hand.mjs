@@ -30,8 +30,14 @@ app.get('/v1/greetings/:name', restHello);
 app.get('/metrics', async (_req, res) => {
   res.type(registry.contentType).send(await registry.metrics());
 });
-const server = app.listen(Number(process.env.HTTP_PORT ?? 0), '127.0.0.1', () => {
-  console.log(`listening on ${server.address().port}`);
-});
+const server = app.listen(
+  Number(process.env.HTTP_PORT ?? 0),
+  '127.0.0.1',
+  () => {
+    console.log(`listening on ${server.address().port}`);
+  },
+);
 server.keepAliveTimeout = 65_000;
-process.on('SIGTERM', () => server.close(() => logger.flush(() => process.exit(0))));
+process.on('SIGTERM', () =>
+  server.close(() => logger.flush(() => process.exit(0))),
+);

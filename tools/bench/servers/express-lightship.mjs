@@ -2,12 +2,21 @@
 import express from 'express';
 import { createLightship } from 'lightship';
 
-const lightship = await createLightship({ port: Number(process.env.ADMIN_PORT ?? 9000), detectKubernetes: false });
+const lightship = await createLightship({
+  port: Number(process.env.ADMIN_PORT ?? 9000),
+  detectKubernetes: false,
+});
 const app = express();
 app.get('/v1/greetings/:name', (req, res) => {
   res.json({ message: `Hello, ${req.params.name}!` });
 });
-const server = app.listen(Number(process.env.HTTP_PORT ?? 0), '127.0.0.1', () => {
-  lightship.signalReady();
-});
-lightship.registerShutdownHandler(() => new Promise((resolve) => server.close(resolve)));
+const server = app.listen(
+  Number(process.env.HTTP_PORT ?? 0),
+  '127.0.0.1',
+  () => {
+    lightship.signalReady();
+  },
+);
+lightship.registerShutdownHandler(
+  () => new Promise((resolve) => server.close(resolve)),
+);

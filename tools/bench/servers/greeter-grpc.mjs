@@ -3,18 +3,28 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-const protoRoot = new URL('../../../examples/greeter/proto/', import.meta.url).pathname;
+const protoRoot = new URL('../../../examples/greeter/proto/', import.meta.url)
+  .pathname;
 
 /** Serves `sayHello` as `kenos.example.greeter.v1.GreeterService/SayHello`; SIGTERM runs `onStop` (if any) after the drain, then exits 0. */
 export function serveGreeterGrpc(sayHello, onStop = undefined) {
-  const definition = protoLoader.loadSync('kenos/example/greeter/v1/greeter.proto', { includeDirs: [protoRoot] });
+  const definition = protoLoader.loadSync(
+    'kenos/example/greeter/v1/greeter.proto',
+    { includeDirs: [protoRoot] },
+  );
   const pkg = grpc.loadPackageDefinition(definition);
   const server = new grpc.Server();
-  server.addService(pkg.kenos.example.greeter.v1.GreeterService.service, { SayHello: sayHello });
-  server.bindAsync(`127.0.0.1:${process.env.GRPC_PORT ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, port) => {
-    if (err) throw err;
-    console.log(`listening on ${port}`);
+  server.addService(pkg.kenos.example.greeter.v1.GreeterService.service, {
+    SayHello: sayHello,
   });
+  server.bindAsync(
+    `127.0.0.1:${process.env.GRPC_PORT ?? 0}`,
+    grpc.ServerCredentials.createInsecure(),
+    (err, port) => {
+      if (err) throw err;
+      console.log(`listening on ${port}`);
+    },
+  );
   process.on('SIGTERM', () =>
     server.tryShutdown(() => {
       onStop?.();

@@ -6,10 +6,17 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 const [target, durationMs = '1000', concurrency = '32'] = process.argv.slice(2);
-const protoRoot = new URL('../../../examples/greeter/proto/', import.meta.url).pathname;
-const definition = protoLoader.loadSync('kenos/example/greeter/v1/greeter.proto', { includeDirs: [protoRoot] });
+const protoRoot = new URL('../../../examples/greeter/proto/', import.meta.url)
+  .pathname;
+const definition = protoLoader.loadSync(
+  'kenos/example/greeter/v1/greeter.proto',
+  { includeDirs: [protoRoot] },
+);
 const pkg = grpc.loadPackageDefinition(definition);
-const client = new pkg.kenos.example.greeter.v1.GreeterService(target, grpc.credentials.createInsecure());
+const client = new pkg.kenos.example.greeter.v1.GreeterService(
+  target,
+  grpc.credentials.createInsecure(),
+);
 
 let calls = 0;
 let errors = 0;

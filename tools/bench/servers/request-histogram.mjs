@@ -7,7 +7,11 @@ export function requestDurationHistogram(registry) {
   return new client.Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'HTTP request duration',
-    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    labelNames: [
+      'http_request_method',
+      'http_route',
+      'http_response_status_code',
+    ],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });

@@ -24,12 +24,15 @@ export function rawGcmRoundTrip(key, plaintext) {
 
 /** An AWS Encryption SDK client with its caching CMM (default suite, committing policy). */
 export function awsEncryptionSdk(keyBytes) {
-  const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  const { encrypt, decrypt } = buildClient(
+    CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
+  );
   const keyring = new RawAesKeyringNode({
     keyName: 'bench-key',
     keyNamespace: 'kenos-bench',
     unencryptedMasterKey: new Uint8Array(keyBytes),
-    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+    wrappingSuite:
+      RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
   });
   const cmm = new NodeCachingMaterialsManager({
     backingMaterials: keyring,
@@ -41,7 +44,10 @@ export function awsEncryptionSdk(keyBytes) {
   const context = { tenant: 'bench' };
   return {
     async roundTrip(plaintext) {
-      const { result } = await encrypt(cmm, plaintext, { encryptionContext: context, plaintextLength: plaintext.length });
+      const { result } = await encrypt(cmm, plaintext, {
+        encryptionContext: context,
+        plaintextLength: plaintext.length,
+      });
       const { plaintext: out } = await decrypt(cmm, result);
       return out;
     },

@@ -7,7 +7,10 @@ import { grpcCallsPerSecond } from './grpc-load.mjs';
 import { serverWarmUpMs, spawnPinned, stopChild } from './processes.mjs';
 import { freePort, startLogged } from './service-process.mjs';
 
-export const greeterMain = new URL('../../../examples/greeter/dist/main-bundle.js', import.meta.url).pathname;
+export const greeterMain = new URL(
+  '../../../examples/greeter/dist/main-bundle.js',
+  import.meta.url,
+).pathname;
 const READY = /^.*"service ready".*$/m;
 
 /**
@@ -16,12 +19,24 @@ const READY = /^.*"service ready".*$/m;
  * provider and a benchmark has no KMS; `development` writes every log line unbuffered.
  */
 export function greeterEnv(extra = {}) {
-  return { KENOS_ENV: 'staging', HTTP_PORT: '0', GRPC_PORT: '0', ADMIN_PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...extra };
+  return {
+    KENOS_ENV: 'staging',
+    HTTP_PORT: '0',
+    GRPC_PORT: '0',
+    ADMIN_PORT: '0',
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    ...extra,
+  };
 }
 
 /** Starts the greeter api and resolves with `{ child, ports, cleanup }` once it logged ready. */
 export async function startGreeter(env = {}) {
-  const started = await startLogged([greeterMain, 'api'], greeterEnv(env), READY);
+  const started = await startLogged(
+    [greeterMain, 'api'],
+    greeterEnv(env),
+    READY,
+  );
   const line = JSON.parse(started.match[0]);
   return { ...started, ports: line.ports };
 }
@@ -38,16 +53,26 @@ export function greeterRestSide(name = '@kenos/server (greeter api)') {
     name,
     setup: async ({ mode } = {}) => {
       const state = await startGreeter();
-      await loadRequestsPerSecond(`http://127.0.0.1:${state.ports.http}/v1/greetings/warmup`, serverWarmUpMs(mode));
+      await loadRequestsPerSecond(
+        `http://127.0.0.1:${state.ports.http}/v1/greetings/warmup`,
+        serverWarmUpMs(mode),
+      );
       return state;
     },
-    measure: (state, { durationMs }) => loadRequestsPerSecond(`http://127.0.0.1:${state.ports.http}/v1/greetings/bench`, durationMs),
+    measure: (state, { durationMs }) =>
+      loadRequestsPerSecond(
+        `http://127.0.0.1:${state.ports.http}/v1/greetings/bench`,
+        durationMs,
+      ),
     teardown: stopGreeter,
   };
 }
 
 /** The greeter's gRPC SayHello as a benchmark side. */
-export function greeterGrpcSide(name = '@kenos/server (greeter api)', load = grpcCallsPerSecond) {
+export function greeterGrpcSide(
+  name = '@kenos/server (greeter api)',
+  load = grpcCallsPerSecond,
+) {
   return {
     name,
     setup: async ({ mode } = {}) => {
@@ -63,7 +88,9 @@ export function greeterGrpcSide(name = '@kenos/server (greeter api)', load = grp
 
 /** Resident set size of a live process in MiB (Linux /proc). */
 export function rssMiB(pid) {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(
+    /VmRSS:\s+(\d+) kB/,
+  );
   if (!m) throw new Error(`KENOS_ERR_BENCH_RSS: no VmRSS for pid ${pid}`);
   return Number(m[1]) / 1024;
 }
@@ -76,18 +103,27 @@ export async function startupToReady(args, env = {}) {
   const adminPort = await freePort();
   const start = performance.now();
   const child = spawnPinned(0, process.execPath, args, {
-    env: { ...process.env, ...greeterEnv(), ...env, ADMIN_PORT: String(adminPort) },
+    env: {
+      ...process.env,
+      ...greeterEnv(),
+      ...env,
+      ADMIN_PORT: String(adminPort),
+    },
     stdio: 'ignore',
   });
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`KENOS_ERR_BENCH_CHILD_EXIT: ${args.join(' ')} exited with ${child.exitCode}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `KENOS_ERR_BENCH_CHILD_EXIT: ${args.join(' ')} exited with ${child.exitCode}`,
+        );
       const ok = await fetch(`http://127.0.0.1:${adminPort}/ready`).then(
         (r) => r.status === 200,
         () => false,
       );
       if (ok) break;
-      if (performance.now() - start > 30_000) throw new Error('KENOS_ERR_BENCH_TIMEOUT: /ready never returned 200');
+      if (performance.now() - start > 30_000)
+        throw new Error('KENOS_ERR_BENCH_TIMEOUT: /ready never returned 200');
       await new Promise((r) => setTimeout(r, 5));
     }
     return { ms: performance.now() - start, rss: rssMiB(child.pid) };

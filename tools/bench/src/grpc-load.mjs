@@ -2,21 +2,41 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadGenerator, serverWarmUpMs, startPinnedNode, stopChild } from './processes.mjs';
+import {
+  runLoadGenerator,
+  serverWarmUpMs,
+  startPinnedNode,
+  stopChild,
+} from './processes.mjs';
 import { tempLogFile } from './service-process.mjs';
 
-const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url).pathname;
+const clientScript = new URL('../servers/grpc-client-load.mjs', import.meta.url)
+  .pathname;
 
 /** Runs the grpc-js load client against `target` for `durationMs`; resolves with calls per second. */
-export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 } = {}) {
-  const { stdout, code } = await runLoadGenerator(process.execPath, [clientScript, target, String(durationMs), String(concurrency)], 'inherit');
+export async function grpcCallsPerSecond(
+  target,
+  durationMs,
+  { concurrency = 32 } = {},
+) {
+  const { stdout, code } = await runLoadGenerator(
+    process.execPath,
+    [clientScript, target, String(durationMs), String(concurrency)],
+    'inherit',
+  );
   let r;
   try {
     r = JSON.parse(stdout);
   } catch (err) {
-    throw new Error(`KENOS_ERR_BENCH_LOAD: gRPC load client exited ${code} without a result`, { cause: err });
+    throw new Error(
+      `KENOS_ERR_BENCH_LOAD: gRPC load client exited ${code} without a result`,
+      { cause: err },
+    );
   }
-  if (r.errors > 0) throw new Error(`KENOS_ERR_BENCH_LOAD: ${r.errors} failed calls to ${target}`);
+  if (r.errors > 0)
+    throw new Error(
+      `KENOS_ERR_BENCH_LOAD: ${r.errors} failed calls to ${target}`,
+    );
   return r.calls / r.seconds;
 }
 
@@ -24,17 +44,32 @@ export async function grpcCallsPerSecond(target, durationMs, { concurrency = 32 
  * A side of a case: a gRPC server script (printing `listening on <port>`) measured with the
  * grpc-js client; a script that logs writes to the temporary file in `ACCESS_LOG_FILE`.
  */
-export function grpcServerSide(name, args, env = {}, readyPattern = /listening on (\d+)/, load = grpcCallsPerSecond) {
+export function grpcServerSide(
+  name,
+  args,
+  env = {},
+  readyPattern = /listening on (\d+)/,
+  load = grpcCallsPerSecond,
+) {
   return {
     name,
     setup: async ({ mode } = {}) => {
       const log = tempLogFile();
       const [script, ...rest] = args;
-      const { child, match: m } = await startPinnedNode(script, rest, { GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env }, readyPattern).catch((err) => {
+      const { child, match: m } = await startPinnedNode(
+        script,
+        rest,
+        { GRPC_PORT: '0', ACCESS_LOG_FILE: log.path, ...env },
+        readyPattern,
+      ).catch((err) => {
         log.cleanup();
         throw err;
       });
-      const state = { child, target: `127.0.0.1:${m[1]}`, cleanup: log.cleanup };
+      const state = {
+        child,
+        target: `127.0.0.1:${m[1]}`,
+        cleanup: log.cleanup,
+      };
       await grpcCallsPerSecond(state.target, serverWarmUpMs(mode));
       return state;
     },
@@ -60,27 +95,53 @@ const H2LOAD_REQUEST = (() => {
  * Server capacity with h2load (Debian package nghttp2-client), which is much lighter than a
  * grpc-js client: unary SayHello over h2c for `durationMs`; resolves with requests per second.
  */
-export async function h2loadCallsPerSecond(target, durationMs, { connections = 8, streams = 16 } = {}) {
+export async function h2loadCallsPerSecond(
+  target,
+  durationMs,
+  { connections = 8, streams = 16 } = {},
+) {
   const seconds = Math.max(1, Math.round(durationMs / 1000));
-  const args = ['-D', String(seconds), '-c', String(connections), '-m', String(streams), '-d', h2loadRequestFile(),
-    '-H', 'content-type: application/grpc', '-H', 'te: trailers',
-    `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`];
+  const args = [
+    '-D',
+    String(seconds),
+    '-c',
+    String(connections),
+    '-m',
+    String(streams),
+    '-d',
+    h2loadRequestFile(),
+    '-H',
+    'content-type: application/grpc',
+    '-H',
+    'te: trailers',
+    `http://${target}/kenos.example.greeter.v1.GreeterService/SayHello`,
+  ];
   // h2load on a loaded 2-core machine has been seen to end without a summary this parser reads: one retry
   let run;
   let summary = null;
   for (let attempt = 0; attempt < 2 && summary === null; attempt++) {
     run = await runLoadGenerator('h2load', args).catch((err) => {
-      throw new Error('KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)', { cause: err });
+      throw new Error(
+        'KENOS_ERR_BENCH_H2LOAD: h2load is not installed (apt-get install nghttp2-client)',
+        { cause: err },
+      );
     });
     summary = parseH2loadSummary(run.stdout, seconds);
   }
   if (!summary) {
     // the whole output (about 20 lines), so that a failure in CI can be read from its log
-    const output = `${run.stdout}\n${run.stderr}`.trim().split('\n').join(' | ');
-    throw new Error(`KENOS_ERR_BENCH_LOAD: no h2load result for ${target} (exit ${run.code}): ${output}`);
+    const output = `${run.stdout}\n${run.stderr}`
+      .trim()
+      .split('\n')
+      .join(' | ');
+    throw new Error(
+      `KENOS_ERR_BENCH_LOAD: no h2load result for ${target} (exit ${run.code}): ${output}`,
+    );
   }
   if (summary.failed !== 0 || summary.errored !== 0) {
-    throw new Error(`KENOS_ERR_BENCH_LOAD: h2load saw ${summary.failed} failed, ${summary.errored} errored`);
+    throw new Error(
+      `KENOS_ERR_BENCH_LOAD: h2load saw ${summary.failed} failed, ${summary.errored} errored`,
+    );
   }
   return summary.requestsPerSecond;
 }
@@ -106,9 +167,17 @@ function h2loadRequestFile() {
  * when the `requests:` line is missing too.
  */
 export function parseH2loadSummary(stdout, seconds) {
-  const requests = stdout.match(/requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored/);
+  const requests = stdout.match(
+    /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored/,
+  );
   if (!requests) return null;
   const rate = stdout.match(/finished in [\d.]+(?:s|ms|us), ([\d.]+) req\/s/);
-  const requestsPerSecond = rate ? Number(rate[1]) : Number(requests[1]) / seconds;
-  return { requestsPerSecond, failed: Number(requests[2]), errored: Number(requests[3]) };
+  const requestsPerSecond = rate
+    ? Number(rate[1])
+    : Number(requests[1]) / seconds;
+  return {
+    requestsPerSecond,
+    failed: Number(requests[2]),
+    errored: Number(requests[3]),
+  };
 }

@@ -18,11 +18,18 @@ req/s           :    3117.28     3125.37     3121.32        5.72   100.00%
 
 describe('reading an h2load summary', () => {
   it('takes the rate from the finished line and the failures from the requests line', () => {
-    expect(parseH2loadSummary(SUMMARY, 1)).toEqual({ requestsPerSecond: 6244, failed: 0, errored: 0 });
+    expect(parseH2loadSummary(SUMMARY, 1)).toEqual({
+      requestsPerSecond: 6244,
+      failed: 0,
+      errored: 0,
+    });
   });
 
   it('reads a duration that h2load prints in milliseconds', () => {
-    const text = SUMMARY.replace('finished in 1.00s, 6244.00', 'finished in 999.87ms, 6250.10');
+    const text = SUMMARY.replace(
+      'finished in 1.00s, 6244.00',
+      'finished in 999.87ms, 6250.10',
+    );
     expect(parseH2loadSummary(text, 1)?.requestsPerSecond).toBe(6250.1);
   });
 
@@ -32,11 +39,22 @@ describe('reading an h2load summary', () => {
   });
 
   it('reports failed and errored requests', () => {
-    const text = SUMMARY.replace('6244 succeeded, 0 failed, 0 errored', '6200 succeeded, 44 failed, 3 errored');
-    expect(parseH2loadSummary(text, 1)).toMatchObject({ failed: 44, errored: 3 });
+    const text = SUMMARY.replace(
+      '6244 succeeded, 0 failed, 0 errored',
+      '6200 succeeded, 44 failed, 3 errored',
+    );
+    expect(parseH2loadSummary(text, 1)).toMatchObject({
+      failed: 44,
+      errored: 3,
+    });
   });
 
   it('gives nothing when the summary is missing', () => {
-    expect(parseH2loadSummary('starting benchmark...\nStopped all clients for thread #0\n', 1)).toBeNull();
+    expect(
+      parseH2loadSummary(
+        'starting benchmark...\nStopped all clients for thread #0\n',
+        1,
+      ),
+    ).toBeNull();
   });
 });

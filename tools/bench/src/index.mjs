@@ -1,3 +1,8 @@
 export { cpuMs, opsPerSecond, settle } from './measure.mjs';
-export { spawnPinned, startPinnedNode, stopChild, pinningNote } from './processes.mjs';
+export {
+  spawnPinned,
+  startPinnedNode,
+  stopChild,
+  pinningNote,
+} from './processes.mjs';
 export { median, ratioSummary, verdict, targetText } from './stats.mjs';

@@ -14,7 +14,11 @@ export function cpuMs() {
  * on a shared machine it is far less noisy (time the OS gave to other processes is not
  * counted against either side), but only fair when all the work happens on this thread.
  */
-export async function opsPerSecond(fn, durationMs, { batch = 256, clock = 'wall' } = {}) {
+export async function opsPerSecond(
+  fn,
+  durationMs,
+  { batch = 256, clock = 'wall' } = {},
+) {
   const now = clock === 'cpu' ? cpuMs : () => performance.now();
   let ops = 0;
   const start = now();

@@ -16,7 +16,9 @@ export function pinningNote() {
 
 /** Spawns `command args` pinned to `core` when the machine allows it. */
 export function spawnPinned(core, command, args, options = {}) {
-  return canPin ? spawn('taskset', ['-c', String(core), command, ...args], options) : spawn(command, args, options);
+  return canPin
+    ? spawn('taskset', ['-c', String(core), command, ...args], options)
+    : spawn(command, args, options);
 }
 
 /** The wrapper command that pins a process to `core` (taskset), or none when the machine does not allow it. */
@@ -31,23 +33,45 @@ export function pinWrapper(core) {
  * by polling until the line appears. Rejects with KENOS_ERR_BENCH_CHILD_EXIT when the process
  * exits first and KENOS_ERR_BENCH_TIMEOUT after `timeoutMs` (the process is then killed).
  */
-export async function startPinnedNode(script, args, env, readyPattern, { stdoutFile, timeoutMs = 20_000 } = {}) {
-  const proc = spawnNode(script, args, { env, wrapper: pinWrapper(0), inheritStderr: true, ...(stdoutFile ? { stdoutFile } : {}) });
+export async function startPinnedNode(
+  script,
+  args,
+  env,
+  readyPattern,
+  { stdoutFile, timeoutMs = 20_000 } = {},
+) {
+  const proc = spawnNode(script, args, {
+    env,
+    wrapper: pinWrapper(0),
+    inheritStderr: true,
+    ...(stdoutFile ? { stdoutFile } : {}),
+  });
   let match = null;
   try {
-    await proc.waitForLine((_line, text) => (match = text.match(readyPattern)) !== null, timeoutMs);
+    await proc.waitForLine(
+      (_line, text) => (match = text.match(readyPattern)) !== null,
+      timeoutMs,
+    );
   } catch (err) {
     const exit = proc.exitInfo;
     await proc.stop('SIGKILL');
-    if (exit) throw new Error(`KENOS_ERR_BENCH_CHILD_EXIT: ${[script, ...args].join(' ')} exited with ${exit.code} before ready`, { cause: err });
-    throw new Error(`KENOS_ERR_BENCH_TIMEOUT: no line matching ${readyPattern} within ${timeoutMs} ms`, { cause: err });
+    if (exit)
+      throw new Error(
+        `KENOS_ERR_BENCH_CHILD_EXIT: ${[script, ...args].join(' ')} exited with ${exit.code} before ready`,
+        { cause: err },
+      );
+    throw new Error(
+      `KENOS_ERR_BENCH_TIMEOUT: no line matching ${readyPattern} within ${timeoutMs} ms`,
+      { cause: err },
+    );
   }
   return { proc, child: proc.child, match };
 }
 
 /** Sends SIGTERM to a child we started and waits for it to exit (SIGKILL after `graceMs`). */
 export function stopChild(child, graceMs = 5_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
@@ -64,7 +88,9 @@ export function stopChild(child, graceMs = 5_000) {
  */
 export function runLoadGenerator(command, args, stderr = 'pipe') {
   return new Promise((resolve, reject) => {
-    const child = spawnPinned(1, command, args, { stdio: ['ignore', 'pipe', stderr] });
+    const child = spawnPinned(1, command, args, {
+      stdio: ['ignore', 'pipe', stderr],
+    });
     let stdout = '';
     let errors = '';
     child.stdout.setEncoding('utf8');

@@ -8,7 +8,9 @@ export function markdownTable(results) {
   ];
   for (const r of results) {
     if (r.error) {
-      lines.push(`| ${r.suite} | ${r.case} | — | — | — | ${targetText(r.target)} | error: ${r.error} |`);
+      lines.push(
+        `| ${r.suite} | ${r.case} | — | — | — | ${targetText(r.target)} | error: ${r.error} |`,
+      );
       continue;
     }
     const ratio = `${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})`;
@@ -31,7 +33,9 @@ export function replaceResultsBlock(doc, table, header) {
   const i = doc.indexOf(begin);
   const j = doc.indexOf(end);
   if (i === -1 || j === -1 || j < i) {
-    throw new Error('KENOS_ERR_BENCH_DOC_MARKERS: docs/benchmarks.md lacks the results markers');
+    throw new Error(
+      'KENOS_ERR_BENCH_DOC_MARKERS: docs/benchmarks.md lacks the results markers',
+    );
   }
   return `${doc.slice(0, i + begin.length)}\n${header}\n\n${table}\n${doc.slice(j)}`;
 }

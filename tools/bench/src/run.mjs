@@ -27,14 +27,17 @@ const { values } = parseArgs({
   },
   allowNegative: true,
 });
-const suitesDir = values['suites-dir'] ?? new URL('../suites/', import.meta.url).pathname;
+const suitesDir =
+  values['suites-dir'] ?? new URL('../suites/', import.meta.url).pathname;
 const mode = values.quick ? 'quick' : 'full';
 const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
 const durationMs = Number(values.ms ?? (values.quick ? 150 : 1000));
 
 const files = readdirSync(suitesDir)
   .filter((f) => f.endsWith('.bench.mjs'))
-  .filter((f) => !values.suite || values.suite.includes(f.replace('.bench.mjs', '')))
+  .filter(
+    (f) => !values.suite || values.suite.includes(f.replace('.bench.mjs', '')),
+  )
   .sort();
 
 async function measureSide(side, state) {
@@ -47,15 +50,26 @@ async function runCase(suiteName, c) {
   const states = [];
   const samples = sides.map(() => []);
   try {
-    for (const side of sides) states.push(side.setup ? await side.setup({ mode }) : undefined);
+    for (const side of sides)
+      states.push(side.setup ? await side.setup({ mode }) : undefined);
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? sides.map((_, i) => i) : sides.map((_, i) => sides.length - 1 - i);
-      for (const i of order) samples[i].push(await measureSide(sides[i], states[i]));
+      const order =
+        r % 2 === 0
+          ? sides.map((_, i) => i)
+          : sides.map((_, i) => sides.length - 1 - i);
+      for (const i of order)
+        samples[i].push(await measureSide(sides[i], states[i]));
     }
   } catch (err) {
-    return { suite: suiteName, case: c.name, target: c.target, error: err?.message ?? String(err) };
+    return {
+      suite: suiteName,
+      case: c.name,
+      target: c.target,
+      error: err?.message ?? String(err),
+    };
   } finally {
-    for (let i = states.length - 1; i >= 0; i--) await sides[i].teardown?.(states[i]);
+    for (let i = states.length - 1; i >= 0; i--)
+      await sides[i].teardown?.(states[i]);
   }
   const ratio = ratioSummary(samples[1], samples[0]);
   // For costs (lower is better) the ratio is still Kenos/anchor and the target is a max.
@@ -65,30 +79,55 @@ async function runCase(suiteName, c) {
     unit: c.unit,
     better: c.better ?? 'higher',
     target: c.target,
-    anchor: { name: c.anchor.name, median: median(samples[0]), samples: samples[0] },
-    subject: { name: c.subject.name, median: median(samples[1]), samples: samples[1] },
-    context: (c.context ?? []).map((side, k) => ({ name: side.name, median: median(samples[k + 2]), samples: samples[k + 2] })),
+    anchor: {
+      name: c.anchor.name,
+      median: median(samples[0]),
+      samples: samples[0],
+    },
+    subject: {
+      name: c.subject.name,
+      median: median(samples[1]),
+      samples: samples[1],
+    },
+    context: (c.context ?? []).map((side, k) => ({
+      name: side.name,
+      median: median(samples[k + 2]),
+      samples: samples[k + 2],
+    })),
     ratio,
     verdict: verdict(ratio.median, c.target),
   };
 }
 
 const results = [];
-console.log(`kenos bench (${mode}): ${rounds} interleaved rounds of ~${durationMs} ms per side, node ${process.version}`);
+console.log(
+  `kenos bench (${mode}): ${rounds} interleaved rounds of ~${durationMs} ms per side, node ${process.version}`,
+);
 console.log(pinningNote());
 for (const file of files) {
-  const suite = (await import(pathToFileURL(join(suitesDir, file)).href)).default;
-  const cases = values.case ? suite.cases.filter((c) => values.case.some((part) => c.name.includes(part))) : suite.cases;
+  const suite = (await import(pathToFileURL(join(suitesDir, file)).href))
+    .default;
+  const cases = values.case
+    ? suite.cases.filter((c) =>
+        values.case.some((part) => c.name.includes(part)),
+      )
+    : suite.cases;
   for (const c of cases) {
     process.stdout.write(`  ${suite.name}: ${c.name} … `);
     const result = await runCase(suite.name, c);
     results.push(result);
-    console.log(result.error ? `error: ${result.error}` : `${result.ratio.median.toFixed(2)}× (${result.verdict})`);
+    console.log(
+      result.error
+        ? `error: ${result.error}`
+        : `${result.ratio.median.toFixed(2)}× (${result.verdict})`,
+    );
   }
 }
 
 if (results.length === 0) {
-  console.error(`KENOS_ERR_BENCH_SELECTION: no case matches ${JSON.stringify({ suite: values.suite, case: values.case })}`);
+  console.error(
+    `KENOS_ERR_BENCH_SELECTION: no case matches ${JSON.stringify({ suite: values.suite, case: values.case })}`,
+  );
   process.exit(2);
 }
 const table = markdownTable(results);
@@ -106,19 +145,29 @@ const meta = {
 if (values.write) {
   const dir = join(root, 'tools/bench/results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, mode === 'full' ? `${meta.date.replace(/[:.]/g, '-')}.json` : 'quick-latest.json');
+  const file = join(
+    dir,
+    mode === 'full'
+      ? `${meta.date.replace(/[:.]/g, '-')}.json`
+      : 'quick-latest.json',
+  );
   writeFileSync(file, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
   console.log(`results: ${file.slice(root.length)}`);
   // docs/benchmarks.md keeps the table of a complete full run only.
   if (mode === 'full' && !values.suite && !values.case) {
     const docPath = join(root, 'docs/benchmarks.md');
     const header = `Latest full run: ${meta.date}, Node ${meta.node}, ${meta.cpu} (${meta.cores} cores), ${rounds} rounds of ${durationMs} ms. ${meta.pinning}`;
-    writeFileSync(docPath, replaceResultsBlock(readFileSync(docPath, 'utf8'), table, header));
+    writeFileSync(
+      docPath,
+      replaceResultsBlock(readFileSync(docPath, 'utf8'), table, header),
+    );
     console.log('table written to docs/benchmarks.md');
   }
 }
 const errors = results.filter((r) => r.error);
 const failed = results.filter((r) => r.verdict === 'fail');
-console.log(`bench: ${results.length - errors.length} cases measured, ${failed.length} below target, ${errors.length} errors`);
+console.log(
+  `bench: ${results.length - errors.length} cases measured, ${failed.length} below target, ${errors.length} errors`,
+);
 // Benchmark numbers never fail the build (shared, noisy machine); a case that cannot run does.
 process.exit(errors.length > 0 ? 1 : 0);

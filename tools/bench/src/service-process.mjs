@@ -14,7 +14,10 @@ export { freePort } from '@kenos/testing/process';
  */
 export function tempLogFile(name = 'access.log') {
   const dir = mkdtempSync(join(tmpdir(), 'kenos-bench-'));
-  return { path: join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    path: join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**
@@ -25,7 +28,13 @@ export async function startLogged(args, env, readyPattern, timeoutMs = 30_000) {
   const { path: logFile, cleanup } = tempLogFile('stdout.log');
   const [script, ...rest] = args;
   try {
-    const { proc, child, match } = await startPinnedNode(script, rest, env, readyPattern, { stdoutFile: logFile, timeoutMs });
+    const { proc, child, match } = await startPinnedNode(
+      script,
+      rest,
+      env,
+      readyPattern,
+      { stdoutFile: logFile, timeoutMs },
+    );
     return { proc, child, match, logFile, cleanup };
   } catch (err) {
     cleanup();

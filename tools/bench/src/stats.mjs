@@ -2,10 +2,13 @@
 
 /** Median of a non-empty list of numbers. */
 export function median(values) {
-  if (values.length === 0) throw new Error('KENOS_ERR_BENCH_NO_SAMPLES: median of no samples');
+  if (values.length === 0)
+    throw new Error('KENOS_ERR_BENCH_NO_SAMPLES: median of no samples');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
@@ -13,11 +16,21 @@ export function median(values) {
  * saw the same machine state) and their median, min and max.
  */
 export function ratioSummary(subjectSamples, anchorSamples) {
-  if (subjectSamples.length !== anchorSamples.length || subjectSamples.length === 0) {
-    throw new Error('KENOS_ERR_BENCH_NO_SAMPLES: subject and anchor need the same, non-zero number of rounds');
+  if (
+    subjectSamples.length !== anchorSamples.length ||
+    subjectSamples.length === 0
+  ) {
+    throw new Error(
+      'KENOS_ERR_BENCH_NO_SAMPLES: subject and anchor need the same, non-zero number of rounds',
+    );
   }
   const ratios = subjectSamples.map((s, i) => s / anchorSamples[i]);
-  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), ratios };
+  return {
+    median: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    ratios,
+  };
 }
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatFigure, median, ratioSummary, targetText, verdict } from './stats.mjs';
+import {
+  formatFigure,
+  median,
+  ratioSummary,
+  targetText,
+  verdict,
+} from './stats.mjs';
 import { markdownTable, replaceResultsBlock } from './report.mjs';
 
 describe('benchmark statistics', () => {
@@ -17,7 +23,9 @@ describe('benchmark statistics', () => {
   });
 
   it('refuses rounds of different counts', () => {
-    expect(() => ratioSummary([1, 2], [1])).toThrow(/same, non-zero number of rounds/);
+    expect(() => ratioSummary([1, 2], [1])).toThrow(
+      /same, non-zero number of rounds/,
+    );
   });
 
   it('judges throughput targets as minimums and cost targets as maximums', () => {
@@ -38,22 +46,35 @@ describe('benchmark statistics', () => {
   it('renders one Markdown row per case, errors included', () => {
     const table = markdownTable([
       {
-        suite: 's', case: 'c', unit: 'ops/s', target: { min: 0.5 }, verdict: 'pass',
-        anchor: { name: 'bare', median: 100 }, subject: { median: 90 },
-        ratio: { median: 0.9, min: 0.8, max: 1 }, context: [{ name: 'console.log', median: 30 }],
+        suite: 's',
+        case: 'c',
+        unit: 'ops/s',
+        target: { min: 0.5 },
+        verdict: 'pass',
+        anchor: { name: 'bare', median: 100 },
+        subject: { median: 90 },
+        ratio: { median: 0.9, min: 0.8, max: 1 },
+        context: [{ name: 'console.log', median: 30 }],
       },
       { suite: 's', case: 'broken', target: undefined, error: 'boom' },
     ]);
-    expect(table).toContain('| s | c | 90 ops/s | bare: 100 ops/s | 0.90× (0.80–1.00) | ≥ 0.5× | pass |');
-    expect(table).toContain('| s | ↳ for context | — | console.log: 30 ops/s (0.30× the anchor) | 3.00× | — | info |');
+    expect(table).toContain(
+      '| s | c | 90 ops/s | bare: 100 ops/s | 0.90× (0.80–1.00) | ≥ 0.5× | pass |',
+    );
+    expect(table).toContain(
+      '| s | ↳ for context | — | console.log: 30 ops/s (0.30× the anchor) | 3.00× | — | info |',
+    );
     expect(table).toContain('| s | broken | — | — | — | — | error: boom |');
   });
 
   it('replaces only the results block of the benchmarks doc', () => {
-    const doc = 'intro\n<!-- bench:results:begin -->\nold\n<!-- bench:results:end -->\noutro\n';
+    const doc =
+      'intro\n<!-- bench:results:begin -->\nold\n<!-- bench:results:end -->\noutro\n';
     expect(replaceResultsBlock(doc, 'TABLE', 'HEAD')).toBe(
       'intro\n<!-- bench:results:begin -->\nHEAD\n\nTABLE\n<!-- bench:results:end -->\noutro\n',
     );
-    expect(() => replaceResultsBlock('no markers', 'T', 'H')).toThrow(/KENOS_ERR_BENCH_DOC_MARKERS/);
+    expect(() => replaceResultsBlock('no markers', 'T', 'H')).toThrow(
+      /KENOS_ERR_BENCH_DOC_MARKERS/,
+    );
   });
 });

@@ -3,7 +3,11 @@
 // on the same key material, in operations per CPU second (all on this thread); and KMS calls
 // per 10,000 operations counted at kms-local.
 import { randomBytes } from 'node:crypto';
-import { createEnvelope, createKmsKeyProvider, createLocalKeyProvider } from '@kenos/crypto';
+import {
+  createEnvelope,
+  createKmsKeyProvider,
+  createLocalKeyProvider,
+} from '@kenos/crypto';
 import { startKmsLocal } from '@kenos/crypto/kms-local';
 import { KMSClient, CreateKeyCommand } from '@aws-sdk/client-kms';
 import { awsEncryptionSdk, rawGcmRoundTrip } from '../src/crypto-anchors.mjs';
@@ -16,14 +20,27 @@ const KiB = 1024;
 function kenosSide() {
   return {
     name: '@kenos/crypto envelope',
-    setup: () => createEnvelope({ keyProvider: createLocalKeyProvider({ keys: [{ id: 'bench', key }] }) }),
-    measureWith: (size) => async (envelope, { durationMs }) => {
-      const plaintext = randomBytes(size);
-      return opsPerSecond(async () => envelope.decrypt(await envelope.encrypt(plaintext, context), context), durationMs, {
-        batch: size >= 1024 * KiB ? 1 : 64,
-        clock: 'cpu',
-      });
-    },
+    setup: () =>
+      createEnvelope({
+        keyProvider: createLocalKeyProvider({ keys: [{ id: 'bench', key }] }),
+      }),
+    measureWith:
+      (size) =>
+      async (envelope, { durationMs }) => {
+        const plaintext = randomBytes(size);
+        return opsPerSecond(
+          async () =>
+            envelope.decrypt(
+              await envelope.encrypt(plaintext, context),
+              context,
+            ),
+          durationMs,
+          {
+            batch: size >= 1024 * KiB ? 1 : 64,
+            clock: 'cpu',
+          },
+        );
+      },
     teardown: (envelope) => envelope?.close(),
   };
 }
@@ -31,18 +48,28 @@ const sized = (side, size) => ({ ...side, measure: side.measureWith(size) });
 
 const rawGcm = {
   name: 'raw node:crypto AES-256-GCM',
-  measureWith: (size) => (_s, { durationMs }) => {
-    const plaintext = randomBytes(size);
-    return opsPerSecond(() => rawGcmRoundTrip(key, plaintext), durationMs, { batch: size >= 1024 * KiB ? 1 : 64, clock: 'cpu' });
-  },
+  measureWith:
+    (size) =>
+    (_s, { durationMs }) => {
+      const plaintext = randomBytes(size);
+      return opsPerSecond(() => rawGcmRoundTrip(key, plaintext), durationMs, {
+        batch: size >= 1024 * KiB ? 1 : 64,
+        clock: 'cpu',
+      });
+    },
 };
 const awsSdk = {
   name: '@aws-crypto/client-node, caching CMM',
   setup: () => awsEncryptionSdk(key),
-  measureWith: (size) => (sdk, { durationMs }) => {
-    const plaintext = randomBytes(size);
-    return opsPerSecond(() => sdk.roundTrip(plaintext), durationMs, { batch: 8, clock: 'cpu' });
-  },
+  measureWith:
+    (size) =>
+    (sdk, { durationMs }) => {
+      const plaintext = randomBytes(size);
+      return opsPerSecond(() => sdk.roundTrip(plaintext), durationMs, {
+        batch: 8,
+        clock: 'cpu',
+      });
+    },
 };
 
 /** 10,000 encryptions then 10,000 decryptions of them; the figure is KMS calls counted at kms-local. */
@@ -50,17 +77,28 @@ const kmsCalls = {
   name: '@kenos/crypto on kms-local',
   setup: async () => {
     const kms = await startKmsLocal({ port: 0 });
-    const clientConfig = { endpoint: kms.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
-    const { KeyMetadata } = await new KMSClient(clientConfig).send(new CreateKeyCommand({}));
+    const clientConfig = {
+      endpoint: kms.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    };
+    const { KeyMetadata } = await new KMSClient(clientConfig).send(
+      new CreateKeyCommand({}),
+    );
     return { kms, clientConfig, keyId: KeyMetadata.KeyId };
   },
   measure: async ({ kms, clientConfig, keyId }) => {
     const before = kms.stats().calls;
-    const envelope = createEnvelope({ keyProvider: createKmsKeyProvider({ keyIds: [keyId], clientConfig }) });
+    const envelope = createEnvelope({
+      keyProvider: createKmsKeyProvider({ keyIds: [keyId], clientConfig }),
+    });
     const ciphertexts = [];
-    for (let i = 0; i < 10_000; i++) ciphertexts.push(await envelope.encrypt(`message ${i}`, context));
+    for (let i = 0; i < 10_000; i++)
+      ciphertexts.push(await envelope.encrypt(`message ${i}`, context));
     await envelope.close();
-    const reader = createEnvelope({ keyProvider: createKmsKeyProvider({ keyIds: [keyId], clientConfig }) });
+    const reader = createEnvelope({
+      keyProvider: createKmsKeyProvider({ keyIds: [keyId], clientConfig }),
+    });
     for (const c of ciphertexts) await reader.decrypt(c, context);
     await reader.close();
     const after = kms.stats().calls;

@@ -7,11 +7,21 @@ import { Writable } from 'node:stream';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { pino } from 'pino';
-import { createLogger, registerSecretValue, runWithLogContext } from '@kenos/logger';
+import {
+  createLogger,
+  registerSecretValue,
+  runWithLogContext,
+} from '@kenos/logger';
 import { opsPerSecond } from '../src/index.mjs';
 
 const DEV_NULL = '/dev/null';
-const fields = { user_id: 'u-123', order_id: 42, amount: 19.99, currency: 'EUR', retry: false };
+const fields = {
+  user_id: 'u-123',
+  order_id: 42,
+  amount: 19.99,
+  currency: 'EUR',
+  retry: false,
+};
 const sensitive = {
   user: { name: 'ada', Password: 'hunter2-hunter2' },
   headers: { Authorization: 'Bearer abc.def.ghi', accept: 'application/json' },
@@ -21,22 +31,38 @@ const sensitive = {
 /** The HTTP transport's access line for a path with URL-encoded characters (no secret in it). */
 const accessLine = {
   request_id: '0b6f4c1e-9d2a-4f7e-8c3b-5a1d2e3f4a5b',
-  http: { method: 'GET', route: '/v1/greetings/:name', path: '/v1/greetings/Ada%20Lovelace%2B%C3%A9', status: 200, duration_ms: 0.42 },
+  http: {
+    method: 'GET',
+    route: '/v1/greetings/:name',
+    path: '/v1/greetings/Ada%20Lovelace%2B%C3%A9',
+    status: 200,
+    duration_ms: 0.42,
+  },
 };
 const plainSecret = (i) => `token-value-${String(i).padStart(6, '0')}`;
 /** Secrets with characters that URL encoding, JSON escaping and base64 change: every encoded form is registered. */
-const encodedSecret = (i) => `pa+ss/w=rd$${i}"q\\<é>${String(i).padStart(4, '0')}`;
+const encodedSecret = (i) =>
+  `pa+ss/w=rd$${i}"q\\<é>${String(i).padStart(4, '0')}`;
 
 function rawPino() {
-  return pino(pino.destination({ dest: DEV_NULL, sync: true, minLength: 4096 }));
+  return pino(
+    pino.destination({ dest: DEV_NULL, sync: true, minLength: 4096 }),
+  );
 }
 function kenos() {
-  return createLogger({ service: 'bench', version: '1.0.0', env: 'production', component: 'api', destination: DEV_NULL });
+  return createLogger({
+    service: 'bench',
+    version: '1.0.0',
+    env: 'production',
+    component: 'api',
+    destination: DEV_NULL,
+  });
 }
 const side = (name, make, line) => ({
   name,
   setup: () => make(),
-  measure: (log, { durationMs }) => opsPerSecond(() => line(log), durationMs, { batch: 1024, clock: 'cpu' }),
+  measure: (log, { durationMs }) =>
+    opsPerSecond(() => line(log), durationMs, { batch: 1024, clock: 'cpu' }),
   teardown: (log) => log.flush?.(),
 });
 
@@ -55,7 +81,10 @@ const inScopeWithSpan = {
   measure: (log, { durationMs }) =>
     context.with(trace.setSpan(context.active(), span), () =>
       runWithLogContext({ request_id: 'req-1' }, () =>
-        opsPerSecond(() => log.info(fields, 'request handled'), durationMs, { batch: 1024, clock: 'cpu' }),
+        opsPerSecond(() => log.info(fields, 'request handled'), durationMs, {
+          batch: 1024,
+          clock: 'cpu',
+        }),
       ),
     ),
 };
@@ -67,8 +96,12 @@ export default {
       name: 'standard info line, 5 fields',
       unit: 'lines/s',
       target: { min: 0.85 },
-      anchor: side('raw pino', rawPino, (log) => log.info(fields, 'request handled')),
-      subject: side('@kenos/logger', kenos, (log) => log.info(fields, 'request handled')),
+      anchor: side('raw pino', rawPino, (log) =>
+        log.info(fields, 'request handled'),
+      ),
+      subject: side('@kenos/logger', kenos, (log) =>
+        log.info(fields, 'request handled'),
+      ),
       context: [
         {
           name: 'console.log(JSON.stringify)',
@@ -84,7 +117,19 @@ export default {
             });
           },
           measure: (c, { durationMs }) =>
-            opsPerSecond(() => c.log(JSON.stringify({ level: 30, time: Date.now(), msg: 'request handled', ...fields })), durationMs, { batch: 1024, clock: 'cpu' }),
+            opsPerSecond(
+              () =>
+                c.log(
+                  JSON.stringify({
+                    level: 30,
+                    time: Date.now(),
+                    msg: 'request handled',
+                    ...fields,
+                  }),
+                ),
+              durationMs,
+              { batch: 1024, clock: 'cpu' },
+            ),
         },
       ],
     },
@@ -92,14 +137,18 @@ export default {
       name: 'line in a request scope with an active span',
       unit: 'lines/s',
       target: { min: 0.75 },
-      anchor: side('raw pino', rawPino, (log) => log.info(fields, 'request handled')),
+      anchor: side('raw pino', rawPino, (log) =>
+        log.info(fields, 'request handled'),
+      ),
       subject: inScopeWithSpan,
     },
     {
       name: 'path redaction + 20 registered secret values',
       unit: 'lines/s',
       target: { min: 0.6 },
-      anchor: side('raw pino, no redaction', rawPino, (log) => log.info(sensitive, 'payment captured')),
+      anchor: side('raw pino, no redaction', rawPino, (log) =>
+        log.info(sensitive, 'payment captured'),
+      ),
       subject: side(
         '@kenos/logger',
         () => {
@@ -115,7 +164,9 @@ export default {
       name: 'access line + 40 secret values, 20 with characters that encoding changes',
       unit: 'lines/s',
       target: { min: 0.6 },
-      anchor: side('raw pino, no redaction', rawPino, (log) => log.info(accessLine, 'http request')),
+      anchor: side('raw pino, no redaction', rawPino, (log) =>
+        log.info(accessLine, 'http request'),
+      ),
       subject: side(
         '@kenos/logger',
         () => {

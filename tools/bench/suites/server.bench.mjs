@@ -1,9 +1,19 @@
 // @kenos/server: the greeter's hello route and SayHello through the full standard middleware
 // and interceptors, against bare express 5, bare @grpc/grpc-js and hand-assembled stacks;
 // startup to ready and RSS against a bare express + lightship app.
-import { greeterGrpcSide, greeterMain, greeterRestSide, startupToReady } from '../src/greeter.mjs';
+import {
+  greeterGrpcSide,
+  greeterMain,
+  greeterRestSide,
+  startupToReady,
+} from '../src/greeter.mjs';
 import { grpcServerSide, h2loadCallsPerSecond } from '../src/grpc-load.mjs';
-import { bareExpressSide, restHelloCase, serverScript, serverScriptSide } from '../src/rest-cases.mjs';
+import {
+  bareExpressSide,
+  restHelloCase,
+  serverScript,
+  serverScriptSide,
+} from '../src/rest-cases.mjs';
 
 const expressLightship = serverScript('express-lightship.mjs');
 
@@ -30,35 +40,62 @@ export default {
       context: [
         serverScriptSide('bare node:http', 'bare-http.mjs'),
         serverScriptSide('fastify 5 + logger', 'fastify-logger.mjs'),
-        serverScriptSide('bare express 5 + one raw pino access-log line', 'express-access-log.mjs'),
+        serverScriptSide(
+          'bare express 5 + one raw pino access-log line',
+          'express-access-log.mjs',
+        ),
       ],
     }),
     // an A/A check: two processes of the same app. Its spread is the noise of this run: ratios of the
     // other cases that differ from their target by less than it are not resolved by the run
-    restHelloCase('A/A check: bare express 5 against a second process of itself', {
-      subject: bareExpressSide('bare express 5, second process'),
-    }),
+    restHelloCase(
+      'A/A check: bare express 5 against a second process of itself',
+      {
+        subject: bareExpressSide('bare express 5, second process'),
+      },
+    ),
     restHelloCase('REST hello vs the same stack by hand', {
       target: { min: 1.0 },
-      anchor: serverScriptSide('express + pino-http + prom-client', 'express-by-hand.mjs'),
+      anchor: serverScriptSide(
+        'express + pino-http + prom-client',
+        'express-by-hand.mjs',
+      ),
       subject: greeterRestSide(),
     }),
     {
       name: 'gRPC unary hello, all interceptors (grpc-js client load)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', [serverScript('bare-grpc.mjs')]),
+      anchor: grpcServerSide('bare @grpc/grpc-js', [
+        serverScript('bare-grpc.mjs'),
+      ]),
       subject: greeterGrpcSide(),
-      context: [grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [serverScript('grpc-access-log.mjs')])],
+      context: [
+        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [
+          serverScript('grpc-access-log.mjs'),
+        ]),
+      ],
     },
     {
       name: 'gRPC unary hello, all interceptors (h2load: server capacity)',
       unit: 'calls/s',
       target: { min: 0.8 },
-      anchor: grpcServerSide('bare @grpc/grpc-js', [serverScript('bare-grpc.mjs')], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+      anchor: grpcServerSide(
+        'bare @grpc/grpc-js',
+        [serverScript('bare-grpc.mjs')],
+        {},
+        /listening on (\d+)/,
+        h2loadCallsPerSecond,
+      ),
       subject: greeterGrpcSide(undefined, h2loadCallsPerSecond),
       context: [
-        grpcServerSide('bare @grpc/grpc-js + one raw pino access-log line', [serverScript('grpc-access-log.mjs')], {}, /listening on (\d+)/, h2loadCallsPerSecond),
+        grpcServerSide(
+          'bare @grpc/grpc-js + one raw pino access-log line',
+          [serverScript('grpc-access-log.mjs')],
+          {},
+          /listening on (\d+)/,
+          h2loadCallsPerSecond,
+        ),
       ],
     },
     {
@@ -66,7 +103,11 @@ export default {
       unit: 'ms',
       better: 'lower',
       target: { max: 1.2 },
-      anchor: startupSide('express + lightship', [expressLightship], (r) => r.ms),
+      anchor: startupSide(
+        'express + lightship',
+        [expressLightship],
+        (r) => r.ms,
+      ),
       subject: startupSide('greeter api', [greeterMain, 'api'], (r) => r.ms),
     },
     {
@@ -74,7 +115,11 @@ export default {
       unit: 'MiB',
       better: 'lower',
       target: { max: 1.3 },
-      anchor: startupSide('express + lightship', [expressLightship], (r) => r.rss),
+      anchor: startupSide(
+        'express + lightship',
+        [expressLightship],
+        (r) => r.rss,
+      ),
       subject: startupSide('greeter api', [greeterMain, 'api'], (r) => r.rss),
     },
   ],

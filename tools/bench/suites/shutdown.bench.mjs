@@ -7,7 +7,8 @@ import { startGreeter } from '../src/greeter.mjs';
 import { startServer } from '../src/http-load.mjs';
 
 const SLOW_MS = 300;
-const bareDrain = new URL('../servers/bare-http-drain.mjs', import.meta.url).pathname;
+const bareDrain = new URL('../servers/bare-http-drain.mjs', import.meta.url)
+  .pathname;
 
 function get(agent, port, path) {
   return new Promise((resolve, reject) => {
@@ -25,16 +26,28 @@ async function timeShutdown(start, inFlight) {
   const { child, port, cleanup } = await start();
   const agent = new Agent({ keepAlive: true, maxSockets: 100 });
   try {
-    await Promise.all(Array.from({ length: 100 }, () => get(agent, port, '/v1/greetings/warm')));
-    const pending = inFlight ? Array.from({ length: 100 }, () => get(agent, port, `/v1/greetings/slow?delay_ms=${SLOW_MS}`)) : [];
+    await Promise.all(
+      Array.from({ length: 100 }, () => get(agent, port, '/v1/greetings/warm')),
+    );
+    const pending = inFlight
+      ? Array.from({ length: 100 }, () =>
+          get(agent, port, `/v1/greetings/slow?delay_ms=${SLOW_MS}`),
+        )
+      : [];
     if (inFlight) await new Promise((r) => setTimeout(r, 50)); // let the requests reach the server
-    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     const t0 = performance.now();
     child.kill('SIGTERM');
     const [code, statuses] = await Promise.all([exited, Promise.all(pending)]);
     const ms = performance.now() - t0;
-    if (code !== 0) throw new Error(`KENOS_ERR_BENCH_SHUTDOWN: exit code ${code}`);
-    if (statuses.some((s) => s !== 200)) throw new Error('KENOS_ERR_BENCH_SHUTDOWN: an in-flight request failed during shutdown');
+    if (code !== 0)
+      throw new Error(`KENOS_ERR_BENCH_SHUTDOWN: exit code ${code}`);
+    if (statuses.some((s) => s !== 200))
+      throw new Error(
+        'KENOS_ERR_BENCH_SHUTDOWN: an in-flight request failed during shutdown',
+      );
     return ms;
   } finally {
     agent.destroy();
@@ -51,7 +64,10 @@ const startKenos = async () => {
   const s = await startGreeter({ SHUTDOWN_DELAY_MS: '0' });
   return { child: s.child, port: s.ports.http, cleanup: s.cleanup };
 };
-const side = (name, start, inFlight) => ({ name, measure: () => timeShutdown(start, inFlight) });
+const side = (name, start, inFlight) => ({
+  name,
+  measure: () => timeShutdown(start, inFlight),
+});
 
 export default {
   name: 'shutdown',

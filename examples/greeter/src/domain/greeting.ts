@@ -19,16 +19,33 @@ export class InvalidGreetingError extends Error {
 export const MAX_DELAY_MS = 10_000;
 
 /** The rules of a name: 1 to `maxLength` characters after trimming. */
-export function checkName(name: unknown, maxLength: number): GreetingViolation[] {
-  if (typeof name !== 'string' || name.trim().length === 0) return [{ field: 'name', description: 'must not be empty' }];
-  if ([...name.trim()].length > maxLength) return [{ field: 'name', description: `must be at most ${maxLength} characters` }];
+export function checkName(
+  name: unknown,
+  maxLength: number,
+): GreetingViolation[] {
+  if (typeof name !== 'string' || name.trim().length === 0)
+    return [{ field: 'name', description: 'must not be empty' }];
+  if ([...name.trim()].length > maxLength)
+    return [
+      { field: 'name', description: `must be at most ${maxLength} characters` },
+    ];
   return [];
 }
 
 /** The rules of a delay: an integer from 0 to {@link MAX_DELAY_MS}. */
 export function checkDelay(delayMs: unknown): GreetingViolation[] {
-  if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
-    return [{ field: 'delay_ms', description: `must be an integer from 0 to ${MAX_DELAY_MS}` }];
+  if (
+    typeof delayMs !== 'number' ||
+    !Number.isInteger(delayMs) ||
+    delayMs < 0 ||
+    delayMs > MAX_DELAY_MS
+  ) {
+    return [
+      {
+        field: 'delay_ms',
+        description: `must be an integer from 0 to ${MAX_DELAY_MS}`,
+      },
+    ];
   }
   return [];
 }

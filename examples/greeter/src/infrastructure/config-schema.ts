@@ -3,12 +3,18 @@ import { defineConfigSchema } from '@kenos/config';
 /** The greeter's own config keys (the standard settings are merged in by @kenos/server). */
 export const greeterConfigSchema = defineConfigSchema({
   greeter: {
-    greeting: { doc: 'Word the greeting starts with', default: 'Hello', format: String, env: 'GREETER_GREETING' },
+    greeting: {
+      doc: 'Word the greeting starts with',
+      default: 'Hello',
+      format: String,
+      env: 'GREETER_GREETING',
+    },
     maxNameLength: {
       doc: 'Longest accepted name, in characters',
       default: 64,
       format: (value: unknown): asserts value is number => {
-        if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a positive integer');
+        if (!Number.isInteger(value) || (value as number) < 1)
+          throw new Error('must be a positive integer');
       },
       env: 'GREETER_MAX_NAME_LENGTH',
     },
@@ -20,12 +26,32 @@ export const greeterConfigSchema = defineConfigSchema({
       sensitive: true,
     },
     worker: {
-      intervalMs: { doc: 'worker:greetings: a demo job is enqueued this often', default: 1000, format: 'nat', env: 'GREETER_WORKER_INTERVAL_MS' },
-      jobDurationMs: { doc: 'worker:greetings: how long each demo job works', default: 200, format: 'nat', env: 'GREETER_WORKER_JOB_DURATION_MS' },
+      intervalMs: {
+        doc: 'worker:greetings: a demo job is enqueued this often',
+        default: 1000,
+        format: 'nat',
+        env: 'GREETER_WORKER_INTERVAL_MS',
+      },
+      jobDurationMs: {
+        doc: 'worker:greetings: how long each demo job works',
+        default: 200,
+        format: 'nat',
+        env: 'GREETER_WORKER_JOB_DURATION_MS',
+      },
     },
     report: {
-      fail: { doc: 'batch:daily-report: fail on purpose (to demonstrate exit code 1)', default: false, format: Boolean, env: 'GREETER_REPORT_FAIL' },
-      durationMs: { doc: 'batch:daily-report: how long the report takes', default: 0, format: 'nat', env: 'GREETER_REPORT_DURATION_MS' },
+      fail: {
+        doc: 'batch:daily-report: fail on purpose (to demonstrate exit code 1)',
+        default: false,
+        format: Boolean,
+        env: 'GREETER_REPORT_FAIL',
+      },
+      durationMs: {
+        doc: 'batch:daily-report: how long the report takes',
+        default: 0,
+        format: 'nat',
+        env: 'GREETER_REPORT_DURATION_MS',
+      },
     },
   },
 });

@@ -1,16 +1,33 @@
 import type { BatchContext } from '@kenos/server';
 
 /** `batch:daily-report`: logs a summary and exits 0 (or 1 when told to fail). */
-export async function dailyReport(settings: { fail: boolean; durationMs: number; greeting: string }, { signal, logger }: BatchContext): Promise<void> {
+export async function dailyReport(
+  settings: { fail: boolean; durationMs: number; greeting: string },
+  { signal, logger }: BatchContext,
+): Promise<void> {
   if (settings.durationMs > 0) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, settings.durationMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new Error('daily report aborted', { cause: signal.reason }));
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new Error('daily report aborted', { cause: signal.reason }));
+        },
+        { once: true },
+      );
     });
   }
-  if (settings.fail) throw new Error('daily report failed (GREETER_REPORT_FAIL=true)');
-  logger.info({ report: { date: new Date().toISOString().slice(0, 10), greeting: settings.greeting, greetings_sent: 0 } }, 'daily report');
+  if (settings.fail)
+    throw new Error('daily report failed (GREETER_REPORT_FAIL=true)');
+  logger.info(
+    {
+      report: {
+        date: new Date().toISOString().slice(0, 10),
+        greeting: settings.greeting,
+        greetings_sent: 0,
+      },
+    },
+    'daily report',
+  );
 }

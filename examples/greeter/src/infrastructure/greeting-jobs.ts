@@ -12,10 +12,14 @@ const NAMES = ['Ada', 'Grace', 'Linus', 'Barbara', 'Ken'];
  * `worker:greetings` with the in-process job source, fed by a timer every
  * `intervalMs` (a real service plugs a queue adapter in as its `JobSource`).
  */
-export function greetingWorker(sayHello: SayHello, settings: { intervalMs: number; jobDurationMs: number }): WorkerSpec<GreetingJob> {
+export function greetingWorker(
+  sayHello: SayHello,
+  settings: { intervalMs: number; jobDurationMs: number },
+): WorkerSpec<GreetingJob> {
   const source = createInProcessJobSource<GreetingJob>();
   let n = 0;
-  const feed = (): void => void source.push({ name: NAMES[n++ % NAMES.length] ?? 'World' });
+  const feed = (): void =>
+    void source.push({ name: NAMES[n++ % NAMES.length] ?? 'World' });
   feed();
   const timer = setInterval(feed, Math.max(10, settings.intervalMs));
   timer.unref();
@@ -31,7 +35,10 @@ export function greetingWorker(sayHello: SayHello, settings: { intervalMs: numbe
     },
     concurrency: 2,
     async handle(job, { signal, logger }) {
-      const { message } = await sayHello({ name: job.payload.name, delayMs: settings.jobDurationMs }, signal);
+      const { message } = await sayHello(
+        { name: job.payload.name, delayMs: settings.jobDurationMs },
+        signal,
+      );
       logger.info({ greeting: message }, 'greeted');
     },
   };

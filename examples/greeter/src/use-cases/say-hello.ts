@@ -1,4 +1,9 @@
-import { checkDelay, checkName, composeGreeting, InvalidGreetingError } from '../domain/greeting.js';
+import {
+  checkDelay,
+  checkName,
+  composeGreeting,
+  InvalidGreetingError,
+} from '../domain/greeting.js';
 
 /** Input of {@link SayHello}. */
 export interface SayHelloInput {
@@ -8,7 +13,10 @@ export interface SayHelloInput {
 }
 
 /** Greets someone; throws {@link InvalidGreetingError} on invalid input. */
-export type SayHello = (input: SayHelloInput, signal?: AbortSignal) => Promise<{ message: string }>;
+export type SayHello = (
+  input: SayHelloInput,
+  signal?: AbortSignal,
+) => Promise<{ message: string }>;
 
 /** Settings of the use case. */
 export interface SayHelloSettings {
@@ -26,7 +34,11 @@ const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
         }, ms);
         const onAbort = (): void => {
           clearTimeout(timer);
-          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+          reject(
+            signal?.reason instanceof Error
+              ? signal.reason
+              : new Error('aborted'),
+          );
         };
         signal?.addEventListener('abort', onAbort, { once: true });
       });
@@ -35,9 +47,14 @@ const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
 export function createSayHello(settings: SayHelloSettings): SayHello {
   return async (input, signal) => {
     const delayMs = input.delayMs ?? 0;
-    const violations = [...checkName(input.name, settings.maxNameLength), ...checkDelay(delayMs)];
+    const violations = [
+      ...checkName(input.name, settings.maxNameLength),
+      ...checkDelay(delayMs),
+    ];
     if (violations.length > 0) throw new InvalidGreetingError(violations);
     await wait(delayMs as number, signal);
-    return { message: composeGreeting(settings.greeting, input.name as string) };
+    return {
+      message: composeGreeting(settings.greeting, input.name as string),
+    };
   };
 }

@@ -1,12 +1,24 @@
-import { defineConfigSchema, loadConfig, type ConfigValues, type KenosConfig, type ServiceConfigSchema } from '../../src/index.js';
+import {
+  defineConfigSchema,
+  loadConfig,
+  type ConfigValues,
+  type KenosConfig,
+  type ServiceConfigSchema,
+} from '../../src/index.js';
 
 function isEmail(value: unknown): asserts value is `${string}@${string}` {
-  if (typeof value !== 'string' || !value.includes('@')) throw new Error('must be an e-mail address');
+  if (typeof value !== 'string' || !value.includes('@'))
+    throw new Error('must be an e-mail address');
 }
 
 const schema = defineConfigSchema({
   db: {
-    url: { doc: 'Database URL', format: 'url', default: 'postgres://localhost/app', env: 'DB_URL' },
+    url: {
+      doc: 'Database URL',
+      format: 'url',
+      default: 'postgres://localhost/app',
+      env: 'DB_URL',
+    },
     password: { format: 'secret', default: undefined, env: 'DB_PASSWORD' },
     poolSize: { format: 'nat', default: 10 },
     timeout: { format: 'duration', default: '5s' },
@@ -23,7 +35,10 @@ const schema = defineConfigSchema({
 });
 
 type Expect<T extends true> = T;
-type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2
+    ? true
+    : false;
 
 type Config = KenosConfig<ServiceConfigSchema<typeof schema>>;
 declare const config: Config;
@@ -43,7 +58,12 @@ export type TypeChecks = [
   Expect<Equal<typeof config.options, { ssl: boolean }>>,
   Expect<Equal<typeof config.http.port, number>>,
   Expect<Equal<ReturnType<typeof config.get<'grpc.port'>>, number>>,
-  Expect<Equal<typeof config.log.level, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'>>,
+  Expect<
+    Equal<
+      typeof config.log.level,
+      'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
+    >
+  >,
   Expect<Equal<typeof config.keys.provider, 'local' | 'aws'>>,
   Expect<Equal<typeof config.env, string>>,
   Expect<Equal<ConfigValues<typeof schema>['db']['poolSize'], number>>,

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createLifecycle, type HealthCheck, type Lifecycle } from '@kenos/lifecycle';
+import {
+  createLifecycle,
+  type HealthCheck,
+  type Lifecycle,
+} from '@kenos/lifecycle';
 import type { BatchContext } from '../define-service.js';
 import type { StandardSettings } from '../service/config.js';
 import type { KeysSeam } from '../service/keys.js';
@@ -22,7 +26,11 @@ export interface BatchRun {
   metrics: MetricsSeam;
   keys: KeysSeam;
   /** `ctx.onShutdown` hooks, run after the batch (and the linger) in reverse order. */
-  hooks: { name: string; run: () => Promise<void> | void; timeoutMs?: number }[];
+  hooks: {
+    name: string;
+    run: () => Promise<void> | void;
+    timeoutMs?: number;
+  }[];
   /** `ctx.registerHealthCheck` checks registered so far, and where later ones go. */
   health: { pending: HealthCheck[]; sink?: (check: HealthCheck) => void };
   telemetryShutdown: () => Promise<void>;
@@ -65,10 +73,14 @@ export async function runBatch(b: BatchRun): Promise<void> {
     handleCrashes: false,
     exit: b.exit,
   });
-  for (const check of b.health.pending.splice(0)) lifecycle.registerHealthCheck(check);
+  for (const check of b.health.pending.splice(0))
+    lifecycle.registerHealthCheck(check);
   b.health.sink = (check) => lifecycle.registerHealthCheck(check);
   mountAdminRoutes(lifecycle, b.metrics, logger);
-  lifecycle.registerShutdownHook({ name: 'key-provider', run: () => b.keys.close() });
+  lifecycle.registerShutdownHook({
+    name: 'key-provider',
+    run: () => b.keys.close(),
+  });
   for (const h of b.hooks) lifecycle.registerShutdownHook(h);
   lifecycle.registerFlusher({ name: 'telemetry', flush: b.telemetryShutdown });
   lifecycle.registerFlusher({ name: 'logs', flush: () => b.logging.flush() });
@@ -77,17 +89,27 @@ export async function runBatch(b: BatchRun): Promise<void> {
   try {
     adminPort = await lifecycle.start();
   } catch (err) {
-    const inUse = /EADDRINUSE/.test(err instanceof Error ? err.message : String(err));
+    const inUse = /EADDRINUSE/.test(
+      err instanceof Error ? err.message : String(err),
+    );
     const port = b.settings.admin.port;
     logger.fatal(
       { err, code: 'KENOS_ERR_SERVER_START' },
-      inUse ? `admin port ${port} (ADMIN_PORT) is already in use` : `admin failed to start: ${(err as Error).message}`,
+      inUse
+        ? `admin port ${port} (ADMIN_PORT) is already in use`
+        : `admin failed to start: ${(err as Error).message}`,
     );
     await b.logging.flush();
     return b.exit(FAILURE);
   }
   lifecycle.signalReady();
-  logger.info({ ports: { admin: adminPort }, startup_ms: Math.round(process.uptime() * 1000) }, 'service ready');
+  logger.info(
+    {
+      ports: { admin: adminPort },
+      startup_ms: Math.round(process.uptime() * 1000),
+    },
+    'service ready',
+  );
 
   const abortBatch = new AbortController();
   const endLinger = new AbortController();
@@ -115,32 +137,50 @@ export async function runBatch(b: BatchRun): Promise<void> {
   const started = performance.now();
   const end = b.metrics.startJob('batch', b.name);
   let code = OK;
-  await b.logging.runWithContext({ job: b.name, job_id: randomUUID() }, async () => {
-    const jobLogger = b.logging.current();
-    jobLogger.info('batch started');
-    try {
-      await b.run({ signal: abortBatch.signal, logger: jobLogger });
-      end('success');
-      jobLogger.info({ duration_ms: Math.round(performance.now() - started) }, 'batch succeeded');
-    } catch (err) {
-      const outcome = abortBatch.signal.aborted ? 'cancelled' : 'failure';
-      end(outcome);
-      jobLogger.error(
-        { err, outcome, duration_ms: Math.round(performance.now() - started) },
-        outcome === 'cancelled' ? 'batch aborted before it finished' : 'batch failed',
-      );
-      code = FAILURE;
-    }
-  });
+  await b.logging.runWithContext(
+    { job: b.name, job_id: randomUUID() },
+    async () => {
+      const jobLogger = b.logging.current();
+      jobLogger.info('batch started');
+      try {
+        await b.run({ signal: abortBatch.signal, logger: jobLogger });
+        end('success');
+        jobLogger.info(
+          { duration_ms: Math.round(performance.now() - started) },
+          'batch succeeded',
+        );
+      } catch (err) {
+        const outcome = abortBatch.signal.aborted ? 'cancelled' : 'failure';
+        end(outcome);
+        jobLogger.error(
+          {
+            err,
+            outcome,
+            duration_ms: Math.round(performance.now() - started),
+          },
+          outcome === 'cancelled'
+            ? 'batch aborted before it finished'
+            : 'batch failed',
+        );
+        code = FAILURE;
+      }
+    },
+  );
 
   const lingerMs = b.settings.batch.metricsLingerMs;
   if (lingerMs > 0 && signals === 0) {
     phase = 'lingering';
-    logger.info({ linger_ms: lingerMs, exit_code: code }, `batch finished; serving /metrics for ${lingerMs} ms before exiting`);
+    logger.info(
+      { linger_ms: lingerMs, exit_code: code },
+      `batch finished; serving /metrics for ${lingerMs} ms before exiting`,
+    );
     await linger(lingerMs, endLinger.signal);
   }
   phase = 'exiting';
-  await lifecycle.shutdown(code === OK ? 'batch succeeded' : 'batch failed', code);
+  await lifecycle.shutdown(
+    code === OK ? 'batch succeeded' : 'batch failed',
+    code,
+  );
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
 }

@@ -15,12 +15,19 @@ interface Http2ServerEntry {
 }
 
 /** The HTTP/2 listeners of a grpc-js server and their open sessions; `undefined` when grpc-js no longer keeps them where expected. */
-export function grpcSessionsOf(server: grpc.Server): Map<EventEmitter, Http2ServerEntry> | undefined {
-  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+export function grpcSessionsOf(
+  server: grpc.Server,
+): Map<EventEmitter, Http2ServerEntry> | undefined {
+  const servers = (server as unknown as { http2Servers?: unknown })
+    .http2Servers;
   if (!(servers instanceof Map)) return undefined;
   for (const [listener, entry] of servers as Map<unknown, unknown>) {
     const sessions = (entry as { sessions?: unknown } | undefined)?.sessions;
-    if (typeof (listener as EventEmitter | undefined)?.on !== 'function' || !(sessions instanceof Set)) return undefined;
+    if (
+      typeof (listener as EventEmitter | undefined)?.on !== 'function' ||
+      !(sessions instanceof Set)
+    )
+      return undefined;
   }
   return servers as Map<EventEmitter, Http2ServerEntry>;
 }
@@ -33,8 +40,11 @@ function closeGracefully(session: ServerHttp2Session): void {
 /** GOAWAY now if the session has received a stream, else once its first stream ended. */
 function goaway(session: ServerHttp2Session): void {
   if (session.closed || session.destroyed) return;
-  if ((session.state.lastProcStreamID ?? 0) > 0) return closeGracefully(session);
-  session.once('stream', (stream: EventEmitter) => stream.once('close', () => closeGracefully(session)));
+  if ((session.state.lastProcStreamID ?? 0) > 0)
+    return closeGracefully(session);
+  session.once('stream', (stream: EventEmitter) =>
+    stream.once('close', () => closeGracefully(session)),
+  );
 }
 
 /**

@@ -19,11 +19,13 @@ let InterceptingCall: typeof grpc.InterceptingCall | undefined;
  * ```
  */
 export const grpcTraceInterceptor: grpc.Interceptor = (options, nextCall) => {
-  InterceptingCall ??= (require('@grpc/grpc-js') as typeof grpc).InterceptingCall;
+  InterceptingCall ??= (require('@grpc/grpc-js') as typeof grpc)
+    .InterceptingCall;
   return new InterceptingCall(nextCall(options), {
     start(metadata, listener, next) {
       const headers = injectContext<Record<string, string>>({});
-      for (const [key, value] of Object.entries(headers)) if (metadata.get(key).length === 0) metadata.set(key, value);
+      for (const [key, value] of Object.entries(headers))
+        if (metadata.get(key).length === 0) metadata.set(key, value);
       next(metadata, listener);
     },
   });

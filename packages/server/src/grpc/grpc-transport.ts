@@ -1,8 +1,16 @@
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import {
+  HealthImplementation,
+  protoPath as healthProtoPath,
+  type ServingStatus,
+} from 'grpc-health-check';
 import { ServerError } from '../server-error.js';
 import { ServiceError } from '../service-error.js';
 import { requestIdFrom } from '../request-context.js';
@@ -32,7 +40,10 @@ export interface GrpcCallContext {
  * `ServiceError` (e.g. `ValidationError`) for a client error status; anything
  * else is answered INTERNAL without internals.
  */
-export type GrpcUnaryHandler<Req = any, Res = any> = (request: Req, call: GrpcCallContext) => Promise<Res> | Res; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type GrpcUnaryHandler<Req = any, Res = any> = (
+  request: Req,
+  call: GrpcCallContext,
+) => Promise<Res> | Res; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Handlers of one service, by method name as in the `.proto` (e.g. `SayHello`). */
 export type GrpcHandlers = Record<string, GrpcUnaryHandler>;
@@ -83,7 +94,11 @@ export interface GrpcTransport extends Transport {
 const DEADLINE_SLACK_MS = 50;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function grpcCodeName(code: number): string {
@@ -100,7 +115,9 @@ class UndecodableRequest {
  * deserializer throws on with INTERNAL before any handler (or Kenos) sees the call; this one returns an
  * {@link UndecodableRequest} instead, so the unary wrapper answers, logs and counts the call like any other.
  */
-function withSafeDeserializers(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
+function withSafeDeserializers(
+  definition: grpc.ServiceDefinition,
+): grpc.ServiceDefinition {
   const safe: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
     const deserialize = method.requestDeserialize;
@@ -110,7 +127,9 @@ function withSafeDeserializers(definition: grpc.ServiceDefinition): grpc.Service
         try {
           return deserialize(bytes);
         } catch (err) {
-          return new UndecodableRequest(err instanceof Error ? err.message : String(err));
+          return new UndecodableRequest(
+            err instanceof Error ? err.message : String(err),
+          );
         }
       },
     };
@@ -119,7 +138,9 @@ function withSafeDeserializers(definition: grpc.ServiceDefinition): grpc.Service
 }
 
 /** @grpc/grpc-js transport with request id, access log, metrics, error mapping, health and reflection. */
-export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
+export function createGrpcTransport(
+  options: GrpcTransportOptions,
+): GrpcTransport {
   const { logging, metrics } = options;
   const max = 4 * 1024 * 1024;
   const server = new grpc.Server({
@@ -127,35 +148,58 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
     'grpc.max_send_message_length': options.maxSendMessageBytes ?? max,
   });
   const includeDirs = options.services.flatMap((s) => s.includeDirs ?? []);
-  const files = [...new Set([...options.services.map((s) => s.protoPath), healthProtoPath])];
-  const packageDefinition = loadSync(files, { ...GRPC_PROTO_LOADER_OPTIONS, includeDirs });
+  const files = [
+    ...new Set([...options.services.map((s) => s.protoPath), healthProtoPath]),
+  ];
+  const packageDefinition = loadSync(files, {
+    ...GRPC_PROTO_LOADER_OPTIONS,
+    includeDirs,
+  });
   const serviceNames = options.services.map((s) => s.service);
   const health = new HealthImplementation(
-    Object.fromEntries(['', ...serviceNames].map((n) => [n, 'NOT_SERVING' as ServingStatus])),
+    Object.fromEntries(
+      ['', ...serviceNames].map((n) => [n, 'NOT_SERVING' as ServingStatus]),
+    ),
   );
   const watches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   let inFlight = 0;
 
   for (const reg of options.services) {
-    const definition = packageDefinition[reg.service] as grpc.ServiceDefinition | undefined;
+    const definition = packageDefinition[reg.service] as
+      | grpc.ServiceDefinition
+      | undefined;
     if (!definition || 'format' in definition) {
-      throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `gRPC service ${reg.service} is not declared in ${reg.protoPath}`);
+      throw new ServerError(
+        'KENOS_ERR_SERVER_GRPC_SERVICE',
+        `gRPC service ${reg.service} is not declared in ${reg.protoPath}`,
+      );
     }
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [methodName, method] of Object.entries(definition)) {
-      const handler = reg.handlers[methodName] ?? reg.handlers[method.originalName ?? ''];
+      const handler =
+        reg.handlers[methodName] ?? reg.handlers[method.originalName ?? ''];
       if (method.requestStream || method.responseStream) {
-        throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `${reg.service}/${methodName}: only unary methods are supported`);
+        throw new ServerError(
+          'KENOS_ERR_SERVER_GRPC_SERVICE',
+          `${reg.service}/${methodName}: only unary methods are supported`,
+        );
       }
       if (!handler) {
-        throw new ServerError('KENOS_ERR_SERVER_GRPC_SERVICE', `${reg.service}/${methodName} has no handler`);
+        throw new ServerError(
+          'KENOS_ERR_SERVER_GRPC_SERVICE',
+          `${reg.service}/${methodName} has no handler`,
+        );
       }
       impl[methodName] = wrapUnary(reg.service, methodName, handler);
     }
     server.addService(withSafeDeserializers(definition), impl);
   }
 
-  function wrapUnary(service: string, method: string, handler: GrpcUnaryHandler): grpc.handleUnaryCall<unknown, unknown> {
+  function wrapUnary(
+    service: string,
+    method: string,
+    handler: GrpcUnaryHandler,
+  ): grpc.handleUnaryCall<unknown, unknown> {
     return (call, callback) => {
       const started = performance.now();
       inFlight++;
@@ -171,10 +215,14 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         if (!finished) controller.abort(new Error('call cancelled'));
       });
       const rawDeadline = call.getDeadline();
-      const deadline = rawDeadline === Infinity ? undefined : new Date(rawDeadline);
+      const deadline =
+        rawDeadline === Infinity ? undefined : new Date(rawDeadline);
       let timer: NodeJS.Timeout | undefined;
       if (deadline) {
-        timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
+        timer = setTimeout(
+          () => controller.abort(new Error('deadline exceeded')),
+          Math.max(0, deadline.getTime() - Date.now()),
+        );
         timer.unref();
       }
       // only the W3C trace context headers: no copy of the whole metadata per call
@@ -197,9 +245,17 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
             // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
             const fields = {
               request_id: requestId,
-              rpc: { service, method, status: grpcCodeName(code), code, duration_ms: Math.round((performance.now() - started) * 100) / 100 },
+              rpc: {
+                service,
+                method,
+                status: grpcCodeName(code),
+                code,
+                duration_ms:
+                  Math.round((performance.now() - started) * 100) / 100,
+              },
             };
-            if (code === grpc.status.INTERNAL) logging.root.error({ ...fields, err }, 'grpc call');
+            if (code === grpc.status.INTERNAL)
+              logging.root.error({ ...fields, err }, 'grpc call');
             else logging.root.info(fields, 'grpc call');
           };
           let logger: ServiceLogger | undefined;
@@ -222,30 +278,61 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
               const md = new grpc.Metadata();
               md.set('x-request-id', requestId);
               md.set('kenos-error-code', err.code);
-              if (err.violations.length > 0) md.set('kenos-field-violations', JSON.stringify(err.violations));
+              if (err.violations.length > 0)
+                md.set(
+                  'kenos-field-violations',
+                  JSON.stringify(err.violations),
+                );
               finish(err.grpcCode);
-              callback({ code: err.grpcCode, details: err.message, metadata: md });
+              callback({
+                code: err.grpcCode,
+                details: err.message,
+                metadata: md,
+              });
             } else if (controller.signal.aborted) {
               // the handler gave up because the caller did: not a server fault. grpc-js ends a call at its
               // deadline itself (seen here as 'cancelled'), so the clock tells a deadline from a cancel. A client
               // cancels at ITS deadline, which this server (its clock started on receipt) reaches one network
               // delay later: a cancel within DEADLINE_SLACK_MS of the deadline is the deadline.
-              const deadlinePassed = deadline !== undefined && Date.now() >= deadline.getTime() - DEADLINE_SLACK_MS;
-              const code = deadlinePassed ? grpc.status.DEADLINE_EXCEEDED : grpc.status.CANCELLED;
+              const deadlinePassed =
+                deadline !== undefined &&
+                Date.now() >= deadline.getTime() - DEADLINE_SLACK_MS;
+              const code = deadlinePassed
+                ? grpc.status.DEADLINE_EXCEEDED
+                : grpc.status.CANCELLED;
               finish(code);
-              callback({ code, details: deadlinePassed ? 'deadline exceeded' : 'cancelled by the client' });
+              callback({
+                code,
+                details: deadlinePassed
+                  ? 'deadline exceeded'
+                  : 'cancelled by the client',
+              });
             } else {
               finish(grpc.status.INTERNAL, err);
-              callback({ code: grpc.status.INTERNAL, details: `internal error (request id ${requestId})` });
+              callback({
+                code: grpc.status.INTERNAL,
+                details: `internal error (request id ${requestId})`,
+              });
             }
           };
           if (call.request instanceof UndecodableRequest) {
             const md = new grpc.Metadata();
             md.set('x-request-id', requestId);
             md.set('kenos-error-code', 'KENOS_ERR_SERVER_MALFORMED_MESSAGE');
-            logging.root.info({ request_id: requestId, code: 'KENOS_ERR_SERVER_MALFORMED_MESSAGE', reason: call.request.reason }, 'grpc call refused');
+            logging.root.info(
+              {
+                request_id: requestId,
+                code: 'KENOS_ERR_SERVER_MALFORMED_MESSAGE',
+                reason: call.request.reason,
+              },
+              'grpc call refused',
+            );
             finish(grpc.status.INVALID_ARGUMENT);
-            callback({ code: grpc.status.INVALID_ARGUMENT, details: `the request is not a valid ${service}/${method} message: ${call.request.reason}`, metadata: md });
+            callback({
+              code: grpc.status.INVALID_ARGUMENT,
+              details: `the request is not a valid ${service}/${method} message: ${call.request.reason}`,
+              metadata: md,
+            });
             return;
           }
           // the handler is called at once, not in a microtask, and a promise it returns gets one
@@ -266,16 +353,22 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
 
   health.addToServer({
     addService: (definition, implementation) => {
-      const watch = implementation['watch'] as grpc.handleServerStreamingCall<unknown, unknown>;
-      server.addService(definition as grpc.ServiceDefinition, {
-        ...implementation,
-        watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-          watches.add(call);
-          call.once('close', () => watches.delete(call));
-          call.once('cancelled', () => watches.delete(call));
-          watch(call);
-        },
-      } as grpc.UntypedServiceImplementation);
+      const watch = implementation['watch'] as grpc.handleServerStreamingCall<
+        unknown,
+        unknown
+      >;
+      server.addService(
+        definition as grpc.ServiceDefinition,
+        {
+          ...implementation,
+          watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+            watches.add(call);
+            call.once('close', () => watches.delete(call));
+            call.once('cancelled', () => watches.delete(call));
+            watch(call);
+          },
+        } as grpc.UntypedServiceImplementation,
+      );
     },
   });
   new ReflectionService(packageDefinition).addToServer(server);
@@ -297,24 +390,34 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       // (maxConnections) and hands each accepted connection to grpc-js through its public connection injector.
       // tryShutdown/forceShutdown close the injector's sessions too; server.drain(port) knows only bindAsync ports:
       // its counterpart here is injector.drain(graceMs) (GOAWAY to every open session).
-      injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+      injector = server.createConnectionInjector(
+        grpc.ServerCredentials.createInsecure(),
+      );
       const inject = injector;
       const l = createNetServer((socket) => inject.injectConnection(socket));
       capConnections(l, options.maxConnections ?? 0, 'grpc', logging.root);
       listener = l;
       return new Promise<void>((resolve, reject) => {
         l.once('error', reject);
-        l.listen({ host: (options.host ?? '0.0.0.0').replace(/^\[(.*)\]$/, '$1'), port: options.port }, () => {
-          l.off('error', reject);
-          port = (l.address() as AddressInfo).port;
-          resolve();
-        });
+        l.listen(
+          {
+            host: (options.host ?? '0.0.0.0').replace(/^\[(.*)\]$/, '$1'),
+            port: options.port,
+          },
+          () => {
+            l.off('error', reject);
+            port = (l.address() as AddressInfo).port;
+            resolve();
+          },
+        );
       });
     },
     // GOAWAY to every connection at the start of the shutdown delay, while still serving (./grpc-goaway.ts)
     prepareStop() {
       if (!sendGoawayToAll(server)) {
-        logging.root.warn('grpc: the HTTP/2 sessions of @grpc/grpc-js are not where expected; clients get GOAWAY only when the delay ends');
+        logging.root.warn(
+          'grpc: the HTTP/2 sessions of @grpc/grpc-js are not where expected; clients get GOAWAY only when the delay ends',
+        );
       }
     },
     async stop(signal) {
@@ -324,7 +427,10 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       watches.clear();
       await new Promise<void>((resolve) => {
         const force = (): void => {
-          logging.root.warn({ in_flight: inFlight }, 'grpc drain deadline reached, forcing');
+          logging.root.warn(
+            { in_flight: inFlight },
+            'grpc drain deadline reached, forcing',
+          );
           server.forceShutdown();
           resolve();
         };
@@ -337,4 +443,3 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
     },
   };
 }
-

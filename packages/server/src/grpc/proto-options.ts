@@ -8,4 +8,5 @@ import { PROTO_LOADER_OPTIONS } from '@kenos/testing';
  * change an option. Generate handler types with the same options:
  * `proto-loader-gen-types --longs=String --enums=String --defaults --oneofs --grpcLib=@grpc/grpc-js`.
  */
-export const GRPC_PROTO_LOADER_OPTIONS: Readonly<Options> = PROTO_LOADER_OPTIONS;
+export const GRPC_PROTO_LOADER_OPTIONS: Readonly<Options> =
+  PROTO_LOADER_OPTIONS;

@@ -1,6 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import { ServiceError } from '../service-error.js';
 import { requestIdFrom } from '../request-context.js';
 import type { LoggingSeam } from '../service/logger.js';
@@ -63,29 +68,78 @@ type ProblemFields = Parameters<typeof problem>[1];
  * path parameter that is not valid percent-encoding. Any other error, even one carrying a 4xx status (e.g. a
  * downstream client's error), is a server fault.
  */
-function problemFor(err: unknown): { status: number; fields: ProblemFields } | undefined {
+function problemFor(
+  err: unknown,
+): { status: number; fields: ProblemFields } | undefined {
   if (err instanceof ServiceError) {
     return {
       status: err.httpStatus,
-      fields: { detail: err.message, code: err.code, ...(err.violations.length > 0 ? { errors: err.violations } : {}) },
+      fields: {
+        detail: err.message,
+        code: err.code,
+        ...(err.violations.length > 0 ? { errors: err.violations } : {}),
+      },
     };
   }
-  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown } | null;
+  const e = err as {
+    type?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  } | null;
   const status = typeof e?.status === 'number' ? e.status : e?.statusCode;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
-  if (err instanceof URIError) return { status: 400, fields: { detail: 'the path has a malformed percent-encoding', code: 'KENOS_ERR_SERVER_MALFORMED_PATH' } };
+  if (
+    typeof status !== 'number' ||
+    !Number.isInteger(status) ||
+    status < 400 ||
+    status > 499
+  )
+    return undefined;
+  if (err instanceof URIError)
+    return {
+      status: 400,
+      fields: {
+        detail: 'the path has a malformed percent-encoding',
+        code: 'KENOS_ERR_SERVER_MALFORMED_PATH',
+      },
+    };
   if (e?.expose !== true) return undefined;
-  const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'bad request';
+  const message =
+    typeof e.message === 'string' && e.message !== ''
+      ? e.message
+      : 'bad request';
   switch (e.type) {
     case 'entity.parse.failed':
-      return { status: 400, fields: { detail: 'request body is not valid JSON', code: 'KENOS_ERR_SERVER_MALFORMED_JSON' } };
+      return {
+        status: 400,
+        fields: {
+          detail: 'request body is not valid JSON',
+          code: 'KENOS_ERR_SERVER_MALFORMED_JSON',
+        },
+      };
     case 'entity.too.large':
-      return { status: 413, fields: { detail: 'request body is too large', code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE' } };
+      return {
+        status: 413,
+        fields: {
+          detail: 'request body is too large',
+          code: 'KENOS_ERR_SERVER_BODY_TOO_LARGE',
+        },
+      };
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return { status: 415, fields: { detail: message, code: 'KENOS_ERR_SERVER_UNSUPPORTED_ENCODING' } };
+      return {
+        status: 415,
+        fields: {
+          detail: message,
+          code: 'KENOS_ERR_SERVER_UNSUPPORTED_ENCODING',
+        },
+      };
     default:
-      return { status, fields: { detail: message, code: 'KENOS_ERR_SERVER_BAD_REQUEST' } };
+      return {
+        status,
+        fields: { detail: message, code: 'KENOS_ERR_SERVER_BAD_REQUEST' },
+      };
   }
 }
 
@@ -96,7 +150,9 @@ function problemFor(err: unknown): { status: number; fields: ProblemFields } | u
  * not as express middleware: every layer of an express router costs each request a match and a
  * dispatch, and the service's routes are mounted on the app's own router (no nested router).
  */
-export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+export function createHttpTransport(
+  options: HttpTransportOptions,
+): HttpTransport {
   const { logging, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
@@ -106,36 +162,67 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const inFlight = new Set<ServerResponse>();
 
   // plain node:http, so that it also answers requests that never reached express (a bad body)
-  const sendProblem = (req: IncomingMessage, res: KenosResponse, status: number, fields: ProblemFields): void => {
+  const sendProblem = (
+    req: IncomingMessage,
+    res: KenosResponse,
+    status: number,
+    fields: ProblemFields,
+  ): void => {
     if (res.headersSent) return void res.end();
-    const body = JSON.stringify(problem(status, { instance: (req as Request).originalUrl ?? req.url, request_id: res.locals?.requestId as string | undefined, ...fields }));
+    const body = JSON.stringify(
+      problem(status, {
+        instance: (req as Request).originalUrl ?? req.url,
+        request_id: res.locals?.requestId as string | undefined,
+        ...fields,
+      }),
+    );
     res.statusCode = status;
     res.setHeader('content-type', 'application/problem+json; charset=utf-8');
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(body);
   };
-  const onError = (err: unknown, req: IncomingMessage, res: KenosResponse): void => {
+  const onError = (
+    err: unknown,
+    req: IncomingMessage,
+    res: KenosResponse,
+  ): void => {
     const known = problemFor(err);
     if (known) {
       // a client error the framework raised (bad path, bad body): why it was refused, at info and without a stack
       if (!(err instanceof ServiceError)) {
-        logging.root.info({ request_id: res.locals?.requestId, code: known.fields?.code, status: known.status, reason: String((err as Error).message) }, 'http request refused');
+        logging.root.info(
+          {
+            request_id: res.locals?.requestId,
+            code: known.fields?.code,
+            status: known.status,
+            reason: String((err as Error).message),
+          },
+          'http request refused',
+        );
       }
       return sendProblem(req, res, known.status, known.fields);
     }
     logging.current().error({ err }, 'unhandled error in http handler');
-    sendProblem(req, res, 500, { detail: 'internal error; quote the request id when reporting it', code: 'KENOS_ERR_SERVER_INTERNAL' });
+    sendProblem(req, res, 500, {
+      detail: 'internal error; quote the request id when reporting it',
+      code: 'KENOS_ERR_SERVER_INTERNAL',
+    });
   };
 
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
   const onHandlerTimeout = (req: IncomingMessage, res: KenosResponse): void => {
-    sendProblem(req, res, 503, { detail: `no answer within ${handlerTimeoutMs} ms`, code: 'KENOS_ERR_SERVER_TIMEOUT' });
+    sendProblem(req, res, 503, {
+      detail: `no answer within ${handlerTimeoutMs} ms`,
+      code: 'KENOS_ERR_SERVER_TIMEOUT',
+    });
   };
   const routeOf = (req: IncomingMessage): string | undefined => {
     const r = req as Request;
     if (!r.route) return undefined;
     // mounted at the root (the usual case): the route's own template string, not a new one per request
-    return r.baseUrl ? `${r.baseUrl}${String(r.route.path)}` : String(r.route.path);
+    return r.baseUrl
+      ? `${r.baseUrl}${String(r.route.path)}`
+      : String(r.route.path);
   };
 
   // One server span (W3C traceparent in, trace ids in every log line), one scope, one 'close'
@@ -146,45 +233,69 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
-    const timer = handlerTimeoutMs > 0 ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res) : undefined;
+    const timer =
+      handlerTimeoutMs > 0
+        ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res)
+        : undefined;
     timer?.unref();
     const dispatch = (): void => {
       // body-parser passes requests without a JSON body straight on
-      jsonParser(req, res, (err?: unknown) => (err === undefined ? app(req as Request, res as unknown as Response) : onError(err, req, res)));
+      jsonParser(req, res, (err?: unknown) =>
+        err === undefined
+          ? app(req as Request, res as unknown as Response)
+          : onError(err, req, res),
+      );
     };
-    instrumentHttpRequest(req, res, () => logging.runWithContext({ request_id: requestId }, dispatch), {
-      metrics,
-      getRoute: routeOf,
-      onEnd: ({ route, path, statusCode, durationSeconds, aborted }) => {
-        clearTimeout(timer);
-        inFlight.delete(res);
-        // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
-        logging.root.info(
-          {
-            request_id: requestId,
-            http: { method: req.method, route, path, status: statusCode, duration_ms: Math.round(durationSeconds * 100_000) / 100 },
-            ...(aborted ? { aborted: true } : {}),
-          },
-          'http request',
-        );
+    instrumentHttpRequest(
+      req,
+      res,
+      () => logging.runWithContext({ request_id: requestId }, dispatch),
+      {
+        metrics,
+        getRoute: routeOf,
+        onEnd: ({ route, path, statusCode, durationSeconds, aborted }) => {
+          clearTimeout(timer);
+          inFlight.delete(res);
+          // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
+          logging.root.info(
+            {
+              request_id: requestId,
+              http: {
+                method: req.method,
+                route,
+                path,
+                status: statusCode,
+                duration_ms: Math.round(durationSeconds * 100_000) / 100,
+              },
+              ...(aborted ? { aborted: true } : {}),
+            },
+            'http request',
+          );
+        },
       },
-    });
+    );
   };
 
   /** Mounts the service's routes on the app's router, then the 404 and error handlers behind them. */
   const mountRoutes = async (): Promise<void> => {
     await options.routes(app.router);
     app.use((req: Request, res: Response) => {
-      sendProblem(req, res, 404, { detail: `no route for ${req.method} ${req.path}`, code: 'KENOS_ERR_SERVER_NOT_FOUND' });
+      sendProblem(req, res, 404, {
+        detail: `no route for ${req.method} ${req.path}`,
+        code: 'KENOS_ERR_SERVER_NOT_FOUND',
+      });
     });
-    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => onError(err, req, res));
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
+      onError(err, req, res),
+    );
   };
 
   let server: Server | undefined;
   let port = options.port;
   const markDraining = (): void => {
     draining = true;
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    for (const res of inFlight)
+      if (!res.headersSent) res.setHeader('connection', 'close');
   };
 
   return {

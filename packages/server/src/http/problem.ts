@@ -26,6 +26,14 @@ const TITLES: Record<number, string> = {
 };
 
 /** Builds a problem body; `type` is `about:blank` so `title` is the HTTP reason phrase. */
-export function problem(status: number, fields: Omit<Problem, 'type' | 'title' | 'status'> = {}): Problem {
-  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, ...fields };
+export function problem(
+  status: number,
+  fields: Omit<Problem, 'type' | 'title' | 'status'> = {},
+): Problem {
+  return {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    ...fields,
+  };
 }

@@ -13,16 +13,30 @@ import type { MetricsSeam } from './metrics.js';
  */
 export function adminLifecycleOptions(
   settings: Pick<StandardSettings, 'admin' | 'env'>,
-): Pick<LifecycleOptions, 'adminPort' | 'adminHost' | 'adminToken' | 'adminMutatingRoutes'> {
+): Pick<
+  LifecycleOptions,
+  'adminPort' | 'adminHost' | 'adminToken' | 'adminMutatingRoutes'
+> {
   const { port, host, token } = settings.admin;
   // with a token the lifecycle requires it everywhere; without one it defaults to 'off'
   const open = token === '' && isDevelopmentEnv(settings.env);
-  return { adminPort: port, adminHost: host, adminToken: token, ...(open ? { adminMutatingRoutes: 'open' as const } : {}) };
+  return {
+    adminPort: port,
+    adminHost: host,
+    adminToken: token,
+    ...(open ? { adminMutatingRoutes: 'open' as const } : {}),
+  };
 }
 
 /** Mounts the service's admin routes: `GET /metrics`, `GET /log-level` and `PUT /log-level`. */
-export function mountAdminRoutes(lifecycle: Lifecycle, metrics: MetricsSeam, logger: ServiceLogger): void {
-  lifecycle.adminRoute('GET', '/metrics', (req, res) => metrics.metricsHandler(req, res));
+export function mountAdminRoutes(
+  lifecycle: Lifecycle,
+  metrics: MetricsSeam,
+  logger: ServiceLogger,
+): void {
+  lifecycle.adminRoute('GET', '/metrics', (req, res) =>
+    metrics.metricsHandler(req, res),
+  );
   const logLevel = logLevelHandler(logger);
   lifecycle.adminRoute('GET', '/log-level', logLevel);
   lifecycle.adminRoute('PUT', '/log-level', logLevel);

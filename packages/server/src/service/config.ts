@@ -16,7 +16,9 @@ export { EX_CONFIG };
 export type { ConfigSchema, ConfigWarning };
 
 /** Loaded config: the standard settings of `@kenos/config` plus the service schema's keys. */
-export type ServiceConfig<S extends ConfigSchema> = KenosConfig<ServiceConfigSchema<S>>;
+export type ServiceConfig<S extends ConfigSchema> = KenosConfig<
+  ServiceConfigSchema<S>
+>;
 
 /** The standard settings (ports, log, shutdown, env) of any loaded service config. */
 export type StandardSettings = ConfigValues<StandardConfigSchema>;
@@ -38,12 +40,18 @@ export class ConfigProblems extends Error {
 /** The config seam: `@kenos/config` with the service schema, from `configDir` and the environment. */
 export async function loadServiceConfig<S extends ConfigSchema>(
   schema: S,
-  options: { env: NodeJS.ProcessEnv; cwd: string; argv: readonly string[]; onWarning: (warning: ConfigWarning) => void },
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    argv: readonly string[];
+    onWarning: (warning: ConfigWarning) => void;
+  },
 ): Promise<ServiceConfig<S>> {
   try {
     return await loadConfig(schema, options);
   } catch (err) {
-    if (err instanceof ConfigError && err.code === 'KENOS_ERR_CONFIG_INVALID') throw new ConfigProblems(err);
+    if (err instanceof ConfigError && err.code === 'KENOS_ERR_CONFIG_INVALID')
+      throw new ConfigProblems(err);
     throw err;
   }
 }

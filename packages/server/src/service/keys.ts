@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
-import { createKmsKeyProvider, createLocalKeyProvider, type KeyProvider } from '@kenos/crypto';
+import {
+  createKmsKeyProvider,
+  createLocalKeyProvider,
+  type KeyProvider,
+} from '@kenos/crypto';
 import type { StandardSettings } from './config.js';
 
 /** The key-provider seam: one provider per process, made on first use from the `keys.*` settings. */
@@ -10,7 +14,10 @@ export interface KeysSeam {
 }
 
 /** `keys.provider` `local` → the key file (relative to `configDir`); `aws` → KMS with `keys.kmsKeyId`. */
-export function createKeysSeam(keys: StandardSettings['keys'], configDir: string): KeysSeam {
+export function createKeysSeam(
+  keys: StandardSettings['keys'],
+  configDir: string,
+): KeysSeam {
   let provider: KeyProvider | undefined;
   return {
     get() {
@@ -18,9 +25,13 @@ export function createKeysSeam(keys: StandardSettings['keys'], configDir: string
         keys.provider === 'aws'
           ? createKmsKeyProvider({
               keyIds: [keys.kmsKeyId],
-              clientConfig: keys.kmsEndpoint ? { endpoint: keys.kmsEndpoint } : {},
+              clientConfig: keys.kmsEndpoint
+                ? { endpoint: keys.kmsEndpoint }
+                : {},
             })
-          : createLocalKeyProvider({ keyFile: resolve(configDir, keys.localKeyFile) });
+          : createLocalKeyProvider({
+              keyFile: resolve(configDir, keys.localKeyFile),
+            });
       return provider;
     },
     close: async () => {

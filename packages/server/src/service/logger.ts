@@ -61,13 +61,19 @@ export function createLoggingSeam(options: ServiceLoggerOptions): LoggingSeam {
  * warn with `log_level: { from, to }` (the line's own `level` stays its severity): before the
  * change while warn lines pass, so a change to `error` or `silent` is still on record, else after.
  */
-export function logLevelHandler(logger: ServiceLogger): (req: IncomingMessage, res: ServerResponse) => void {
+export function logLevelHandler(
+  logger: ServiceLogger,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ level: getLogLevel() }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ level: getLogLevel() }));
       return;
     }
-    const level = new URL(req.url ?? '/', 'http://admin').searchParams.get('level');
+    const level = new URL(req.url ?? '/', 'http://admin').searchParams.get(
+      'level',
+    );
     if (!isLevelName(level)) {
       const description = `must be one of ${LOG_LEVELS.join(', ')}`;
       const body = problem(400, {
@@ -75,15 +81,23 @@ export function logLevelHandler(logger: ServiceLogger): (req: IncomingMessage, r
         detail: `query parameter level ${description}, got ${level === null ? 'none' : JSON.stringify(level)}`,
         errors: [{ field: 'level', description }],
       });
-      res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(body));
+      res
+        .writeHead(400, { 'content-type': 'application/problem+json' })
+        .end(JSON.stringify(body));
       return;
     }
     const previous = getLogLevel();
-    const audit = (): void => logger.warn({ log_level: { from: previous, to: level } }, 'log level changed through the admin server');
+    const audit = (): void =>
+      logger.warn(
+        { log_level: { from: previous, to: level } },
+        'log level changed through the admin server',
+      );
     const before = logger.isLevelEnabled('warn');
     if (before) audit();
     setLogLevel(level);
     if (!before) audit();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ level }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ level }));
   };
 }

@@ -16,7 +16,10 @@ export interface MetricsSeam {
   observeHttpRequest: KenosMetrics['observeHttpRequest'];
   observeRpcCall: KenosMetrics['observeRpcCall'];
   /** Marks a job started; call the result with its outcome when it ends. */
-  startJob(kind: 'worker' | 'batch', name: string): (result: 'success' | 'failure' | 'cancelled') => void;
+  startJob(
+    kind: 'worker' | 'batch',
+    name: string,
+  ): (result: 'success' | 'failure' | 'cancelled') => void;
   /** Serves the Prometheus text format on the admin port. */
   metricsHandler(req: IncomingMessage, res: ServerResponse): void;
 }
@@ -29,7 +32,10 @@ export function createTelemetrySeam(options: {
   env: NodeJS.ProcessEnv;
   logger: TelemetryLogger;
 }): { metrics: MetricsSeam; shutdown: () => Promise<void> } {
-  const m = createMetrics({ service: options.service, version: options.version });
+  const m = createMetrics({
+    service: options.service,
+    version: options.version,
+  });
   startTracing({
     serviceName: options.service,
     serviceVersion: options.version,

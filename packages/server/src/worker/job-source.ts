@@ -39,7 +39,9 @@ export interface InProcessJobSource<T> extends JobSource<T> {
 }
 
 /** Creates an {@link InProcessJobSource}, optionally seeded with payloads. */
-export function createInProcessJobSource<T>(initial: Iterable<T> = []): InProcessJobSource<T> {
+export function createInProcessJobSource<T>(
+  initial: Iterable<T> = [],
+): InProcessJobSource<T> {
   const queue: Job<T>[] = [];
   const waiters: ((job: Job<T> | undefined) => void)[] = [];
   const completed: Job<T>[] = [];

@@ -31,7 +31,9 @@ export interface WorkerTransportOptions<T> {
  * for the in-flight ones, and aborts them through their AbortSignal when the
  * shutdown deadline passes.
  */
-export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Transport {
+export function createWorkerTransport<T>(
+  options: WorkerTransportOptions<T>,
+): Transport {
   const { logging, metrics, source } = options;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const stopTaking = new AbortController();
@@ -50,7 +52,10 @@ export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Tr
         await options.handle(job, { signal: deadline.signal, logger });
         await source.complete(job);
         end('success');
-        logger.info({ duration_ms: Math.round(performance.now() - started) }, 'job completed');
+        logger.info(
+          { duration_ms: Math.round(performance.now() - started) },
+          'job completed',
+        );
       } catch (err) {
         const outcome = deadline.signal.aborted ? 'cancelled' : 'failure';
         end(outcome);
@@ -90,7 +95,11 @@ export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Tr
       stopTaking.abort();
       const onDeadline = (): void => deadline.abort(signal.reason);
       signal.addEventListener('abort', onDeadline, { once: true });
-      if (running.size > 0) logging.root.info({ in_flight: running.size }, 'worker stopped taking jobs; finishing in-flight jobs');
+      if (running.size > 0)
+        logging.root.info(
+          { in_flight: running.size },
+          'worker stopped taking jobs; finishing in-flight jobs',
+        );
       const abortedWatch = (): void => {
         if (running.size > 0) options.onJobsAborted?.(running.size);
       };
@@ -102,7 +111,10 @@ export function createWorkerTransport<T>(options: WorkerTransportOptions<T>): Tr
       signal.removeEventListener('abort', abortedWatch);
       await source.close?.();
       if (deadline.signal.aborted && inFlight > 0) {
-        throw new ServerError('KENOS_ERR_SERVER_JOBS_ABORTED', `${options.name}: in-flight jobs were aborted at the shutdown deadline`);
+        throw new ServerError(
+          'KENOS_ERR_SERVER_JOBS_ABORTED',
+          `${options.name}: in-flight jobs were aborted at the shutdown deadline`,
+        );
       }
     },
   };

@@ -7,16 +7,29 @@ import type { SayHelloRequest__Output } from './generated/SayHelloRequest.js';
 import type { SayHelloResponse } from './generated/SayHelloResponse.js';
 
 /** The greeter `.proto`, loaded from the package directory (`proto/` ships next to `dist/`). */
-export const GREETER_PROTO_PATH = join(PACKAGE_ROOT, 'proto/kenos/example/greeter/v1/greeter.proto');
+export const GREETER_PROTO_PATH = join(
+  PACKAGE_ROOT,
+  'proto/kenos/example/greeter/v1/greeter.proto',
+);
 
 /** `kenos.example.greeter.v1.GreeterService`, typed with the generated message types. */
 export function greeterService(sayHello: SayHello): GrpcServiceRegistration {
-  const SayHello = async (request: SayHelloRequest__Output, call: GrpcCallContext): Promise<SayHelloResponse> => {
+  const SayHello = async (
+    request: SayHelloRequest__Output,
+    call: GrpcCallContext,
+  ): Promise<SayHelloResponse> => {
     try {
-      return await sayHello({ name: request.name, delayMs: request.delayMs }, call.signal);
+      return await sayHello(
+        { name: request.name, delayMs: request.delayMs },
+        call.signal,
+      );
     } catch (err) {
       throw toTransportError(err);
     }
   };
-  return { protoPath: GREETER_PROTO_PATH, service: 'kenos.example.greeter.v1.GreeterService', handlers: { SayHello } };
+  return {
+    protoPath: GREETER_PROTO_PATH,
+    service: 'kenos.example.greeter.v1.GreeterService',
+    handlers: { SayHello },
+  };
 }

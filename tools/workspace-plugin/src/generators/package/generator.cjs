@@ -42,7 +42,9 @@ function currentReleaseVersion(tree) {
 async function packageGenerator(tree, options) {
   const name = options.name;
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) {
-    throw new Error(`KENOS_ERR_GENERATOR_NAME: "${name}" is not a kebab-case package name`);
+    throw new Error(
+      `KENOS_ERR_GENERATOR_NAME: "${name}" is not a kebab-case package name`,
+    );
   }
   const root = `packages/${name}`;
   if (tree.exists(root)) {
