@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check of every project through Nx (sync, lint, typecheck,
+// `npm test`: prettier --check, then every check of every project through Nx (sync, lint, typecheck,
 // API reports, package hygiene, unit and integration tests), then one summary
 // line of the tests that really ran, read from each project's vitest JSON report.
 import { spawnSync } from 'node:child_process';
@@ -22,13 +22,34 @@ const projectDirs = ['packages', 'examples', 'tools']
 const resultFile = (dir) => join(dir, 'test-output/vitest/results.json');
 for (const dir of projectDirs) rmSync(resultFile(dir), { force: true });
 
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-const run = (args) => spawnSync('nx', args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+};
+const run = (args) =>
+  spawnSync('nx', args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 
+// formatting by machine: every source file as prettier writes it (`npm run format` fixes the tree)
+const prettier = spawnSync(
+  'prettier',
+  ['--check', '--log-level=warn', '**/*.{ts,mts,cts,js,mjs,cjs}'],
+  { cwd: root, stdio: 'inherit', env },
+);
+const formatStatus = prettier.status ?? 1;
 let status = run(['sync:check']);
 if (status === 0) {
-  const targets = process.env.KENOS_TEST_TARGETS ?? 'lint,typecheck,api-check,pack-check,test';
-  status = run(['run-many', '-t', ...targets.split(','), '--outputStyle=static', '--parallel=2']);
+  const targets =
+    process.env.KENOS_TEST_TARGETS ??
+    'lint,typecheck,api-check,pack-check,test';
+  status = run([
+    'run-many',
+    '-t',
+    ...targets.split(','),
+    '--outputStyle=static',
+    '--parallel=2',
+  ]);
 }
 
 let passed = 0;
@@ -42,9 +63,18 @@ for (const dir of projectDirs) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += s;
-  rows.push(`  ${dir.slice(root.length).padEnd(28)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${s} skipped`);
+  rows.push(
+    `  ${dir.slice(root.length).padEnd(28)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${s} skipped`,
+  );
 }
 console.log(`\nTests by project:\n${rows.join('\n')}`);
-if (status !== 0) console.log('\nSome checks failed: see the Nx summary above.');
+if (status !== 0)
+  console.log('\nSome checks failed: see the Nx summary above.');
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(status !== 0 || failed > 0 || passed === 0 ? 1 : 0);
+if (formatStatus !== 0)
+  console.log(
+    '\nprettier --check failed on the files listed above: run `npm run format` and commit the result.',
+  );
+process.exit(
+  status !== 0 || formatStatus !== 0 || failed > 0 || passed === 0 ? 1 : 0,
+);
