@@ -14,7 +14,8 @@ const MUTATING_MODES: readonly AdminMutatingRoutes[] = ['open', 'token', 'off'];
 export interface LifecycleOptions {
   /**
    * Port of the admin server (`/live`, `/ready`, `/health`, mounted routes). `0` binds an
-   * ephemeral port, readable from `lifecycle.adminPort`. Default `9000` (`ADMIN_PORT`).
+   * ephemeral port, readable from `lifecycle.adminPort`. Default `9000`. The lifecycle reads no environment
+   * variable: `@kenos/server` passes its standard setting `admin.port` (`ADMIN_PORT`).
    */
   adminPort?: number;
   /**
