@@ -66,8 +66,9 @@ export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
   /** Workers by name, each run as component `worker:<name>`. */
   workers?: Record<
     string,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     (context: ServiceContext<S>) => WorkerSpec<any> | Promise<WorkerSpec<any>>
-  >; // eslint-disable-line @typescript-eslint/no-explicit-any
+  >;
   /** Batch jobs by name, each run as component `batch:<name>`: resolve = exit 0, throw = exit 1. */
   batches?: Record<
     string,

@@ -40,10 +40,11 @@ export interface GrpcCallContext {
  * `ServiceError` (e.g. `ValidationError`) for a client error status; anything
  * else is answered INTERNAL without internals.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type GrpcUnaryHandler<Req = any, Res = any> = (
   request: Req,
   call: GrpcCallContext,
-) => Promise<Res> | Res; // eslint-disable-line @typescript-eslint/no-explicit-any
+) => Promise<Res> | Res;
 
 /** Handlers of one service, by method name as in the `.proto` (e.g. `SayHello`). */
 export type GrpcHandlers = Record<string, GrpcUnaryHandler>;
