@@ -1,5 +1,6 @@
 import type { KeyProvider } from '@kenos/crypto';
 import type { HealthCheck } from '@kenos/lifecycle';
+import type { KenosMetrics } from '@kenos/telemetry';
 import type { ConfigSchema, ServiceConfig } from './service/config.js';
 import type { ServiceLogger } from './service/logger.js';
 
@@ -18,6 +19,12 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
   readonly logger: ServiceLogger;
   /** The logger of the current request, call or job (AsyncLocalStorage), else the root logger. */
   getLogger(): ServiceLogger;
+  /**
+   * The prom-client `Registry` that the admin port's `/metrics` serves: register the service's own
+   * metrics here (`new Counter({ name, help, registers: [metricsRegistry] })`). Its default label
+   * `service` is added to every series.
+   */
+  readonly metricsRegistry: KenosMetrics['registry'];
   /**
    * The process's key provider for `@kenos/crypto` envelopes, made on first call from the `keys.*`
    * settings (`local`: `keys.localKeyFile` relative to `configDir`; `aws`: KMS `keys.kmsKeyId`,

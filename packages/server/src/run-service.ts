@@ -155,6 +155,7 @@ export async function runService<S extends ConfigSchema>(
     config,
     logger,
     getLogger: () => logging.current(),
+    metricsRegistry: metrics.registry,
     getKeyProvider: () => keys.get(),
     registerHealthCheck: (check) =>
       health.sink ? health.sink(check) : void health.pending.push(check),

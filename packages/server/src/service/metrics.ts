@@ -22,6 +22,8 @@ export interface MetricsSeam {
   ): (result: 'success' | 'failure' | 'cancelled') => void;
   /** Serves the Prometheus text format on the admin port. */
   metricsHandler(req: IncomingMessage, res: ServerResponse): void;
+  /** The prom-client registry `/metrics` serves: the Kenos metrics and the service's own. */
+  readonly registry: KenosMetrics['registry'];
 }
 
 /** Creates the metrics seam and starts tracing (exported only when OTLP is configured). */
@@ -52,6 +54,7 @@ export function createTelemetrySeam(options: {
         return (result) => void end(result);
       },
       metricsHandler: (req, res) => void m.metricsHandler(req, res),
+      registry: m.registry,
     },
     shutdown: () => shutdownTracing(),
   };
