@@ -11,3 +11,15 @@ export type { CliIo } from './cli-io.js';
 export { CliError } from './cli-error.js';
 export type { CliErrorCode } from './cli-error.js';
 export { KMS_LOCAL_DEFAULT_PORT } from './commands/kms-local.js';
+export {
+  generateService,
+  TEMPLATE_PLAIN_SECRETS,
+  type GenerateServiceOptions,
+  type GeneratedService,
+} from './new/generate-service.js';
+export {
+  serviceNameForms,
+  serviceNameProblem,
+  SERVICE_NAME_MAX_LENGTH,
+  type ServiceNameForms,
+} from './new/service-name.js';

@@ -8,10 +8,12 @@ import { encryptCommand } from './commands/encrypt.js';
 import { globalUsage, helpCommand } from './commands/help.js';
 import { kmsLocalCommand } from './commands/kms-local.js';
 import { localKeyCommand } from './commands/local-key.js';
+import { newCommand } from './commands/new.js';
 import { observabilityCommand } from './commands/observability.js';
 import { secretsCommand } from './commands/secrets.js';
 
 const commands: readonly Command[] = [
+  newCommand,
   encryptCommand,
   decryptCommand,
   secretsCommand,
