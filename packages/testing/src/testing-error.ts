@@ -9,7 +9,11 @@ export type TestingErrorCode =
   | 'KENOS_ERR_TESTING_NOT_READY'
   | 'KENOS_ERR_TESTING_LINE_TIMEOUT'
   | 'KENOS_ERR_TESTING_NO_PORT'
-  | 'KENOS_ERR_TESTING_GRPC_SERVICE';
+  | 'KENOS_ERR_TESTING_GRPC_SERVICE'
+  | 'KENOS_ERR_TESTING_PROMETHEUS_MISSING'
+  | 'KENOS_ERR_TESTING_PROMETHEUS_START'
+  | 'KENOS_ERR_TESTING_PROMETHEUS_TIMEOUT'
+  | 'KENOS_ERR_TESTING_PROMETHEUS_QUERY';
 
 /** The one error class of `@kenos/testing`; `ServiceNotReadyError` is a subclass with a fixed code. */
 export class TestingError extends Error {

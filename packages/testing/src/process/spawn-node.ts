@@ -197,11 +197,24 @@ export function spawnNode(
   const argv = [process.execPath, script, ...args];
   const [command, ...commandArgs] =
     wrapper.length > 0 ? [...wrapper, ...argv] : argv;
+  return spawnCommand(command as string, commandArgs, options);
+}
+
+/**
+ * The machinery of {@link spawnNode} for any executable (`wrapper` is
+ * ignored): output collected, `stop`, {@link stopAllProcesses} and the SIGKILL
+ * when the test process exits. Internal: `startPrometheus` runs its binary with it.
+ */
+export function spawnCommand(
+  command: string,
+  commandArgs: readonly string[],
+  options: SpawnNodeOptions = {},
+): NodeProcess {
   const stdoutFd =
     options.stdoutFile === undefined
       ? undefined
       : openSync(options.stdoutFile, 'w');
-  const child = spawn(command as string, commandArgs, {
+  const child = spawn(command, commandArgs, {
     cwd: options.cwd ?? process.cwd(),
     env:
       options.inheritEnv === false
@@ -390,7 +403,7 @@ export function spawnNode(
 }
 
 /**
- * Stops every process started by {@link spawnNode} (services included) that is
+ * Stops every process started by {@link spawnNode} (services and Prometheus included) that is
  * still running, and no other process, for `afterEach` / `afterAll`. Resolves
  * with their exits once all of them are gone.
  */
