@@ -1,10 +1,6 @@
 // A real Prometheus (Debian's `prometheus`, installed by .ci/run) scrapes the running greeter —
 // api, worker:greetings and batch:daily-report, each on its admin port — under a short bounded
 // load; then every panel query of the Kenos dashboard must return data for service="greeter".
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@grpc/grpc-js';
 import { GRPC_SERVER_ERROR_CODES } from '@kenos/telemetry';
@@ -12,16 +8,20 @@ import {
   buildDashboard,
   dashboardQueries,
   resolveDashboardQuery,
-  toYaml,
 } from '@kenos/telemetry/assets';
 import {
   createGrpcClient,
-  freePort,
   startService,
-  stopAllServices,
+  stopAllProcesses,
   unary,
   type ServiceProcess,
 } from '@kenos/testing';
+import {
+  queriesWithoutData,
+  startPrometheus,
+  type Prometheus,
+  type PrometheusSample,
+} from '@kenos/testing/prometheus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -30,56 +30,12 @@ const proto = fileURLToPath(
 );
 const SERVICE = 'greeter';
 const NAMESPACE = 'e2e';
-const tmp = mkdtempSync(join(tmpdir(), 'kenos-greeter-prom-'));
-let prometheus: ChildProcess | undefined;
-let promUrl = '';
-let promLog = '';
+let prom: Prometheus;
 let api: ServiceProcess;
 let batch: ServiceProcess;
 let client: Client | undefined;
 
-async function waitFor(
-  what: string,
-  fn: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await fn()) return;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const targets = await fetch(`${promUrl}/api/v1/targets`).then(
-    (r) => r.text(),
-    () => '',
-  );
-  throw new Error(
-    `timed out waiting for ${what}: ${String(last)}\ntargets: ${targets}\n${promLog}`,
-  );
-}
-
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-interface QueryResult {
-  status: string;
-  error?: string;
-  data: { resultType: string; result: Sample[] };
-}
-
-async function query(expr: string): Promise<QueryResult> {
-  const res = await fetch(
-    `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`,
-  );
-  return (await res.json()) as QueryResult;
-}
-const series = async (expr: string): Promise<Sample[]> =>
-  (await query(expr)).data.result;
+const series = (expr: string): Promise<PrometheusSample[]> => prom.query(expr);
 const labelValues = async (expr: string, label: string): Promise<string[]> =>
   (await series(expr)).map((s) => s.metric[label] ?? '').sort();
 
@@ -142,55 +98,15 @@ beforeAll(async () => {
   });
 
   // 2. a real Prometheus scraping the three admin ports every second, as pods of one namespace
-  const promPort = await freePort();
-  promUrl = `http://127.0.0.1:${promPort}`;
-  const pods = [
-    'greeter-api-0',
-    'greeter-worker-greetings-0',
-    'greeter-daily-report-0',
-  ];
-  const config = {
-    global: {
-      scrape_interval: '1s',
-      scrape_timeout: '1s',
-      evaluation_interval: '1s',
-    },
-    scrape_configs: [
-      {
-        job_name: 'greeter',
-        static_configs: started.map((svc, i) => ({
-          targets: [`127.0.0.1:${svc.ports.admin ?? 0}`],
-          labels: { namespace: NAMESPACE, pod: pods[i] ?? '' },
-        })),
-      },
-    ],
-  };
-  writeFileSync(join(tmp, 'prometheus.yml'), toYaml(config));
-  prometheus = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(tmp, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(tmp, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  prometheus.stderr?.on('data', (c: Buffer) => (promLog += c.toString()));
-  prometheus.once(
-    'error',
-    (err) => (promLog += `spawn failed: ${err.message}`),
-  );
-  await waitFor(
-    'Prometheus ready',
-    async () => (await fetch(`${promUrl}/-/ready`)).ok,
-    30_000,
-  );
-  await waitFor(
-    'the first scrape of all three components',
-    async () => (await series('up{job="greeter"} == 1')).length === 3,
-    20_000,
-  );
+  const pods = ['api', 'worker-greetings', 'daily-report'];
+  prom = await startPrometheus({
+    targets: started.map((svc, i) => ({
+      job: SERVICE,
+      address: `127.0.0.1:${svc.ports.admin ?? 0}`,
+      labels: { namespace: NAMESPACE, pod: `greeter-${pods[i] ?? ''}-0` },
+    })),
+  });
+  await prom.waitForTargetsUp();
 
   // 3. a bounded load (at most 150 rounds of 10 requests, 100 ms apart) until Prometheus has seen
   //    every family increase over a 1m rate window and the batch's final values
@@ -209,22 +125,11 @@ beforeAll(async () => {
       'http_server_request_duration_seconds_count',
       'rpc_server_call_duration_seconds_count',
       'kenos_jobs_finished_total',
-    ]) {
-      await waitFor(
-        `an increasing ${family}`,
-        async () =>
-          (await series(`sum(rate(${family}{${sel}}[1m])) > 0`)).length > 0,
-        20_000,
-      );
-    }
-    await waitFor(
-      'the batch success scraped during the linger',
-      async () =>
-        (
-          await series(
-            `kenos_job_last_success_timestamp_seconds{${sel},job_kind="batch"} > 0`,
-          )
-        ).length > 0,
+    ])
+      await prom.waitForData(`sum(rate(${family}{${sel}}[1m])) > 0`);
+    // the batch success, scraped during the linger
+    await prom.waitForData(
+      `kenos_job_last_success_timestamp_seconds{${sel},job_kind="batch"} > 0`,
       10_000,
     );
     await new Promise((r) => setTimeout(r, 1500)); // one more scrape with the load still running
@@ -236,37 +141,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
-  if (
-    prometheus &&
-    prometheus.exitCode === null &&
-    prometheus.signalCode === null
-  ) {
-    const exited = new Promise((r) => prometheus?.once('exit', r));
-    prometheus.kill('SIGTERM');
-    const timer = setTimeout(() => prometheus?.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await stopAllServices();
-  rmSync(tmp, { recursive: true, force: true });
+  await stopAllProcesses(); // the services and Prometheus, whose files go with it
 });
 
 describe('a real Prometheus scraping the greeter under load', () => {
   it('returns data for every dashboard panel query', async () => {
-    const queries = dashboardQueries(buildDashboard());
+    const queries = dashboardQueries(buildDashboard()).map((q) => ({
+      panel: q.panel,
+      expr: resolveDashboardQuery(q.expr, {
+        service: SERVICE,
+        namespace: NAMESPACE,
+      }),
+    }));
     expect(queries.length).toBeGreaterThan(20);
-    const empty: string[] = [];
-    for (const q of queries) {
-      const r = await query(
-        resolveDashboardQuery(q.expr, {
-          service: SERVICE,
-          namespace: NAMESPACE,
-        }),
-      );
-      expect(r.status, `${q.panel}: ${r.error ?? ''}`).toBe('success');
-      if (r.data.result.length === 0) empty.push(`${q.panel}: ${q.expr}`);
-    }
-    expect(empty, `panels without data:\n${empty.join('\n')}`).toEqual([]);
+    expect(await queriesWithoutData(prom, queries)).toEqual([]);
   });
 
   it('labels requests with route templates, one (unmatched) series for every unknown path, never a raw path', async () => {
@@ -301,16 +189,14 @@ describe('a real Prometheus scraping the greeter under load', () => {
   });
 
   it('shows an HTTP 5xx ratio of 0: nothing in the greeter fails with a 5xx under valid or invalid input', async () => {
-    const [overview] = (
-      await query(
-        resolveDashboardQuery(
-          dashboardQueries(buildDashboard()).find(
-            (q) => q.panel === 'HTTP 5xx ratio',
-          )?.expr ?? '',
-          { service: SERVICE },
-        ),
-      )
-    ).data.result;
+    const [overview] = await series(
+      resolveDashboardQuery(
+        dashboardQueries(buildDashboard()).find(
+          (q) => q.panel === 'HTTP 5xx ratio',
+        )?.expr ?? '',
+        { service: SERVICE },
+      ),
+    );
     expect(Number(overview?.value[1])).toBe(0);
   });
 
