@@ -9,8 +9,14 @@ import type { ServiceLogger } from './service/logger.js';
  * component's lifecycle hooks.
  */
 export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
-  /** Service name and version as declared. */
+  /** Service name and version: as declared, the version else from the package.json at `root` (else `0.0.0`). */
   readonly service: { readonly name: string; readonly version: string };
+  /**
+   * The absolute package root directory: the nearest directory at or above the definition's `root`
+   * that holds a package.json; without `root`, the absolute `configDir`, else `process.cwd()`. Resolve
+   * the service's own files against it (`path.join(context.root, 'proto', …)`).
+   */
+  readonly root: string;
   /** The component this process runs: `api`, `worker:<name>` or `batch:<name>`. */
   readonly component: string;
   /** Loaded, validated config: the standard settings plus the service schema's keys. */
@@ -27,7 +33,7 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
   readonly metricsRegistry: KenosMetrics['registry'];
   /**
    * The process's key provider for `@kenos/crypto` envelopes, made on first call from the `keys.*`
-   * settings (`local`: `keys.localKeyFile` relative to `configDir`; `aws`: KMS `keys.kmsKeyId`,
+   * settings (`local`: `keys.localKeyFile` relative to `configDir`, else the package root; `aws`: KMS `keys.kmsKeyId`,
    * `keys.kmsEndpoint`) and closed at shutdown.
    */
   getKeyProvider(): KeyProvider;

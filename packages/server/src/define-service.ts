@@ -43,15 +43,37 @@ export interface RestOptions {
 export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
   /** Service name (logs, metrics, `service.name`). */
   name: string;
-  /** Service version (logs, `kenos_build_info`). */
-  version: string;
+  /**
+   * Service version (logs, `kenos_build_info`, `SERVICE_VERSION`). Default the `version` of the
+   * package.json at `root`; `0.0.0` without root.
+   */
+  version?: string;
+  /**
+   * Where the service's package is: pass `import.meta.url` of any module of the service (a `file:`
+   * URL or a path inside the package also works). Kenos walks up from there to the nearest directory
+   * holding a package.json: the package root, which holds `config/`, `proto/` and the relative
+   * `keys.localKeyFile`. It is right both for the compiled modules in `dist/` and for a single-file
+   * bundle at the top of `dist/`. No package.json up to the filesystem root: `runService` exits 78
+   * with `KENOS_ERR_SERVER_NO_PACKAGE_ROOT`. Default `configDir`, else `process.cwd()`.
+   */
+  root?: string | URL;
   /** The service's own config schema (`defineConfigSchema` of `@kenos/config`); the standard settings are merged in. */
   config?: S;
   /**
    * Directory holding `config/` (default.*, <env>.*, <env>.secrets.*) and the relative
-   * `keys.localKeyFile`. Default `process.cwd()`.
+   * `keys.localKeyFile`; wins over `root` for both. Default the package root of `root`, else
+   * `process.cwd()`.
    */
   configDir?: string;
+  /**
+   * Turns an error a REST route or gRPC method threw into the error the transport answers with, e.g.
+   * a domain error into `ValidationError` (400 problem+json / INVALID_ARGUMENT). Called once per
+   * failed request or call, before the error is classified and logged; return the error unchanged to
+   * keep the default mapping. Not called for the errors Kenos raises itself (malformed path or body,
+   * undecodable message, timeouts) nor for workers and batches. If it throws, that is logged at error
+   * and the original error is answered 500 / INTERNAL. Default `(err) => err` (the identity).
+   */
+  mapError?: (err: unknown) => unknown;
   /** Mounts REST routes on an express 5 router (served by the `api` component). */
   rest?: (
     router: RestRouter,

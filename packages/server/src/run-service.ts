@@ -1,3 +1,5 @@
+import module from 'node:module';
+import { resolve } from 'node:path';
 import { runBatch } from './batch/run-batch.js';
 import type { ServiceContext } from './context.js';
 import { listComponents, type ServiceDefinition } from './define-service.js';
@@ -22,6 +24,7 @@ import {
   resolveConnectionCaps,
 } from './service/connection-limits.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
+import { findPackageRoot } from './service/package-root.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
@@ -32,7 +35,7 @@ export const ExitCode = {
   FAILURE: 1,
   /** Unknown component on the command line (EX_USAGE). */
   USAGE: 64,
-  /** Invalid config (EX_CONFIG). */
+  /** Invalid config, or no package.json above the definition's `root` (EX_CONFIG). */
   CONFIG: EX_CONFIG,
 } as const;
 
@@ -77,24 +80,80 @@ function fatalLine(
   );
 }
 
+/** Enables Node's on-disk compile cache; never throws (a no-op where it is missing or already on). */
+function enableCompileCache(): void {
+  try {
+    module.enableCompileCache?.();
+  } catch {
+    // no writable directory, or an embedder without the API: start without the cache
+  }
+}
+
+/** The service's package root and version: from `root`, else `configDir` / the cwd and `0.0.0`. */
+function resolveIdentity(
+  service: Pick<ServiceDefinition, 'name' | 'version' | 'root' | 'configDir'>,
+): {
+  name: string;
+  version: string;
+  root: string;
+} {
+  if (service.root === undefined)
+    return {
+      name: service.name,
+      version: service.version ?? '0.0.0',
+      root: resolve(service.configDir ?? process.cwd()),
+    };
+  const found = findPackageRoot(service.root);
+  return {
+    name: service.name,
+    version: service.version ?? found.version ?? '0.0.0',
+    root: found.dir,
+  };
+}
+
 /**
  * Runs the component named by `argv[0]` (`api` — the default —, `worker:<name>`
  * or `batch:<name>`) until it ends, then exits the process: 0 after a clean
  * shutdown or a successful batch, 1 on failure, 64 for an unknown component,
- * 78 for invalid config.
+ * 78 for invalid config or no package.json above the definition's `root`
+ * (`KENOS_ERR_SERVER_NO_PACKAGE_ROOT`).
+ *
+ * First it enables Node's on-disk compile cache (`module.enableCompileCache()` of `node:module`,
+ * in `NODE_COMPILE_CACHE` or `os.tmpdir()/node-compile-cache`), so the modules it loads later (express,
+ * grpc-js, the transports) are compiled once per host and version. It never throws: without a writable
+ * directory it does nothing, and it is a no-op when `NODE_COMPILE_CACHE` already enabled the cache.
+ * Modules loaded before `runService` (the service's own, imported statically by the entry point) are
+ * only cached if the entry point enables the cache itself before importing them.
  */
 export async function runService<S extends ConfigSchema>(
   service: ServiceDefinition<S>,
   argv: string[] = process.argv.slice(2),
   options: RunServiceOptions = {},
 ): Promise<void> {
+  enableCompileCache();
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const env = options.env ?? process.env;
   const component = argv[0] ?? 'api';
+  let identity: ReturnType<typeof resolveIdentity>;
+  try {
+    identity = resolveIdentity(service);
+  } catch (err) {
+    if (!(err instanceof ServerError)) throw err;
+    fatalLine(
+      { name: service.name, version: service.version ?? '0.0.0' },
+      component,
+      { code: err.code, root: String(service.root) },
+      err.message,
+    );
+    return exit(ExitCode.CONFIG);
+  }
+  const { version, root } = identity;
+  // config/ and the relative key file: configDir wins over the package root
+  const configDir = service.configDir ?? root;
   const components = listComponents(service);
   if (!components.includes(component)) {
     fatalLine(
-      service,
+      identity,
       component,
       { code: 'KENOS_ERR_SERVER_UNKNOWN_COMPONENT', components },
       `unknown component "${component}"; this service offers: ${components.join(', ')}`,
@@ -109,17 +168,17 @@ export async function runService<S extends ConfigSchema>(
     config = await loadServiceConfig((service.config ?? {}) as S, {
       env: {
         SERVICE_NAME: service.name,
-        SERVICE_VERSION: service.version,
+        SERVICE_VERSION: version,
         ...env,
       },
-      cwd: service.configDir ?? process.cwd(),
+      cwd: configDir,
       argv: argv.slice(1),
       onWarning: (warning) => void configWarnings.push(warning),
     });
   } catch (err) {
     if (err instanceof ConfigProblems) {
       fatalLine(
-        service,
+        identity,
         component,
         { code: 'KENOS_ERR_CONFIG_INVALID', problems: err.problems },
         `invalid config (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}): ${err.problems.join('; ')}`,
@@ -131,7 +190,7 @@ export async function runService<S extends ConfigSchema>(
   const std = standardSettings(config);
   const logging = createLoggingSeam({
     service: service.name,
-    version: service.version,
+    version,
     env: std.env,
     component,
     level: std.log.level,
@@ -140,7 +199,7 @@ export async function runService<S extends ConfigSchema>(
   const logger = logging.root;
   const telemetry = createTelemetrySeam({
     service: service.name,
-    version: service.version,
+    version,
     environment: std.env,
     env,
     logger,
@@ -148,9 +207,10 @@ export async function runService<S extends ConfigSchema>(
   const metrics = telemetry.metrics;
   const hooks: Seams<S>['hooks'] = [];
   const health: Seams<S>['health'] = { pending: [] };
-  const keys = createKeysSeam(std.keys, service.configDir ?? process.cwd());
+  const keys = createKeysSeam(std.keys, configDir);
   const context: ServiceContext<S> = {
-    service: { name: service.name, version: service.version },
+    service: { name: service.name, version },
+    root,
     component,
     config,
     logger,
@@ -328,6 +388,7 @@ async function runLongLived<S extends ConfigSchema>(
             port: config.http.port,
             maxConnections: maxConnections.http,
             routes: (router) => rest(router, context),
+            ...(service.mapError ? { mapError: service.mapError } : {}),
             logging,
             metrics,
           }),
@@ -339,6 +400,8 @@ async function runLongLived<S extends ConfigSchema>(
           port: config.grpc.port,
           maxConnections: maxConnections.grpc,
           services: await service.grpc(context),
+          root: context.root,
+          ...(service.mapError ? { mapError: service.mapError } : {}),
           logging,
           metrics,
         });

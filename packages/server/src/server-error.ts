@@ -24,11 +24,13 @@ export type ServerErrorCode =
   | 'KENOS_ERR_SERVER_START'
   | 'KENOS_ERR_SERVER_GRPC_SERVICE'
   | 'KENOS_ERR_SERVER_JOBS_ABORTED'
-  | 'KENOS_ERR_SERVER_INVALID_LOG_LEVEL';
+  | 'KENOS_ERR_SERVER_INVALID_LOG_LEVEL'
+  | 'KENOS_ERR_SERVER_NO_PACKAGE_ROOT';
 
 /**
  * The one error class of the SDK in `@kenos/server`: a startup or usage error of the server
- * itself (unknown component, port in use, bad gRPC registration, jobs aborted at the deadline),
+ * itself (unknown component, no package root, port in use, bad gRPC registration, jobs aborted at the
+ * deadline),
  * with a stable {@link ServerErrorCode} and the underlying `cause`. Not to be confused with
  * {@link ServiceError}, which a handler throws to answer a client.
  */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   createServer as createNetServer,
   type AddressInfo,
@@ -51,9 +52,12 @@ export type GrpcHandlers = Record<string, GrpcUnaryHandler>;
 
 /** One gRPC service to serve. */
 export interface GrpcServiceRegistration {
-  /** Absolute path of the `.proto` file that declares the service. */
+  /**
+   * Path of the `.proto` file that declares the service: absolute, or relative to the package root
+   * (`ServiceContext.root`, e.g. `proto/kenos/example/greeter/v1/greeter.proto`).
+   */
   protoPath: string;
-  /** Import roots for the `.proto`'s imports. */
+  /** Import roots for the `.proto`'s imports: absolute, or relative to the package root. Default `[]`. */
   includeDirs?: string[];
   /** Fully-qualified service name, e.g. `kenos.example.greeter.v1.GreeterService`. */
   service: string;
@@ -67,6 +71,14 @@ export interface GrpcTransportOptions {
   /** Host to bind; default `0.0.0.0`. */
   host?: string;
   services: GrpcServiceRegistration[];
+  /** Directory a relative `protoPath` or `includeDirs` entry is resolved against. Default `process.cwd()`. */
+  root?: string;
+  /**
+   * Turns an error a handler threw (or rejected with) into the error answered, before it is classified
+   * and logged; not called for an undecodable request message. If it throws, that is logged and the
+   * original error is answered INTERNAL. Default `(err) => err`.
+   */
+  mapError?: (err: unknown) => unknown;
   /** Largest accepted message. Default `4194304` (4 MiB). */
   maxReceiveMessageBytes?: number;
   /** Largest sent message. Default `4194304` (4 MiB). */
@@ -142,21 +154,27 @@ function withSafeDeserializers(
 export function createGrpcTransport(
   options: GrpcTransportOptions,
 ): GrpcTransport {
-  const { logging, metrics } = options;
+  const { logging, metrics, mapError } = options;
+  const root = options.root ?? process.cwd();
+  const services = options.services.map((s) => ({
+    ...s,
+    protoPath: resolve(root, s.protoPath),
+    includeDirs: (s.includeDirs ?? []).map((d) => resolve(root, d)),
+  }));
   const max = 4 * 1024 * 1024;
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? max,
     'grpc.max_send_message_length': options.maxSendMessageBytes ?? max,
   });
-  const includeDirs = options.services.flatMap((s) => s.includeDirs ?? []);
+  const includeDirs = services.flatMap((s) => s.includeDirs);
   const files = [
-    ...new Set([...options.services.map((s) => s.protoPath), healthProtoPath]),
+    ...new Set([...services.map((s) => s.protoPath), healthProtoPath]),
   ];
   const packageDefinition = loadSync(files, {
     ...GRPC_PROTO_LOADER_OPTIONS,
     includeDirs,
   });
-  const serviceNames = options.services.map((s) => s.service);
+  const serviceNames = services.map((s) => s.service);
   const health = new HealthImplementation(
     Object.fromEntries(
       ['', ...serviceNames].map((n) => [n, 'NOT_SERVING' as ServingStatus]),
@@ -165,7 +183,7 @@ export function createGrpcTransport(
   const watches = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   let inFlight = 0;
 
-  for (const reg of options.services) {
+  for (const reg of services) {
     const definition = packageDefinition[reg.service] as
       | grpc.ServiceDefinition
       | undefined;
@@ -274,7 +292,28 @@ export function createGrpcTransport(
             finish(grpc.status.OK);
             callback(null, response);
           };
-          const onError = (err: unknown): void => {
+          const onError = (thrown: unknown): void => {
+            let err = thrown;
+            if (mapError) {
+              try {
+                err = mapError(thrown);
+              } catch (failure) {
+                logging.root.error(
+                  {
+                    request_id: requestId,
+                    err: failure,
+                    code: 'KENOS_ERR_SERVER_INTERNAL',
+                  },
+                  'mapError threw; the original error is answered as an internal error',
+                );
+                finish(grpc.status.INTERNAL, thrown);
+                callback({
+                  code: grpc.status.INTERNAL,
+                  details: `internal error (request id ${requestId})`,
+                });
+                return;
+              }
+            }
             if (err instanceof ServiceError) {
               const md = new grpc.Metadata();
               md.set('x-request-id', requestId);

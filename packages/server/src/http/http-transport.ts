@@ -46,6 +46,12 @@ export interface HttpTransportOptions {
   maxConnections?: number;
   /** Mounts the service's routes. */
   routes: (router: Router) => void | Promise<void>;
+  /**
+   * Turns an error a route threw (or rejected with) into the error answered, before it is classified
+   * and logged; not called for the router's malformed-path error nor for body-parser errors. If it
+   * throws, that is logged and the original error is answered 500. Default `(err) => err`.
+   */
+  mapError?: (err: unknown) => unknown;
   logging: LoggingSeam;
   metrics: MetricsSeam;
 }
@@ -143,6 +149,13 @@ function problemFor(
   }
 }
 
+/** The router's error for a path parameter that is not valid percent-encoding (a client error Kenos answers itself). */
+function isMalformedPathError(err: unknown): boolean {
+  return (
+    err instanceof URIError && (err as { status?: unknown }).status === 400
+  );
+}
+
 /**
  * Express 5 transport: request id, trace ids, access log, metrics, JSON bodies, problem+json, drain.
  *
@@ -181,6 +194,17 @@ export function createHttpTransport(
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(body);
   };
+  const onInternalError = (
+    err: unknown,
+    req: IncomingMessage,
+    res: KenosResponse,
+  ): void => {
+    logging.current().error({ err }, 'unhandled error in http handler');
+    sendProblem(req, res, 500, {
+      detail: 'internal error; quote the request id when reporting it',
+      code: 'KENOS_ERR_SERVER_INTERNAL',
+    });
+  };
   const onError = (
     err: unknown,
     req: IncomingMessage,
@@ -202,12 +226,30 @@ export function createHttpTransport(
       }
       return sendProblem(req, res, known.status, known.fields);
     }
-    logging.current().error({ err }, 'unhandled error in http handler');
-    sendProblem(req, res, 500, {
-      detail: 'internal error; quote the request id when reporting it',
-      code: 'KENOS_ERR_SERVER_INTERNAL',
-    });
+    onInternalError(err, req, res);
   };
+  // errors of the service's routes (and of the router) reach express's error handler, sync throws and
+  // rejected promises alike: the service's mapError sees them first, except the router's own 400
+  const { mapError } = options;
+  const onRouteError =
+    mapError === undefined
+      ? onError
+      : (err: unknown, req: IncomingMessage, res: KenosResponse): void => {
+          if (isMalformedPathError(err)) return onError(err, req, res);
+          let mapped: unknown;
+          try {
+            mapped = mapError(err);
+          } catch (failure) {
+            logging
+              .current()
+              .error(
+                { err: failure, code: 'KENOS_ERR_SERVER_INTERNAL' },
+                'mapError threw; the original error is answered as an internal error',
+              );
+            return onInternalError(err, req, res);
+          }
+          onError(mapped, req, res);
+        };
 
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
   const onHandlerTimeout = (req: IncomingMessage, res: KenosResponse): void => {
@@ -286,7 +328,7 @@ export function createHttpTransport(
       });
     });
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) =>
-      onError(err, req, res),
+      onRouteError(err, req, res),
     );
   };
 
