@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGrpcClient,
   ECHO_PROTO_PATH,
+  type LogLine,
   type ServiceProcess,
   startService,
   stopAllServices,
@@ -46,10 +47,14 @@ const call = (fields: { text: string; fail?: string }, requestId: string) => {
   metadata.set('x-request-id', requestId);
   return unary(echo, 'Echo', fields, { metadata });
 };
-const mapErrorThrew = (requestId: string) =>
-  svc.lines.some(
-    (l) => l.msg?.startsWith('mapError threw') && l['request_id'] === requestId,
-  );
+/** The error line of a mapError that threw, for the request or call with this id. */
+const mapperLineOf =
+  (requestId: string) =>
+  (l: LogLine): boolean =>
+    l.msg?.startsWith('mapError threw') === true &&
+    l['request_id'] === requestId;
+const mapErrorThrew = (requestId: string): boolean =>
+  svc.lines.some(mapperLineOf(requestId));
 
 describe('mapError over REST', () => {
   it.each([
@@ -96,11 +101,7 @@ describe('mapError over REST', () => {
     );
     expect(status).toBe(500);
     expect(body['code']).toBe('KENOS_ERR_SERVER_INTERNAL');
-    const mapperLine = await svc.waitForLine(
-      (l) =>
-        l.msg?.startsWith('mapError threw') &&
-        l['request_id'] === 'map-rest-broken',
-    );
+    const mapperLine = await svc.waitForLine(mapperLineOf('map-rest-broken'));
     expect(mapperLine['level']).toBe('error');
     expect(JSON.stringify(mapperLine['err'])).toContain(
       'the mapper itself broke',
@@ -182,11 +183,7 @@ describe('mapError over gRPC', () => {
     );
     expect(error?.code).toBe(grpc.status.INTERNAL);
     expect(error?.details).toBe('internal error (request id map-grpc-broken)');
-    const mapperLine = await svc.waitForLine(
-      (l) =>
-        l.msg?.startsWith('mapError threw') &&
-        l['request_id'] === 'map-grpc-broken',
-    );
+    const mapperLine = await svc.waitForLine(mapperLineOf('map-grpc-broken'));
     expect(mapperLine['level']).toBe('error');
     expect(JSON.stringify(mapperLine['err'])).toContain(
       'the mapper itself broke',
