@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServerError } from '../server-error.js';
@@ -40,13 +40,10 @@ function startPath(from: string | URL): string {
  */
 export function findPackageRoot(from: string | URL): PackageRoot {
   const start = startPath(from);
-  const first = statSync(start, { throwIfNoEntry: false })?.isDirectory()
-    ? start
-    : dirname(start);
+  const first = statOf(start)?.isDirectory() ? start : dirname(start);
   for (let dir = first; ; ) {
     const file = join(dir, 'package.json');
-    if (statSync(file, { throwIfNoEntry: false })?.isFile())
-      return { dir, version: readVersion(file) };
+    if (statOf(file)?.isFile()) return { dir, version: readVersion(file) };
     const parent = dirname(dir);
     if (parent === dir)
       throw new ServerError(
@@ -54,6 +51,15 @@ export function findPackageRoot(from: string | URL): PackageRoot {
         `root ${String(from)}: no package.json in ${first} or any directory above it`,
       );
     dir = parent;
+  }
+}
+
+/** The entry's stat, `undefined` when it cannot be seen (missing, not a directory on the way, no permission). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
