@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// One entry point for every workload: node dist/main.js api | worker:greetings | batch:daily-report
-import module from 'node:module';
+// The entry point of every component: node dist/main.js api | worker:greetings | batch:daily-report.
+// `npm run build` also bundles it with everything it imports into dist/main.bundle.mjs, which the image runs.
+import { runService } from '@kenos/server';
+import { service } from './service.js';
 
-// Node's on-disk compile cache (os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE): later starts
-// skip compiling the SDK's and the service's modules. It only covers modules loaded after this call,
-// hence the dynamic import of the rest. Without a writable directory it silently does nothing.
-module.enableCompileCache?.();
-
-await import('./run.js');
+await runService(service);

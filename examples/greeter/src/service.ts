@@ -1,25 +1,34 @@
 import { defineService } from '@kenos/server';
 import { greeterService } from './adapters/grpc/greeter-service.js';
 import { mountGreetingRoutes } from './adapters/rest/greetings-routes.js';
-import { greeterConfigSchema } from './infrastructure/config-schema.js';
+import { toTransportError } from './adapters/transport-errors.js';
+import {
+  greeterConfigSchema,
+  type GreeterConfig,
+} from './infrastructure/config-schema.js';
 import { dailyReport } from './infrastructure/daily-report.js';
 import { greetingWorker } from './infrastructure/greeting-jobs.js';
-import { PACKAGE_ROOT } from './package-root.js';
-import { createSayHello } from './use-cases/say-hello.js';
+import { createSayHello, type SayHello } from './use-cases/say-hello.js';
 
-/** The greeter service: composition root wiring use cases to the Kenos transports. */
-export const greeter = defineService({
+let sayHello: SayHello | undefined;
+/** The say-hello use case, built once per process and shared by every adapter. */
+const useSayHello = (config: GreeterConfig): SayHello =>
+  (sayHello ??= createSayHello(config));
+
+/** The greeter service: the composition root, wiring the use cases to the Kenos transports. */
+export const service = defineService({
   name: 'greeter',
-  version: '0.0.0',
+  // the package root (config/, proto/, .kenos/) is found from here, in dist/ and in the bundle alike
+  root: import.meta.url,
   config: greeterConfigSchema,
-  // config/ and the development key (.kenos/local.key) live in the package directory, next to dist/
-  configDir: PACKAGE_ROOT,
+  // domain errors become 400 problem+json / INVALID_ARGUMENT in every REST route and gRPC method
+  mapError: toTransportError,
   rest: (router, { config }) =>
-    mountGreetingRoutes(router, createSayHello(config.greeter)),
-  grpc: ({ config }) => [greeterService(createSayHello(config.greeter))],
+    mountGreetingRoutes(router, useSayHello(config.greeter)),
+  grpc: ({ config }) => [greeterService(useSayHello(config.greeter))],
   workers: {
     greetings: ({ config }) =>
-      greetingWorker(createSayHello(config.greeter), config.greeter.worker),
+      greetingWorker(useSayHello(config.greeter), config.greeter.worker),
   },
   batches: {
     'daily-report': ({ config }, batch) =>

@@ -195,16 +195,17 @@ describe('Kubernetes manifests', () => {
     });
   });
 
-  it('build a non-root image whose entry point is the bundle, dist/main-bundle.js', () => {
+  it('build a non-root image whose entry point is the bundle that npm run build writes, dist/main.bundle.mjs', () => {
     const dockerfile = readFileSync(
       new URL('../Dockerfile', import.meta.url),
       'utf8',
     );
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(
-      /^ENTRYPOINT \["node", "dist\/main-bundle\.js"\]$/m,
+      /^ENTRYPOINT \["node", "dist\/main\.bundle\.mjs"\]$/m,
     );
-    expect(dockerfile).toMatch(/nx run example-greeter:bundle/);
+    expect(dockerfile).toMatch(/^RUN npm run build\b/m);
+    expect(dockerfile).toMatch(/NODE_COMPILE_CACHE=\/tmp\//);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 });

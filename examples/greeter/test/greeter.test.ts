@@ -93,6 +93,18 @@ describe('greeter api', () => {
     });
   });
 
+  it('answers a POST whose name is not a string with 400 problem+json', async () => {
+    const res = await fetch(`${base}/v1/greetings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":42}',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      errors: [{ field: 'name', description: 'must be a string' }],
+    });
+  });
+
   it('greets over gRPC SayHello', async () => {
     const { response } = await unary<{ message: string }>(client, 'SayHello', {
       name: 'Grace',

@@ -20,10 +20,10 @@ export const MAX_DELAY_MS = 10_000;
 
 /** The rules of a name: 1 to `maxLength` characters after trimming. */
 export function checkName(
-  name: unknown,
+  name: string,
   maxLength: number,
 ): GreetingViolation[] {
-  if (typeof name !== 'string' || name.trim().length === 0)
+  if (name.trim().length === 0)
     return [{ field: 'name', description: 'must not be empty' }];
   if ([...name.trim()].length > maxLength)
     return [
@@ -33,13 +33,8 @@ export function checkName(
 }
 
 /** The rules of a delay: an integer from 0 to {@link MAX_DELAY_MS}. */
-export function checkDelay(delayMs: unknown): GreetingViolation[] {
-  if (
-    typeof delayMs !== 'number' ||
-    !Number.isInteger(delayMs) ||
-    delayMs < 0 ||
-    delayMs > MAX_DELAY_MS
-  ) {
+export function checkDelay(delayMs: number): GreetingViolation[] {
+  if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
     return [
       {
         field: 'delay_ms',

@@ -1,4 +1,4 @@
-import { defineConfigSchema } from '@kenos/config';
+import { defineConfigSchema, type ConfigValues } from '@kenos/config';
 
 /** The greeter's own config keys (the standard settings are merged in by @kenos/server). */
 export const greeterConfigSchema = defineConfigSchema({
@@ -55,3 +55,6 @@ export const greeterConfigSchema = defineConfigSchema({
     },
   },
 });
+
+/** The greeter's own settings, typed: `config.greeter` of the service context. */
+export type GreeterConfig = ConfigValues<typeof greeterConfigSchema>['greeter'];

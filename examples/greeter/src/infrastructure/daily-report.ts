@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchContext } from '@kenos/server';
 
 /** `batch:daily-report`: logs a summary and exits 0 (or 1 when told to fail). */
@@ -5,19 +6,9 @@ export async function dailyReport(
   settings: { fail: boolean; durationMs: number; greeting: string },
   { signal, logger }: BatchContext,
 ): Promise<void> {
-  if (settings.durationMs > 0) {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, settings.durationMs);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(new Error('daily report aborted', { cause: signal.reason }));
-        },
-        { once: true },
-      );
-    });
-  }
+  // SIGTERM aborts `signal`: the wait rejects and the batch exits 1
+  if (settings.durationMs > 0)
+    await sleep(settings.durationMs, undefined, { signal });
   if (settings.fail)
     throw new Error('daily report failed (GREETER_REPORT_FAIL=true)');
   logger.info(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkDelay,
   checkName,
@@ -7,12 +8,12 @@ import {
 
 /** Input of {@link SayHello}. */
 export interface SayHelloInput {
-  name: unknown;
-  /** Wait this long before answering (demonstrates draining). Default 0. */
-  delayMs?: unknown;
+  name: string;
+  /** Wait this long before answering (demonstrates draining), in milliseconds. */
+  delayMs: number;
 }
 
-/** Greets someone; throws {@link InvalidGreetingError} on invalid input. */
+/** Greets someone; throws {@link InvalidGreetingError} on invalid input, rejects when `signal` aborts the wait. */
 export type SayHello = (
   input: SayHelloInput,
   signal?: AbortSignal,
@@ -24,37 +25,15 @@ export interface SayHelloSettings {
   maxNameLength: number;
 }
 
-const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
-  ms <= 0
-    ? Promise.resolve()
-    : new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(
-            signal?.reason instanceof Error
-              ? signal.reason
-              : new Error('aborted'),
-          );
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-
 /** Creates the say-hello use case. */
 export function createSayHello(settings: SayHelloSettings): SayHello {
-  return async (input, signal) => {
-    const delayMs = input.delayMs ?? 0;
+  return async ({ name, delayMs }, signal) => {
     const violations = [
-      ...checkName(input.name, settings.maxNameLength),
+      ...checkName(name, settings.maxNameLength),
       ...checkDelay(delayMs),
     ];
     if (violations.length > 0) throw new InvalidGreetingError(violations);
-    await wait(delayMs as number, signal);
-    return {
-      message: composeGreeting(settings.greeting, input.name as string),
-    };
+    if (delayMs > 0) await sleep(delayMs, undefined, signal ? { signal } : {});
+    return { message: composeGreeting(settings.greeting, name) };
   };
 }

@@ -1,6 +1,6 @@
 import type { ConfigRow, ConfigSchema, LoadConfigOptions } from '@kenos/config';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.js';
 import { write, type CliIo } from '../cli-io.js';
@@ -21,9 +21,12 @@ const SCHEMA_EXPORTS = ['configSchema', 'schema', 'default'];
 /** The parts of a `defineService` definition of `@kenos/server` that `kenos config` uses (the CLI does not depend on the server). */
 interface ServiceLike {
   readonly name: string;
-  readonly version: string;
+  /** Absent: the `version` of the package.json in the service directory, as `runService` reads it. */
+  readonly version?: string;
   readonly config?: unknown;
   readonly configDir?: string;
+  /** `import.meta.url` of a module of the service: its package root is the service directory. */
+  readonly root?: string | URL;
 }
 
 /** What `kenos config` loads: a schema, and the service it belongs to when the module defines one. */
@@ -37,9 +40,21 @@ function asServiceDefinition(value: unknown): ServiceLike | undefined {
   return typeof v === 'object' &&
     v !== null &&
     typeof v['name'] === 'string' &&
-    typeof v['version'] === 'string'
+    (typeof v['version'] === 'string' || v['root'] !== undefined)
     ? (v as unknown as ServiceLike)
     : undefined;
+}
+
+/** The `version` of the package.json in `dir`; `0.0.0` without one, as `runService` defaults it. */
+function packageVersion(dir: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }
 
 const usage = `Usage: kenos config <action> [flags]
@@ -207,7 +222,10 @@ export const configCommand: Command = {
         env: {
           ...(service === undefined
             ? {}
-            : { SERVICE_NAME: service.name, SERVICE_VERSION: service.version }),
+            : {
+                SERVICE_NAME: service.name,
+                SERVICE_VERSION: service.version ?? packageVersion(cwd),
+              }),
           ...io.env,
           ...(values.env === undefined ? {} : { KENOS_ENV: values.env }),
         },

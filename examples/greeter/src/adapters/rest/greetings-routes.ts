@@ -1,47 +1,44 @@
 import type { RestRouter } from '@kenos/server';
+import { InvalidGreetingError } from '../../domain/greeting.js';
 import type { SayHello } from '../../use-cases/say-hello.js';
-import { toTransportError } from '../domain-errors.js';
 
-/** `delay_ms` from the query string: absent = 0, digits only, else NaN (rejected by the use case). */
-function parseDelay(raw: unknown): unknown {
+/** `delay_ms` from the query string: absent = 0, digits only, else NaN (which the use case refuses). */
+function parseDelay(raw: unknown): number {
   if (raw === undefined) return 0;
   return typeof raw === 'string' && /^\d{1,6}$/.test(raw)
     ? Number(raw)
     : Number.NaN;
 }
 
-/** `GET /v1/greetings/:name` and `POST /v1/greetings`. */
+/** The fields of a JSON body as the use case takes them; a name that is not a string is refused. */
+function parseBody(body: unknown): { name: string; delayMs: number } {
+  const fields =
+    typeof body === 'object' && body !== null
+      ? (body as Record<string, unknown>)
+      : {};
+  const name = fields['name'] ?? '';
+  const delay = fields['delay_ms'] ?? 0;
+  if (typeof name !== 'string')
+    throw new InvalidGreetingError([
+      { field: 'name', description: 'must be a string' },
+    ]);
+  return { name, delayMs: typeof delay === 'number' ? delay : Number.NaN };
+}
+
+/** `GET /v1/greetings/:name` and `POST /v1/greetings`; errors are mapped by the service's `mapError`. */
 export function mountGreetingRoutes(
   router: RestRouter,
   sayHello: SayHello,
 ): void {
   router.get('/v1/greetings/:name', async (req, res) => {
-    try {
-      res.json(
-        await sayHello({
-          name: req.params['name'],
-          delayMs: parseDelay(req.query['delay_ms']),
-        }),
-      );
-    } catch (err) {
-      throw toTransportError(err);
-    }
+    res.json(
+      await sayHello({
+        name: req.params['name'] ?? '',
+        delayMs: parseDelay(req.query['delay_ms']),
+      }),
+    );
   });
   router.post('/v1/greetings', async (req, res) => {
-    const body: unknown = req.body;
-    const fields =
-      typeof body === 'object' && body !== null
-        ? (body as Record<string, unknown>)
-        : {};
-    try {
-      res.json(
-        await sayHello({
-          name: fields['name'],
-          delayMs: fields['delay_ms'] ?? 0,
-        }),
-      );
-    } catch (err) {
-      throw toTransportError(err);
-    }
+    res.json(await sayHello(parseBody(req.body)));
   });
 }
