@@ -43,11 +43,19 @@ export const FROM_EXAMPLE = [
 const { createLocalKeyProvider, loadSecretFile, serializeSecretDocument } =
   await import('@kenos/crypto');
 
+/**
+ * Left out of what FROM_EXAMPLE takes: the generated grpc-js type of the whole proto package,
+ * named after the .proto file (greeter.ts), which the service does not import and which a
+ * service's `npm run generate` writes under its own name.
+ */
+export const NOT_FROM_EXAMPLE = ['src/adapters/grpc/generated/greeter.ts'];
+
 await rm(out, { recursive: true, force: true });
 for (const path of FROM_EXAMPLE) {
   await mkdir(dirname(join(out, path)), { recursive: true });
   await cp(join(example, path), join(out, path), { recursive: true });
 }
+for (const path of NOT_FROM_EXAMPLE) await rm(join(out, path));
 await cp(overlay, out, { recursive: true });
 // package.json and tsconfig files are stored as *.tmpl, or Nx would take service-template/ for a project
 for (const entry of await readdir(out, {

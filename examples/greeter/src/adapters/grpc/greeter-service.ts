@@ -1,7 +1,7 @@
 import type { GrpcCallContext, GrpcServiceRegistration } from '@kenos/server';
 import type { SayHello } from '../../use-cases/say-hello.js';
-import type { SayHelloRequest__Output } from './generated/SayHelloRequest.js';
-import type { SayHelloResponse } from './generated/SayHelloResponse.js';
+import type { SayHelloRequest__Output } from './generated/kenos/example/greeter/v1/SayHelloRequest.js';
+import type { SayHelloResponse } from './generated/kenos/example/greeter/v1/SayHelloResponse.js';
 
 /** The greeter `.proto`, relative to the package root (`proto/` ships next to `dist/`). */
 export const GREETER_PROTO = 'proto/kenos/example/greeter/v1/greeter.proto';
