@@ -14,6 +14,7 @@ export default {
         'testing',
         'cli',
         'renovate-config',
+        'create-service',
         'greeter',
         'examples',
         'tools',

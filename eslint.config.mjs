@@ -125,7 +125,7 @@ export default [
   },
   {
     // Tests read parsed JSON (log lines, HTTP bodies): `any` and `!` on known indexes are the honest types there.
-    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    files: ['**/test/**/*.{ts,mjs}', '**/*.test.{ts,mjs}'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Package hygiene on the tarball that `npm publish` would upload, run in a package directory:
-// 1. only dist/ output, package.json, README and LICENSE are packed, and .proto files under proto/ (no src/, tests,
+// 1. only dist/ output, package.json, README and LICENSE are packed, .proto files under proto/ and the CLI's template/ (no src/, tests,
 //    fixtures, build info);
 // 2. publint --strict: the exports map and package.json fields resolve and make sense;
 // 3. attw (are the types wrong) on the packed tarball: ESM and types resolve under node16 and bundler.
@@ -24,17 +24,20 @@ const [report] = JSON.parse(
 const allowedTop = /^(package\.json|README\.md|LICENSE(\.md)?|CHANGELOG\.md)$/;
 const forbidden =
   /(^|\/)(src|test|__fixtures__)\/|\.test\.|\.spec\.|\.tsbuildinfo$/;
+// template/: the service template of @kenos/cli (`kenos new`), a service's sources and tests on purpose
 const leaks = report.files
   .map((f) => f.path)
   .filter(
     (p) =>
-      !(
+      !p.startsWith('template/') &&
+      (!(
         allowedTop.test(p) ||
         p.startsWith('dist/') ||
         p.startsWith('bin/') ||
         (p.startsWith('proto/') && p.endsWith('.proto')) ||
         (p.endsWith('.json') && !p.includes('/'))
-      ) || forbidden.test(p),
+      ) ||
+        forbidden.test(p)),
   );
 if (leaks.length > 0) {
   console.error(

@@ -1,0 +1,5 @@
+import { kenosVitestConfig } from '../../vitest.shared.mts';
+
+export default kenosVitestConfig(import.meta.dirname, {
+  include: ['test/**/*.test.mjs'],
+});
