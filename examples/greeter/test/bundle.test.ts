@@ -12,28 +12,28 @@ import {
   unary,
   type ServiceProcess,
 } from '@kenos/testing';
-// @ts-expect-error -- a plain .mjs config without type declarations
-import { EXTERNAL } from '../rolldown.config.mjs';
+import { BUNDLE_EXTERNAL } from '@kenos/cli';
 
-// The production entry point: dist/main-bundle.js runs the single-file bundle dist/run.bundle.mjs
-// (built by `nx run example-greeter:bundle`, a dependency of this project's test target).
-const entry = fileURLToPath(new URL('../dist/main-bundle.js', import.meta.url));
+// The production entry point, what the image runs: dist/main.bundle.mjs, the service and the Kenos
+// packages in one file, written by `npm run build` (`kenos bundle`).
 const bundlePath = fileURLToPath(
-  new URL('../dist/run.bundle.mjs', import.meta.url),
+  new URL('../dist/main.bundle.mjs', import.meta.url),
 );
+const entry = bundlePath;
 const proto = fileURLToPath(
   new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url),
 );
 const require = createRequire(import.meta.url);
-const kenosVersion = (
-  JSON.parse(
-    readFileSync(require.resolve('@kenos/telemetry/package.json'), 'utf8'),
-  ) as { version: string }
-).version;
+const versionOf = (file: string): string =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+const kenosVersion = versionOf(require.resolve('@kenos/server/package.json'));
+const serviceVersion = versionOf(
+  fileURLToPath(new URL('../package.json', import.meta.url)),
+);
 
 afterAll(() => stopAllServices());
 
-describe('the greeter bundle (dist/main-bundle.js)', () => {
+describe('the greeter bundle (dist/main.bundle.mjs)', () => {
   let svc: ServiceProcess;
   let client: grpc.Client;
   beforeAll(async () => {
@@ -73,12 +73,12 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
     );
   });
 
-  it('reports the Kenos SDK version, not the version of the package.json next to the bundle', async () => {
+  it('reports the service version of its package.json and the Kenos SDK version it was built with', async () => {
     const metrics = await (
       await fetch(`http://127.0.0.1:${svc.ports.admin}/metrics`)
     ).text();
     expect(metrics).toContain(
-      `kenos_build_info{service="greeter",version="0.0.0",kenos_version="${kenosVersion}"} 1`,
+      `kenos_build_info{service="greeter",version="${serviceVersion}",kenos_version="${kenosVersion}"} 1`,
     );
     expect(readFileSync(bundlePath, 'utf8')).not.toContain(
       '__KENOS_SDK_VERSION__',
@@ -119,7 +119,7 @@ describe('the greeter bundle (dist/main-bundle.js)', () => {
 });
 
 describe('the greeter bundle file', () => {
-  it('imports nothing at run time but Node built-ins and the packages rolldown.config.mjs keeps external', () => {
+  it('imports nothing at run time but Node built-ins and the packages kenos bundle keeps external', () => {
     const code = readFileSync(bundlePath, 'utf8');
     const specifiers = new Set<string>();
     // rolldown writes static imports at the start of a line, dynamic ones as import("…") and requires of what it
@@ -131,7 +131,7 @@ describe('the greeter bundle file', () => {
     const builtins = new Set(builtinModules.flatMap((b) => [b, `node:${b}`]));
     const unexpected = [...specifiers].filter(
       (s) =>
-        !builtins.has(s) && !(EXTERNAL as RegExp[]).some((re) => re.test(s)),
+        !builtins.has(s) && !BUNDLE_EXTERNAL.some((re) => re.test(s)),
     );
     expect(unexpected).toEqual([]);
     // express, pino, prom-client and the @kenos packages are inside

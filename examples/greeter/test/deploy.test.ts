@@ -184,6 +184,29 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('let the PodMonitor scrape the admin port of the api, worker and batch pods', () => {
+    const monitor = read('pod-monitor');
+    const wanted = monitor['spec']['selector']['matchLabels'] as Record<
+      string,
+      string
+    >;
+    expect(monitor['spec']['podMetricsEndpoints'][0]).toMatchObject({
+      port: 'admin',
+      path: '/metrics',
+    });
+    for (const template of [
+      api['spec']['template'],
+      worker['spec']['template'],
+      cron['spec']['jobTemplate']['spec']['template'],
+    ]) {
+      expect(template['metadata']['labels']).toMatchObject(wanted);
+      const ports = (template['spec']['containers'][0]['ports'] as Doc[]).map(
+        (p) => p['name'],
+      );
+      expect(ports).toContain('admin');
+    }
+  });
+
   it('point the PDB and HPA at the api Deployment', () => {
     expect(read('pdb')['spec']['selector']['matchLabels']).toEqual(
       api['spec']['selector']['matchLabels'],
