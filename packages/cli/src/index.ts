@@ -23,3 +23,11 @@ export {
   SERVICE_NAME_MAX_LENGTH,
   type ServiceNameForms,
 } from './new/service-name.js';
+export { bundleService } from './bundle/bundle-service.js';
+export type { BundleServiceOptions } from './bundle/bundle-service.js';
+export type { BundleServiceResult } from './bundle/bundle-service.js';
+export { BUNDLE_EXTERNAL } from './bundle/bundle-external.js';
+export { checkManifests } from './manifests/check-manifests.js';
+export type { CheckManifestsOptions } from './manifests/check-manifests.js';
+export { formatManifestProblem } from './manifests/manifest-problem.js';
+export type { ManifestProblem } from './manifests/manifest-problem.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 import { processIo, write, type CliIo } from './cli-io.js';
 import type { Command } from './command.js';
+import { bundleCommand } from './commands/bundle.js';
 import { configCommand } from './commands/config.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { encryptCommand } from './commands/encrypt.js';
@@ -9,6 +10,7 @@ import { globalUsage, helpCommand } from './commands/help.js';
 import { kmsLocalCommand } from './commands/kms-local.js';
 import { localKeyCommand } from './commands/local-key.js';
 import { newCommand } from './commands/new.js';
+import { manifestsCommand } from './commands/manifests.js';
 import { observabilityCommand } from './commands/observability.js';
 import { secretsCommand } from './commands/secrets.js';
 
@@ -19,6 +21,8 @@ const commands: readonly Command[] = [
   secretsCommand,
   configCommand,
   observabilityCommand,
+  bundleCommand,
+  manifestsCommand,
   localKeyCommand,
   kmsLocalCommand,
   helpCommand(() => commands),
