@@ -147,6 +147,8 @@ export default [
             '{projectRoot}/**/*.test.{ts,mts,js,mjs}',
             '{projectRoot}/test/**/*',
             '{projectRoot}/bench/**/*',
+            // type-only code written by proto-loader-gen-types (its grpc-js types are build-time only)
+            '{projectRoot}/src/**/generated/**/*',
           ],
           // @types packages a public .d.ts exposes (express's Router in @kenos/server) are runtime dependencies on purpose.
           ignoredDependencies: [

@@ -79,6 +79,17 @@ describe('checkManifests against the Kubernetes 1.36 schemas', () => {
     });
   });
 
+  it('validates a PodMonitor against the Prometheus Operator schema, and reports a typo in it', async () => {
+    const monitor = parse(
+      readFileSync(join(valid, 'pod-monitor.yaml'), 'utf8'),
+    ) as Doc;
+    monitor['spec']['podMetricsEndpoints'][0]['scrapeTimout'] = '10s';
+    const dir = copyOfValid({ 'pod-monitor.yaml': stringify(monitor) });
+    expect(await lines(dir)).toEqual([
+      'pod-monitor.yaml document 1 (monitoring.coreos.com/v1 PodMonitor greeter): /spec/podMetricsEndpoints/0/scrapeTimout: unknown field (not in the monitoring.coreos.com/v1 PodMonitor schema)',
+    ]);
+  });
+
   it('reports a value of the wrong type, such as replicas: "two"', async () => {
     const dir = copyOfValid({
       'api-deployment.yaml': editedApi((d) => (d['spec']['replicas'] = 'two')),
@@ -133,7 +144,7 @@ describe('checkManifests against the Kubernetes 1.36 schemas', () => {
         'kind: Service',
         'apiVersion: 3',
         'apiVersion: ../../v1\nkind: Service',
-        'apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor',
+        'apiVersion: example.com/v1\nkind: Widget',
         '- a list',
       ].join('\n---\n'),
     });
@@ -143,7 +154,7 @@ describe('checkManifests against the Kubernetes 1.36 schemas', () => {
       'service.yaml document 3 (Service): /apiVersion: no Kubernetes schema: apiVersion undefined is missing or malformed',
       'service.yaml document 4 (3): /apiVersion: no Kubernetes schema: apiVersion 3 is missing or malformed',
       'service.yaml document 5 (../../v1 Service): /apiVersion: no Kubernetes schema: apiVersion "../../v1" is missing or malformed',
-      'service.yaml document 6 (monitoring.coreos.com/v1 PodMonitor): /apiVersion: no Kubernetes schema: unknown apiVersion monitoring.coreos.com/v1',
+      'service.yaml document 6 (example.com/v1 Widget): /apiVersion: no Kubernetes schema: unknown apiVersion example.com/v1',
       'service.yaml document 7: /: not a Kubernetes object (a YAML mapping)',
     ]);
   });
@@ -172,6 +183,7 @@ describe('checkManifests and kustomization.yaml', () => {
     'hpa.yaml',
     'worker-deployment.yaml',
     'cronjob.yaml',
+    'pod-monitor.yaml',
   ];
   const k = 'kustomization.yaml document 1 (Kustomization)';
 
@@ -189,8 +201,8 @@ describe('checkManifests and kustomization.yaml', () => {
       'kustomization.yaml': kustomization([...all, 'gone.yaml', './hpa.yaml']),
     });
     expect(await lines(dir)).toEqual([
-      `${k}: /resources/7: gone.yaml does not exist`,
-      `${k}: /resources/8: lists ./hpa.yaml again (already /resources/4)`,
+      `${k}: /resources/8: gone.yaml does not exist`,
+      `${k}: /resources/9: lists ./hpa.yaml again (already /resources/4)`,
     ]);
   });
 

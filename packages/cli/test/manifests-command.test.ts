@@ -23,7 +23,7 @@ describe('kenos manifests check', () => {
     const r = await runKenos(['manifests', 'check'], { cwd: service });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('7 documents in 7 files valid\n');
+    expect(r.stdout).toBe('8 documents in 8 files valid\n');
   });
 
   it('takes DIR relative to the current directory', async () => {
@@ -31,7 +31,7 @@ describe('kenos manifests check', () => {
       cwd: join(fixtures, '..'),
     });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('7 documents in 7 files valid\n');
+    expect(r.stdout).toBe('8 documents in 8 files valid\n');
   });
 
   it('exits 1 with one line per problem naming file, document and JSON pointer, then one line with the code', async () => {

@@ -21,19 +21,27 @@ const noSchema = (pointer: string, why: string): DocumentProblem => ({
 });
 
 /**
- * The kubernetes-models module of an API group version (`apps/v1`: `kubernetes-models/apps/v1`).
- * The core group's (`v1`) is a literal import, which also shows the lint's dependency check that
- * this package uses kubernetes-models; the others are computed (every version the installed
- * kubernetes-models ships, no list to keep up to date).
+ * The kubernetes-models module of an API group version (`apps/v1`: `kubernetes-models/apps/v1`),
+ * or, for the Prometheus Operator's group (`monitoring.coreos.com/*`: the PodMonitor of every
+ * service), `@kubernetes-models/prometheus-operator`. The core group's (`v1`) is a literal import,
+ * which also shows the lint's dependency check that this package uses kubernetes-models; the others
+ * are computed (every version the installed packages ship, no list to keep up to date).
  */
 function importModels(apiVersion: string): Promise<Record<string, unknown>> {
-  return apiVersion === 'v1'
-    ? import('kubernetes-models/v1')
-    : import(/* @vite-ignore */ `kubernetes-models/${apiVersion}`);
+  if (apiVersion === 'v1') return import('kubernetes-models/v1');
+  if (apiVersion.startsWith('monitoring.coreos.com/'))
+    return apiVersion === 'monitoring.coreos.com/v1'
+      ? import(
+          '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
+        )
+      : import(
+          /* @vite-ignore */ `@kubernetes-models/prometheus-operator/${apiVersion}`
+        );
+  return import(/* @vite-ignore */ `kubernetes-models/${apiVersion}`);
 }
 
 /**
- * The kubernetes-models class of an apiVersion and kind (the Kubernetes 1.36 OpenAPI schemas,
+ * The kubernetes-models class of an apiVersion and kind (the Kubernetes 1.36 OpenAPI schemas and the Prometheus Operator's CRDs,
  * compiled into one validator per kind, installed with the package: nothing is downloaded), or
  * the problem when there is none: a missing or malformed apiVersion, an unknown apiVersion
  * (custom resources included), an unknown kind.
