@@ -1,5 +1,5 @@
 /**
- * @kenos/cli: The kenos command: new, config, secrets, kms-local, observability.
+ * @kenos/cli: The kenos command: new, bundle, manifests, config, secrets, kms-local, observability.
  *
  * The `kenos` bin runs {@link runCli}; embedding tools can call it directly.
  *

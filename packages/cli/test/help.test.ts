@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { runKenos, SHIM } from './kenos-process.js';
 
 const COMMANDS = [
+  'new',
+  'bundle',
+  'manifests',
+  'config',
+  'observability',
   'encrypt',
   'decrypt',
   'secrets',

@@ -2,15 +2,19 @@
 // deadline, and the whole process group stopped (by PID) when the deadline passes.
 import { spawn } from 'node:child_process';
 
+/** Variables of the test runner and of npm/Nx scripts, which a developer's shell does not have. */
+const RUNNER_VARIABLES =
+  /^(VITEST.*|NODE_OPTIONS|NODE_ENV|TEST|npm_.*|NX_.*|INIT_CWD|FORCE_COLOR|KENOS_.*)$/i;
+
 /**
- * The environment of a command run "as a developer would": PATH (the repository's Node 24 first,
- * as npm scripts put it) and HOME, nothing of the test runner (VITEST_*, NODE_OPTIONS, npm_*, NX_*).
+ * The environment of a command run "as a developer would": the machine's (PATH with the
+ * repository's Node 24 first, as npm scripts put it; HOME; the network and certificate
+ * settings npm needs), without the variables of the test runner.
  */
 export function cleanEnv(extra = {}) {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TERM', 'CI'];
   const env = {};
-  for (const key of keep)
-    if (process.env[key] !== undefined) env[key] = process.env[key];
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !RUNNER_VARIABLES.test(key)) env[key] = value;
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
