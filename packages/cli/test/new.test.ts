@@ -99,6 +99,14 @@ describe('template substitution', () => {
     ['app.kubernetes.io/name: greeter', 'app.kubernetes.io/name: order-api'],
     ['name: greeter-daily-report', 'name: order-api-daily-report'],
     ['test/greeter.test.ts', 'test/order-api.test.ts'],
+    [
+      "from '../../../../kenos/example/greeter/v1/SayHelloRequest.js'",
+      "from '../../../kenos/order_api/v1/SayHelloRequest.js'",
+    ],
+    [
+      "ConfigValues<typeof greeterConfigSchema>['greeter']",
+      "ConfigValues<typeof orderApiConfigSchema>['orderApi']",
+    ],
   ])('turns %j into %j', (from, to) => {
     expect(substituteTemplate(from, forms)).toBe(to);
   });

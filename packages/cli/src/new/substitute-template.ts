@@ -23,6 +23,11 @@ const RULES: readonly Rule[] = [
     /kenos\/example\/greeter\/v1\/greeter\.proto/g,
     (f) => `kenos/${f.snake}/v1/${f.snake}.proto`,
   ],
+  // generated code climbs from generated/kenos/example/greeter/v1/ to generated/: one level less
+  [
+    /(?:\.\.\/){4}kenos\/example\/greeter\/v1/g,
+    (f) => `../../../kenos/${f.snake}/v1`,
+  ],
   [/kenos\/example\/greeter\/v1/g, (f) => `kenos/${f.snake}/v1`],
   [/kenos\.example\.greeter\.v1/g, (f) => `kenos.${f.snake}.v1`],
   [/@kenos\/example-greeter/g, (f) => f.kebab],
@@ -35,6 +40,7 @@ const RULES: readonly Rule[] = [
   [/(?<=\.)greeter\b(?!-)/g, (f) => f.camel],
   [/\bgreeter(?=\.[a-z])/g, (f) => f.camel],
   [/\bgreeter(?=\??\s*:(?:\s|$))/g, (f) => f.camel],
+  [/(?<=\[')greeter(?='\])/g, (f) => f.camel],
   [/greeter/g, (f) => f.kebab],
 ];
 
