@@ -96,6 +96,10 @@ export default [
       '**/tmp',
       '**/vitest.config.*.timestamp*',
       '**/templates/**',
+      // @kenos/cli: the service template of `kenos new` (built from examples/greeter, linted there)
+      // and its overlay files, a generated service's own config (patterns relative to packages/cli)
+      'template/**',
+      'service-template/**',
     ],
   },
   {

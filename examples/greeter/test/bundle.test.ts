@@ -130,8 +130,7 @@ describe('the greeter bundle file', () => {
       specifiers.add(m[1]!);
     const builtins = new Set(builtinModules.flatMap((b) => [b, `node:${b}`]));
     const unexpected = [...specifiers].filter(
-      (s) =>
-        !builtins.has(s) && !BUNDLE_EXTERNAL.some((re) => re.test(s)),
+      (s) => !builtins.has(s) && !BUNDLE_EXTERNAL.some((re) => re.test(s)),
     );
     expect(unexpected).toEqual([]);
     // express, pino, prom-client and the @kenos packages are inside
