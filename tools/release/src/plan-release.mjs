@@ -11,11 +11,16 @@ import { quietly } from './quietly.mjs';
 export const FIRST_VERSION = '1.0.0';
 
 /**
- * Loads Nx's release API for the workspace in the current directory, with no daemon and no Nx
- * Cloud: a release talks to no server.
+ * Loads Nx's release API for the workspace at `root`, with no daemon and no Nx Cloud: a release
+ * talks to no server. The workspace root is set explicitly, so that an Nx variable inherited from
+ * an Nx task cannot point the release at another workspace. Nx's plugins load once, in this
+ * process: a release builds the project graph three times, and isolated plugin workers would
+ * start again for each.
  */
-export async function nxRelease() {
+export async function nxRelease(root) {
+  process.env.NX_WORKSPACE_ROOT_PATH = root;
   process.env.NX_DAEMON ??= 'false';
+  process.env.NX_ISOLATE_PLUGINS ??= 'false';
   process.env.NX_NO_CLOUD = 'true';
   process.env.NX_TUI = 'false';
   return import('nx/release');
@@ -40,7 +45,7 @@ export async function planRelease({ root, version, verbose = false }) {
   const last = lastReleaseTag(root);
   const firstRelease = last === undefined;
   const specifier = version ?? (firstRelease ? FIRST_VERSION : undefined);
-  const { releaseVersion } = await nxRelease();
+  const { releaseVersion } = await nxRelease(root);
   const versionResult = await quietly(
     () =>
       releaseVersion({

@@ -47,13 +47,14 @@ function gitMessages(root, version) {
 
 /** Runs Nx release's changelog step for `version` over the result of its version step. */
 async function changelogEntry({
+  root,
   versionResult,
   version,
   firstRelease,
   dryRun,
   verbose,
 }) {
-  const { releaseChangelog } = await nxRelease();
+  const { releaseChangelog } = await nxRelease(root);
   const result = await quietly(
     () =>
       releaseChangelog({
@@ -119,6 +120,7 @@ async function release(options) {
 
   if (dryRun) {
     const changelog = await changelogEntry({
+      root,
       versionResult,
       version,
       firstRelease,
@@ -139,7 +141,7 @@ async function release(options) {
       write: false,
     });
     console.log(
-      `\n--- CHANGELOG.md, new entry (and in each package's CHANGELOG.md) ---\n\n${changelog}\n`,
+      `\n--- CHANGELOG.md, new entry (each package's CHANGELOG.md gets the entries that touch it) ---\n\n${changelog}\n`,
     );
     console.log(
       `--- Release notes (a release writes them to ${notesPath(version)}) ---\n\n${notes}`,
@@ -160,7 +162,7 @@ async function release(options) {
   }
 
   try {
-    const { releaseVersion } = await nxRelease();
+    const { releaseVersion } = await nxRelease(root);
     const written = await quietly(
       () =>
         releaseVersion({
@@ -179,6 +181,7 @@ async function release(options) {
     moveWorkspaceRanges(root, { manifests, group, version, write: true });
     syncLockfile(root);
     const changelog = await changelogEntry({
+      root,
       versionResult: written,
       version,
       firstRelease,
