@@ -141,7 +141,7 @@ async function release(options) {
       write: false,
     });
     console.log(
-      `\n--- CHANGELOG.md, new entry (each package's CHANGELOG.md gets the entries that touch it) ---\n\n${changelog}\n`,
+      `\n--- CHANGELOG.md, new entry (each package's CHANGELOG.md gets those that touch it) ---\n\n${changelog}\n`,
     );
     console.log(
       `--- Release notes (a release writes them to ${notesPath(version)}) ---\n\n${notes}`,
