@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkApi } from './api-guard.mjs';
-import { changedPaths, commitAndTag, tagExists } from './git.mjs';
+import {
+  changedPaths,
+  commitAndTag,
+  compareVersions,
+  tagExists,
+} from './git.mjs';
 import { NO_GIT, nxRelease, planRelease } from './plan-release.mjs';
 import { quietly } from './quietly.mjs';
 import { renderReleaseNotes } from './release-notes.mjs';
@@ -94,6 +99,10 @@ async function release(options) {
   }
   const tag = `v${version}`;
   if (tagExists(root, tag)) throw new Error(`tag ${tag} exists already`);
+  if (last !== undefined && compareVersions(version, last.version) <= 0)
+    throw new Error(
+      `version ${version} is not above the last release, ${last.tag}`,
+    );
   const manifests = workspaceManifests(root);
   const group = releaseGroupManifests(
     manifests,
