@@ -308,8 +308,10 @@ function cleanup() {
   return cleaning;
 }
 
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, () => {
+    interrupted = true;
     console.log(`\n${signal}: stopping every process this run started`);
     signalChildren('SIGKILL');
     void cleanup().finally(() => {
@@ -324,7 +326,7 @@ console.log(
 let result = { passed: 0, failed: 1, skipped: 0, ok: false };
 try {
   result = await runSteps(steps);
-  if (!result.ok && registry)
+  if (!result.ok && registry && !interrupted)
     console.log(
       `registry output (last lines):\n${tail(registry.output(), 20)}`,
     );

@@ -1,10 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +38,7 @@ afterAll(async () => {
 
 /** A package `name@version` with one file, in a new directory of `work`. */
 function fixturePackage(name, version) {
-  const dir = join(work, 'fixtures', name.replace('/', '+'));
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(join(work, 'fixture-'));
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name, version, main: 'index.js' }),
