@@ -31,3 +31,11 @@ export { checkManifests } from './manifests/check-manifests.js';
 export type { CheckManifestsOptions } from './manifests/check-manifests.js';
 export { formatManifestProblem } from './manifests/manifest-problem.js';
 export type { ManifestProblem } from './manifests/manifest-problem.js';
+export { migrateService } from './migrate/migrate-service.js';
+export type {
+  MigrateServiceOptions,
+  MigrateServiceResult,
+  AppliedMigration,
+} from './migrate/migrate-service.js';
+export type { Migration, MigrationService } from './migrate/migration.js';
+export { MIGRATIONS } from './migrate/migrations/index.js';

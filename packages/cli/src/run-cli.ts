@@ -11,6 +11,7 @@ import { kmsLocalCommand } from './commands/kms-local.js';
 import { localKeyCommand } from './commands/local-key.js';
 import { newCommand } from './commands/new.js';
 import { manifestsCommand } from './commands/manifests.js';
+import { migrateCommand } from './commands/migrate.js';
 import { observabilityCommand } from './commands/observability.js';
 import { secretsCommand } from './commands/secrets.js';
 
@@ -23,6 +24,7 @@ const commands: readonly Command[] = [
   observabilityCommand,
   bundleCommand,
   manifestsCommand,
+  migrateCommand,
   localKeyCommand,
   kmsLocalCommand,
   helpCommand(() => commands),
