@@ -1,5 +1,6 @@
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -10,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundleEntryPoint } from '../src/migrate/migrations/1.0.0-bundle-entry-point.js';
 import { MIGRATIONS } from '../src/migrate/migrations/index.js';
 import { compareSemver } from '../src/migrate/semver-version.js';
 import { unifiedDiff } from '../src/migrate/unified-diff.js';
@@ -144,6 +146,17 @@ describe('kenos migrate', () => {
     ).toEqual([]);
   });
 
+  it('writes nothing when one of the files cannot be written', async () => {
+    // the staging file of package.json, the last one written, is taken by a directory
+    mkdirSync(join(service, 'package.json.kenos-migrate-tmp'));
+    const before = snapshot(service);
+    const r = await runKenos(['migrate', service, '--to', '1.0.0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('could not write the migrated files in');
+    expect(r.stderr).toContain('(KENOS_ERR_CLI_OUTPUT)');
+    expect(snapshot(service)).toEqual(before);
+  });
+
   it('changes nothing when run a second time', async () => {
     expect((await runKenos(['migrate', service, '--to', '1.0.0'])).code).toBe(
       0,
@@ -254,6 +267,59 @@ describe('the migrations shipped with the CLI', () => {
         ),
       ).toBe(true);
     }
+  });
+});
+
+describe('the 1.0.0 bundle-entry-point migration', () => {
+  it('rewrites the entry in block and flow command/args lists, and nowhere else', () => {
+    const before = [
+      '# dist/main-bundle.js was the entry',
+      'containers:',
+      '  - name: orders',
+      '    command:',
+      '      - node',
+      '      - dist/main-bundle.js',
+      '    args: ["node", "dist/main-bundle.js", "api"]',
+      '    env:',
+      '      - { name: OLD_ENTRY, value: dist/main-bundle.js }',
+      '',
+    ].join('\n');
+    const after = bundleEntryPoint.transform('deploy/k8s/api.yaml', before);
+    expect(after).toBe(
+      before
+        .replace('      - dist/main-bundle.js', '      - dist/main.bundle.mjs')
+        .replace(
+          '"dist/main-bundle.js", "api"',
+          '"dist/main.bundle.mjs", "api"',
+        ),
+    );
+    expect(
+      bundleEntryPoint.transform('deploy/k8s/api.yaml', after as string),
+    ).toBe(after);
+  });
+
+  it('adds the compile cache to the ENV NODE_ENV=production line only when no ENV sets it', () => {
+    const old =
+      'FROM node AS runtime\nENV NODE_ENV=production TZ=UTC\nENTRYPOINT ["node", "dist/main-bundle.js"]\n';
+    const migrated = bundleEntryPoint.transform('Dockerfile', old);
+    expect(migrated).toBe(
+      'FROM node AS runtime\nENV NODE_ENV=production TZ=UTC NODE_COMPILE_CACHE=/tmp/node-compile-cache\nENTRYPOINT ["node", "dist/main.bundle.mjs"]\n',
+    );
+    expect(bundleEntryPoint.transform('Dockerfile', migrated as string)).toBe(
+      migrated,
+    );
+  });
+
+  it("deletes an old entry file only when it is byte for byte the example's", () => {
+    expect(bundleEntryPoint.transform('src/run.ts', old('run.ts'))).toBeNull();
+    expect(
+      bundleEntryPoint.transform(
+        'src/run.ts',
+        old('run.ts').replace(/\n/g, '\r\n'),
+      ),
+    ).toBeNull();
+    const changed = `${old('run.ts')}// mine\n`;
+    expect(bundleEntryPoint.transform('src/run.ts', changed)).toBe(changed);
   });
 });
 
