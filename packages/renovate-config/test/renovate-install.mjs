@@ -1,8 +1,9 @@
-// Renovate for the checks that run it (these tests and tools/renovate-e2e, which runs this file as
-// a script: `node renovate-install.mjs` installs and prints the paths as JSON), installed on first use into a cache directory of the
-// repository (node_modules/.cache), not into the workspace: it is large (about 360 MB) and would
-// make every `npm ci` about a minute slower. Its install scripts are skipped (--ignore-scripts):
-// the only one builds the optional `re2` engine, without which Renovate uses RegExp.
+// Renovate for the checks that run it: these tests, and tools/renovate-e2e, which runs this file
+// as a script (`node renovate-install.mjs` installs and prints the paths as JSON). It is installed
+// on first use into the user's cache directory ($XDG_CACHE_HOME or ~/.cache, kept across
+// `npm ci`), not into the workspace: it is large (about 360 MB) and would make every `npm ci`
+// about a minute slower. Its install scripts are skipped (--ignore-scripts): the only one builds
+// the optional `re2` engine (from source, minutes, here), without which Renovate uses RegExp.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -12,17 +13,20 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** The Renovate version the preset is checked with (Renovate needs Node.js 24). */
 export const RENOVATE_VERSION = '44.121.2';
 
-const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-
 /** Where {@link ensureRenovate} installs Renovate `version`. */
 export function renovateDir(version = RENOVATE_VERSION) {
-  return join(root, 'node_modules', '.cache', 'kenos-renovate', version);
+  return join(
+    process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+    'kenos-renovate',
+    version,
+  );
 }
 
 /**

@@ -34,7 +34,7 @@ import { branchesFromLog, parseLog, prTitlesFromLog } from './renovate-log.mjs';
 const MINUTE = 60_000;
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const presetFile = join(root, 'packages/renovate-config/default.json');
-/** Installs Renovate into the repository's cache, as the preset's tests do; prints its paths. */
+/** Installs Renovate into the user's cache, as the preset's tests do; prints its paths. */
 const installScript = join(
   root,
   'packages/renovate-config/test/renovate-install.mjs',
@@ -168,7 +168,7 @@ const steps = [
     },
   },
   {
-    title: 'install Renovate (once, into node_modules/.cache)',
+    title: 'install Renovate (once, into ~/.cache/kenos-renovate)',
     timeoutMs: 10 * MINUTE,
     run: () => {
       renovate = JSON.parse(
