@@ -6,7 +6,6 @@
 // `npm install`, `npm test`, `npm run build`, and the api from the production entry point until
 // /ready is 200, stopped with SIGTERM. Every step is bounded; the registry, the service and every
 // file are removed at the end, on failure and on Ctrl-C too. Nothing in the repository changes.
-import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -14,7 +13,6 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
@@ -24,12 +22,7 @@ import { packPackages } from '@kenos/service-e2e/pack-packages';
 import { startService, stopAllServices } from '@kenos/testing';
 import { signalChildren } from './child-processes.mjs';
 import { prereleaseVersion, unpackAtVersion } from './prerelease.mjs';
-import {
-  addUser,
-  PUBLIC_REGISTRY,
-  startRegistry,
-  userConfig,
-} from './registry.mjs';
+import { PUBLIC_REGISTRY, startRegistryWithUser } from './registry.mjs';
 import { runSteps, summaryLine } from './run-steps.mjs';
 
 const MINUTE = 60_000;
@@ -181,15 +174,7 @@ const steps = [
     title: 'start a throwaway npm registry (verdaccio) on 127.0.0.1',
     timeoutMs: MINUTE,
     run: async () => {
-      registry = await startRegistry({ dir: join(work, 'registry') });
-      const token = await addUser(
-        registry.url,
-        'kenos-e2e',
-        randomBytes(16).toString('hex'),
-      );
-      writeFileSync(join(work, 'npmrc'), userConfig(registry.url, token), {
-        mode: 0o600,
-      });
+      registry = await startRegistryWithUser(work);
       env = outsideEnv(registry.url);
       return `${registry.url} (pid ${registry.pid}): @kenos/* only what is published there, the rest from ${PUBLIC_REGISTRY}`;
     },

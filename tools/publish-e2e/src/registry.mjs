@@ -1,6 +1,7 @@
 // A throwaway npm registry (verdaccio) for the publish proof: bound to 127.0.0.1 on a free port,
 // its config, storage and users in one directory; `@kenos/*` is only what was published there,
 // every other package is proxied to the public npm registry.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -151,4 +152,22 @@ export function userConfig(url, token) {
     'update-notifier=false',
     '',
   ].join('\n');
+}
+
+/**
+ * Starts the registry in `<work>/registry`, registers a user with a random password and writes
+ * its user config to `<work>/npmrc` (mode 0600); resolves with the running registry. What the
+ * publish and Renovate proofs both begin with.
+ */
+export async function startRegistryWithUser(work) {
+  const registry = await startRegistry({ dir: join(work, 'registry') });
+  const token = await addUser(
+    registry.url,
+    'kenos-e2e',
+    randomBytes(16).toString('hex'),
+  );
+  writeFileSync(join(work, 'npmrc'), userConfig(registry.url, token), {
+    mode: 0o600,
+  });
+  return registry;
 }

@@ -7,7 +7,6 @@
 // every @kenos/* dependency of the service at the newer version, titled as the preset says.
 // Every step is bounded; the registry, the preset server and every file go at the end, always.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -21,11 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signalChildren } from '@kenos/publish-e2e/child-processes';
 import { unpackAtVersion } from '@kenos/publish-e2e/prerelease';
-import {
-  addUser,
-  startRegistry,
-  userConfig,
-} from '@kenos/publish-e2e/registry';
+import { startRegistryWithUser } from '@kenos/publish-e2e/registry';
 import { runSteps, summaryLine } from '@kenos/publish-e2e/run-steps';
 import { cleanEnv, runCommand, tail } from '@kenos/service-e2e/commands';
 import { packPackages } from '@kenos/service-e2e/pack-packages';
@@ -150,15 +145,7 @@ const steps = [
     title: 'start a throwaway npm registry (verdaccio) on 127.0.0.1',
     timeoutMs: MINUTE,
     run: async () => {
-      registry = await startRegistry({ dir: join(work, 'registry') });
-      const token = await addUser(
-        registry.url,
-        'kenos-e2e',
-        randomBytes(16).toString('hex'),
-      );
-      writeFileSync(join(work, 'npmrc'), userConfig(registry.url, token), {
-        mode: 0o600,
-      });
+      registry = await startRegistryWithUser(work);
       env = cleanEnv({
         npm_config_userconfig: join(work, 'npmrc'),
         npm_config_registry: registry.url,
