@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { CliError } from './cli-error.js';
+import { cliVersion } from './cli-version.js';
 import { processIo, write, type CliIo } from './cli-io.js';
 import type { Command } from './command.js';
 import { bundleCommand } from './commands/bundle.js';
@@ -130,12 +130,4 @@ function describeCause(cause: unknown): string {
       ? ` (${code})`
       : '';
   return `${name}${cause.message}${codeText}`;
-}
-
-/** The version of @kenos/cli, from its package.json. */
-function cliVersion(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-  ) as { version?: string };
-  return pkg.version ?? 'unknown';
 }

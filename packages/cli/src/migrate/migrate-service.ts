@@ -8,6 +8,7 @@ import {
 } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
+import { cliVersion } from '../cli-version.js';
 import {
   matchesFiles,
   patternDirectories,
@@ -59,14 +60,6 @@ export interface MigrateServiceResult {
   readonly diff: string;
   /** Whether anything was (or would be) written. */
   readonly changed: boolean;
-}
-
-/** The version of @kenos/cli, from its package.json. */
-export async function cliPackageVersion(): Promise<string> {
-  const pkg = JSON.parse(
-    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version?: string };
-  return pkg.version ?? '0.0.0';
 }
 
 const inputError = (message: string, cause?: unknown): CliError =>
@@ -170,7 +163,7 @@ export async function migrateService(
 ): Promise<MigrateServiceResult> {
   const dir = resolve(options.cwd ?? process.cwd(), options.dir ?? '.');
   const { text: pkgText, pkg, from } = await readService(dir);
-  const cli = await cliPackageVersion();
+  const cli = cliVersion();
   const to = options.to ?? cli;
   if (!isSemver(to))
     throw new CliError(

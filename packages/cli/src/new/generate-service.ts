@@ -13,6 +13,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../cli-error.js';
+import { cliVersion } from '../cli-version.js';
 import {
   serviceNameForms,
   serviceNameProblem,
@@ -66,13 +67,6 @@ const LONGEST_K8S_NAME = {
 
 const defaultTemplateDir = (): string =>
   fileURLToPath(new URL('../../template/', import.meta.url));
-
-async function cliVersion(): Promise<string> {
-  const pkg = JSON.parse(
-    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
 
 /** Every file under `dir`, `/`-separated and relative, sorted. */
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -194,7 +188,7 @@ export async function generateService(
   }
   const targetExists = await checkTarget(target);
   const forms = serviceNameForms(name);
-  const version = options.kenosVersion ?? (await cliVersion());
+  const version = options.kenosVersion ?? cliVersion();
   const devToken = `dev-token-${randomBytes(6).toString('hex')}`;
 
   const parent = dirname(target);
