@@ -1,6 +1,7 @@
 // The git operations of a release, run in the repository the release works on: its release tags,
 // a file as it was at a tag, a clean working tree, and the local commit and tag of a release.
 import { execFileSync } from 'node:child_process';
+import semver from 'semver';
 
 /** The pattern of release tags (nx.json `release.releaseTag.pattern` is `v{version}`). */
 export const RELEASE_TAG = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
@@ -38,17 +39,9 @@ export function parseVersion(version) {
   };
 }
 
-/** Negative, zero or positive as version `a` is below, equal to or above version `b`. */
+/** Negative, zero or positive as version `a` is below, equal to or above version `b` (semver precedence). */
 export function compareVersions(a, b) {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  for (const part of ['major', 'minor', 'patch']) {
-    if (x[part] !== y[part]) return x[part] - y[part];
-  }
-  if (x.prerelease === y.prerelease) return 0;
-  if (x.prerelease === undefined) return 1; // 1.0.0 is above 1.0.0-rc.1
-  if (y.prerelease === undefined) return -1;
-  return x.prerelease < y.prerelease ? -1 : 1;
+  return semver.compare(a, b);
 }
 
 /** The kind of release from version `from` to version `to`: `major`, `minor`, `patch` or `none`. */
