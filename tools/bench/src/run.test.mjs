@@ -58,8 +58,9 @@ describe('benchmark runner', () => {
     );
     expect(r.stdout).toContain('| fixture | half the work is faster |');
     expect(r.stdout).not.toContain('a side that throws');
-    expect(r.stdout).toContain(
-      'bench: 1 cases measured, 0 below target, 0 errors',
+    // which cases ran is the subject here, not their ratio: a loaded machine may put the fixture below its target
+    expect(r.stdout).toMatch(
+      /bench: 1 cases measured, [01] below target, 0 errors/,
     );
     expect(r.status).toBe(0);
   });
