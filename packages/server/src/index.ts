@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+export { currentCallScope, remainingTimeMs, runInCallScope } from './call-scope.js';
+export type { CallScope } from './call-scope.js';
 export type { ServiceContext } from './context.js';
 export type { HealthCheck } from '@kenos/lifecycle';
 export { defineService } from './define-service.js';
@@ -49,4 +51,10 @@ export type {
   Job,
   JobSource,
 } from './worker/job-source.js';
+export type {
+  EnqueuedJob,
+  EnqueueOptions,
+  JobOrigin,
+  JobQueue,
+} from './worker/job-queue.js';
 export type { JobContext } from './worker/worker-transport.js';

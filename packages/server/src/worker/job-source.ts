@@ -1,9 +1,15 @@
+import type { JobOrigin } from './job-queue.js';
+
 /** One unit of work taken from a {@link JobSource}. */
 export interface Job<T> {
   /** Stable id, logged with every line of the job (`job_id`). */
   readonly id: string;
   /** The job's data. */
   readonly payload: T;
+  /** Where the job was enqueued (request id, trace context, time), when the source knows it. */
+  readonly origin?: JobOrigin;
+  /** Which run this is, from 1; above 1 for a retry or a redelivery. Default `1`. */
+  readonly attempt?: number;
 }
 
 /**
@@ -12,6 +18,11 @@ export interface Job<T> {
  * acknowledge (delete / make visible again), `close` releases connections.
  */
 export interface JobSource<T> {
+  /**
+   * Optional. Called once by the worker before the first `next`, with the worker's concurrency, so
+   * that a source that fetches ahead (a queue engine's consumer) never holds more jobs than run.
+   */
+  open?(options: { readonly concurrency: number }): Promise<void> | void;
   /**
    * Resolves with the next job, waiting until one is available; resolves
    * `undefined` when `signal` aborts (the worker is stopping) or the source is closed.

@@ -1,0 +1,10 @@
+/**
+ * @kenos/jobs: Job queues for Kenos workers: the BullMQ-on-Redis adapter and the producer API.
+ *
+ * Export every public symbol by name (no `export *`); each export is part of
+ * the API report in `api/jobs.api.md`.
+ *
+ * @packageDocumentation
+ */
+export { JobsError } from './jobs-error.js';
+export type { JobsErrorCode } from './jobs-error.js';

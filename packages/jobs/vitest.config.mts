@@ -1,0 +1,3 @@
+import { kenosVitestConfig } from '../../vitest.shared.mts';
+
+export default kenosVitestConfig(import.meta.dirname);
