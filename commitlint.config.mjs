@@ -15,6 +15,8 @@ export default {
         'cli',
         'renovate-config',
         'create-service',
+        'jobs',
+        'clients',
         'greeter',
         'examples',
         'tools',
