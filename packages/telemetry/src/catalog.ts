@@ -103,6 +103,38 @@ export const KENOS_METRICS = {
     help: 'Worker jobs and batch runs currently running.',
     labels: ['job_kind', 'job_name'],
   },
+  jobQueueLatency: {
+    name: 'kenos_job_queue_latency_seconds',
+    type: 'histogram',
+    help: 'Time from enqueue to the start of a worker job (retries included), by job name.',
+    labels: ['job_name'],
+    buckets: JOB_DURATION_BUCKETS,
+  },
+  queueJobs: {
+    name: 'kenos_queue_jobs',
+    type: 'gauge',
+    help: 'Jobs in a queue by state (waiting, active, delayed, failed), read from the queue engine at scrape time.',
+    labels: ['queue', 'job_state'],
+  },
+  httpClientDuration: {
+    name: 'http_client_request_duration_seconds',
+    type: 'histogram',
+    help: 'Duration of outgoing HTTP requests (each try), by method, server address, status code and error type.',
+    labels: [
+      'http_request_method',
+      'server_address',
+      'http_response_status_code',
+      'error_type',
+    ],
+    buckets: API_LATENCY_BUCKETS,
+  },
+  rpcClientDuration: {
+    name: 'rpc_client_call_duration_seconds',
+    type: 'histogram',
+    help: 'Duration of outgoing gRPC calls (each try), by service, method and gRPC status code.',
+    labels: ['rpc_service', 'rpc_method', 'rpc_grpc_status_code'],
+    buckets: API_LATENCY_BUCKETS,
+  },
   jobLastSuccess: {
     name: 'kenos_job_last_success_timestamp_seconds',
     type: 'gauge',
@@ -133,6 +165,17 @@ export const RUNTIME_METRICS = {
 export const GRPC_SERVER_ERROR_CODES: readonly number[] = [
   2, 4, 12, 13, 14, 15,
 ];
+
+/** The states `kenos_queue_jobs` reports (label `job_state`). */
+export const QUEUE_JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'failed',
+] as const;
+
+/** One of {@link QUEUE_JOB_STATES}. */
+export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
 
 /** Labels every Kenos series carries: `service` is set as a registry default label by createMetrics. */
 export const SERVICE_LABEL = 'service';

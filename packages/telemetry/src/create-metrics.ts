@@ -13,8 +13,10 @@ import {
   OVERFLOW_LABEL_VALUE,
   UNMATCHED_ROUTE,
 } from './catalog.js';
+import { createClientMetrics, type ClientMetrics } from './client-metrics.js';
 import type { TelemetryLogger } from './diagnostics.js';
 import { LabeledHistogram } from './labeled-histogram.js';
+import { createQueueMetrics, type QueueMetrics } from './queue-metrics.js';
 
 /** Options of {@link createMetrics}. */
 export interface MetricsOptions {
@@ -37,6 +39,8 @@ export interface MetricsOptions {
   maxRoutes?: number;
   /** Distinct `rpc_service`/`rpc_method` pairs kept; later new ones are recorded as `(overflow)` (with one warning). Default `500`. */
   maxRpcMethods?: number;
+  /** Distinct `server_address` values of outgoing HTTP requests kept; later new ones are recorded as `(overflow)` (with one warning). Default `100`. */
+  maxServerAddresses?: number;
   /** Receives the cardinality warnings. Default JSON lines on stderr. */
   logger?: TelemetryLogger;
 }
@@ -75,7 +79,7 @@ export type JobResult = 'success' | 'failure' | 'cancelled';
 export type EndJob = (result?: JobResult) => number;
 
 /** The metrics of one Kenos process. */
-export interface KenosMetrics {
+export interface KenosMetrics extends QueueMetrics, ClientMetrics {
   /** The prom-client registry holding every Kenos metric; register your own metrics here too. */
   readonly registry: Registry;
   /** Records one HTTP server request in `http_server_request_duration_seconds`. */
@@ -148,7 +152,7 @@ function labels<T extends string>(names: readonly T[]): T[] {
 
 /**
  * Creates the Kenos metrics of one process: default runtime metrics, `kenos_build_info`,
- * the HTTP and gRPC server histograms and the job metrics, on one registry.
+ * the HTTP and gRPC server and client histograms, the job and the queue metrics, on one registry.
  */
 export function createMetrics(options: MetricsOptions): KenosMetrics {
   const registry = options.registry ?? new Registry();
@@ -251,6 +255,18 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
     'rpc_service/rpc_method pairs',
   );
 
+  const clientMetrics = createClientMetrics(registry, normalizeHttpMethod, {
+    serverAddress: guard(
+      options.maxServerAddresses ?? 100,
+      'server_address values of outgoing HTTP requests',
+    ),
+    rpcMethod: guard(
+      options.maxRpcMethods ?? 500,
+      'rpc_service/rpc_method pairs of outgoing calls',
+    ),
+  });
+  const queueMetrics = createQueueMetrics(registry, logger);
+
   const metricsHandler = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -270,6 +286,10 @@ export function createMetrics(options: MetricsOptions): KenosMetrics {
 
   return {
     registry,
+    observeHttpClientRequest: clientMetrics.observeHttpClientRequest,
+    observeRpcClientCall: clientMetrics.observeRpcClientCall,
+    observeJobQueueLatency: queueMetrics.observeJobQueueLatency,
+    trackQueueDepth: queueMetrics.trackQueueDepth,
     observeHttpRequest({ method, route, statusCode, durationSeconds }) {
       http.observe(
         [

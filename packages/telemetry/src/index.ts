@@ -16,11 +16,23 @@ export {
   KENOS_METRICS,
   OTHER_HTTP_METHOD,
   OVERFLOW_LABEL_VALUE,
+  QUEUE_JOB_STATES,
   RUNTIME_METRICS,
   SERVICE_LABEL,
   UNMATCHED_ROUTE,
 } from './catalog.js';
-export type { MetricSpec, MetricType } from './catalog.js';
+export type { MetricSpec, MetricType, QueueJobState } from './catalog.js';
+export type {
+  ClientMetrics,
+  HttpClientRequestObservation,
+  RpcClientCallObservation,
+} from './client-metrics.js';
+export { getProcessMetrics, setProcessMetrics } from './process-metrics.js';
+export type {
+  QueueDepth,
+  QueueDepthReader,
+  QueueMetrics,
+} from './queue-metrics.js';
 export { createMetrics } from './create-metrics.js';
 export type {
   EndJob,

@@ -9,7 +9,8 @@ export type TelemetryErrorCode =
   | 'KENOS_ERR_TELEMETRY_EXPORT'
   | 'KENOS_ERR_TELEMETRY_DIAG'
   | 'KENOS_ERR_TELEMETRY_SCRAPE'
-  | 'KENOS_ERR_TELEMETRY_CARDINALITY';
+  | 'KENOS_ERR_TELEMETRY_CARDINALITY'
+  | 'KENOS_ERR_TELEMETRY_QUEUE_DEPTH';
 
 /** The one error class of @kenos/telemetry, with a stable `code` (see docs/errors.md). */
 export class TelemetryError extends Error {

@@ -3,6 +3,7 @@ import {
   createMetrics,
   instrumentHttpRequest,
   startRpcServerCall,
+  setProcessMetrics,
   shutdownTracing,
   startTracing,
   type KenosMetrics,
@@ -20,13 +21,19 @@ export interface MetricsSeam {
     kind: 'worker' | 'batch',
     name: string,
   ): (result: 'success' | 'failure' | 'cancelled') => void;
+  /** Records the time from enqueue to the start of a worker job. */
+  observeJobQueueLatency: KenosMetrics['observeJobQueueLatency'];
   /** Serves the Prometheus text format on the admin port. */
   metricsHandler(req: IncomingMessage, res: ServerResponse): void;
   /** The prom-client registry `/metrics` serves: the Kenos metrics and the service's own. */
   readonly registry: KenosMetrics['registry'];
 }
 
-/** Creates the metrics seam and starts tracing (exported only when OTLP is configured). */
+/**
+ * Creates the metrics seam and starts tracing (exported only when OTLP is configured). The metrics
+ * become the process's (`getProcessMetrics()` of `@kenos/telemetry`), so that clients and queue
+ * adapters record into the registry `/metrics` serves.
+ */
 export function createTelemetrySeam(options: {
   service: string;
   version: string;
@@ -38,6 +45,7 @@ export function createTelemetrySeam(options: {
     service: options.service,
     version: options.version,
   });
+  setProcessMetrics(m);
   startTracing({
     serviceName: options.service,
     serviceVersion: options.version,
@@ -49,6 +57,8 @@ export function createTelemetrySeam(options: {
     metrics: {
       observeHttpRequest: (o) => m.observeHttpRequest(o),
       observeRpcCall: (o) => m.observeRpcCall(o),
+      observeJobQueueLatency: (name, seconds) =>
+        m.observeJobQueueLatency(name, seconds),
       startJob: (kind, name) => {
         const end = m.startJob(kind, name);
         return (result) => void end(result);
