@@ -29,6 +29,12 @@ const proto = fileURLToPath(
   new URL('../proto/kenos/example/greeter/v1/greeter.proto', import.meta.url),
 );
 const SERVICE = 'greeter';
+/**
+ * The metrics of the dashboard's Queues and Dependencies rows: the greeter enqueues nothing into a
+ * queue engine and calls no other service, so those panels have no data here.
+ */
+const NOT_EMITTED =
+  /kenos_queue_jobs|kenos_job_queue_latency_seconds|http_client_request_duration_seconds|rpc_client_call_duration_seconds/;
 const NAMESPACE = 'e2e';
 let prom: Prometheus;
 let api: ServiceProcess;
@@ -145,14 +151,16 @@ afterAll(async () => {
 });
 
 describe('a real Prometheus scraping the greeter under load', () => {
-  it('returns data for every dashboard panel query', async () => {
-    const queries = dashboardQueries(buildDashboard()).map((q) => ({
-      panel: q.panel,
-      expr: resolveDashboardQuery(q.expr, {
-        service: SERVICE,
-        namespace: NAMESPACE,
-      }),
-    }));
+  it('returns data for every dashboard panel query of the metrics it emits', async () => {
+    const queries = dashboardQueries(buildDashboard())
+      .filter((q) => !NOT_EMITTED.test(q.expr))
+      .map((q) => ({
+        panel: q.panel,
+        expr: resolveDashboardQuery(q.expr, {
+          service: SERVICE,
+          namespace: NAMESPACE,
+        }),
+      }));
     expect(queries.length).toBeGreaterThan(20);
     expect(await queriesWithoutData(prom, queries)).toEqual([]);
   });

@@ -1,5 +1,13 @@
 import { UNMATCHED_ROUTE } from './catalog.js';
-import { GRPC_ERRORS, HTTP_5XX, M, quote, sel } from './promql.js';
+import {
+  GRPC_DEPENDENCY_ERRORS,
+  GRPC_ERRORS,
+  HTTP_5XX,
+  HTTP_DEPENDENCY_ERRORS,
+  M,
+  quote,
+  sel,
+} from './promql.js';
 
 /** Options of {@link buildAlertRules}. */
 export interface AlertRulesOptions {
@@ -15,6 +23,14 @@ export interface AlertRulesOptions {
   batchMaxAgeSeconds?: number;
   /** Share of failed worker jobs above which KenosJobFailureRatioHigh fires. Default `0.1`. */
   jobFailureRatio?: number;
+  /** Waiting jobs of one queue above which KenosQueueBacklogGrowing fires while the backlog still grows. Default `100`. */
+  queueBacklogJobs?: number;
+  /** Jobs of one queue that may be dead-lettered (state `failed`) within 15 minutes before KenosJobsDeadLettered fires. Default `0` (the first one fires). */
+  deadLetteredJobs?: number;
+  /** Share of failed outgoing tries to one target above which KenosDependencyFailing fires. Default `0.05`. */
+  dependencyErrorRatio?: number;
+  /** Outgoing tries per second to one target below which KenosDependencyFailing stays silent (too few for a ratio). Default `0.1` (30 tries in the 5-minute window). */
+  dependencyMinRequestRate?: number;
   /** How long a pod must be not ready before KenosPodNotReady fires. Default `'15m'`. */
   podNotReadyFor?: string;
   /** Base of every alert's `runbook_url` annotation; the alert name (lower case) is appended as `#anchor`. Default the docs/observability.md page of the Kenos repository. */
@@ -60,7 +76,8 @@ const BY = 'namespace, service';
 /**
  * Builds the Kenos Prometheus rules: error-ratio recording rules and the alerts of
  * docs/observability.md (multi-window burn rates on HTTP 5xx and gRPC errors, p99
- * latency, pod readiness, scrape target down, batch freshness, job failures, event-loop lag).
+ * latency, pod readiness, scrape target down, batch freshness, job failures, queue backlog, dead
+ * letters, failing dependencies, event-loop lag).
  */
 export function buildAlertRules(
   options: AlertRulesOptions = {},
@@ -71,6 +88,10 @@ export function buildAlertRules(
     eventLoopLagSeconds: 0.2,
     batchMaxAgeSeconds: 93_600,
     jobFailureRatio: 0.1,
+    queueBacklogJobs: 100,
+    deadLetteredJobs: 0,
+    dependencyErrorRatio: 0.05,
+    dependencyMinRequestRate: 0.1,
     podNotReadyFor: '15m',
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     labels: {},
@@ -122,6 +143,15 @@ export function buildAlertRules(
   ) =>
     `service:${kind}_server_error_ratio:rate${long} > ${round(factor * budget)}\nand\nservice:${kind}_server_error_ratio:rate${short} > ${round(factor * budget)}`;
   const objective = `${round(o.availabilityObjective * 100)}%`;
+  // every pod tracking a queue reports the same engine's count: one series per queue, not per pod
+  const queue = (state: string, fn: string) =>
+    `max by (${BY}, queue) (${fn}(${M.queueJobs}${sel(svc, `job_state="${state}"`)}[15m]))`;
+  const waiting = `max by (${BY}, queue) (${M.queueJobs}${sel(svc, 'job_state="waiting"')})`;
+  const failing = (count: string, errors: string, target: string) => {
+    const by = `sum by (${BY}, ${target})`;
+    const all = `${by} (rate(${count}${sel(svc)}[5m]))`;
+    return `(\n  ${by} (rate(${count}${sel(svc, errors)}[5m]))\n  /\n  ${all}\n  > ${o.dependencyErrorRatio}\n  and\n  ${all} >= ${o.dependencyMinRequestRate}\n)`;
+  };
 
   const alerts: AlertingRule[] = [
     alert(
@@ -205,6 +235,30 @@ export function buildAlertRules(
       '15m',
       'Jobs {{ $labels.job_name }} of {{ $labels.service }} fail often',
       '{{ $value | humanizePercentage }} of {{ $labels.job_kind }} jobs {{ $labels.job_name }} of {{ $labels.service }} in {{ $labels.namespace }} failed over the last 15 minutes.',
+    ),
+    alert(
+      'KenosQueueBacklogGrowing',
+      'warning',
+      `${waiting} > ${o.queueBacklogJobs}\nand\n${queue('waiting', 'deriv')} > 0`,
+      '15m',
+      'Queue {{ $labels.queue }} of {{ $labels.service }} falls behind',
+      `Queue {{ $labels.queue }} of {{ $labels.service }} in {{ $labels.namespace }} has {{ $value }} waiting jobs (limit ${o.queueBacklogJobs}) and has kept growing for 15 minutes: producers outpace the workers.`,
+    ),
+    alert(
+      'KenosJobsDeadLettered',
+      'warning',
+      `${queue('failed', 'delta')} > ${o.deadLetteredJobs}`,
+      undefined,
+      'Jobs of queue {{ $labels.queue }} of {{ $labels.service }} were dead-lettered',
+      'The failed (dead letter) count of queue {{ $labels.queue }} of {{ $labels.service }} in {{ $labels.namespace }} rose by {{ $value | printf "%.0f" }} in the last 15 minutes: jobs used up their attempts.',
+    ),
+    alert(
+      'KenosDependencyFailing',
+      'warning',
+      `${failing(M.httpClientCount, HTTP_DEPENDENCY_ERRORS, 'server_address')}\nor\n${failing(M.rpcClientCount, GRPC_DEPENDENCY_ERRORS, 'rpc_service')}`,
+      '10m',
+      'Calls of {{ $labels.service }} to {{ $labels.server_address }}{{ $labels.rpc_service }} fail',
+      `{{ $value | humanizePercentage }} of the outgoing tries of {{ $labels.service }} in {{ $labels.namespace }} to {{ $labels.server_address }}{{ $labels.rpc_service }} failed over the last 5 minutes (limit ${round(o.dependencyErrorRatio * 100)}%).`,
     ),
     alert(
       'KenosEventLoopLagHigh',

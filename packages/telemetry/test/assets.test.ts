@@ -90,7 +90,9 @@ describe('observability assets', () => {
       'Overview',
       'HTTP (REST)',
       'gRPC',
+      'Dependencies',
       'Jobs (workers and batches)',
+      'Queues',
       'Runtime (saturation)',
     ]);
     const titles = d.panels.map((p) => p.title);
@@ -102,6 +104,13 @@ describe('observability assets', () => {
       'CPU (cores)',
       '5xx ratio by route',
       'Error ratio by RPC',
+      'Queue depth by state',
+      'Waiting backlog growth (jobs per minute)',
+      'Dead-lettered jobs (failed)',
+      'Queue latency p50 / p99',
+      'Outgoing requests per second by target',
+      'Error ratio by target',
+      'Latency p99 by target',
     ]) {
       expect(titles).toContain(t);
     }
@@ -163,6 +172,9 @@ describe('observability assets', () => {
       'KenosScrapeTargetDown',
       'KenosBatchNotSucceeded',
       'KenosJobFailureRatioHigh',
+      'KenosQueueBacklogGrowing',
+      'KenosJobsDeadLettered',
+      'KenosDependencyFailing',
       'KenosEventLoopLagHigh',
     ]);
     const doc = readFileSync(
@@ -215,6 +227,58 @@ describe('observability assets', () => {
     expect(byName.get('KenosHttpErrorBudgetBurnFast')).toContain('> 0.144');
     expect(byName.get('KenosHttpErrorBudgetBurnSlow')).toContain('> 0.06');
     expect(byName.get('KenosHttpLatencyP99High')).toMatch(/> 0\.25$/);
+  });
+
+  it('writes thresholds from the options into the queue and dependency rules, with the documented defaults', () => {
+    const exprs = (options: Parameters<typeof buildAlertRules>[0]) =>
+      new Map(
+        buildAlertRules(options)
+          .groups.flatMap((g) => g.rules)
+          .filter((r): r is AlertingRule => 'alert' in r)
+          .map((r) => [r.alert, r.expr]),
+      );
+    const defaults = exprs({});
+    expect(defaults.get('KenosQueueBacklogGrowing')).toContain(
+      'job_state="waiting"}) > 100\nand',
+    );
+    expect(defaults.get('KenosJobsDeadLettered')).toMatch(
+      /delta\(kenos_queue_jobs\{job_state="failed"\}\[15m\]\)\) > 0$/,
+    );
+    expect(defaults.get('KenosDependencyFailing')).toContain('> 0.05\n');
+    expect(defaults.get('KenosDependencyFailing')).toContain('>= 0.1\n');
+    const custom = exprs({
+      queueBacklogJobs: 5000,
+      deadLetteredJobs: 10,
+      dependencyErrorRatio: 0.2,
+      dependencyMinRequestRate: 2,
+    });
+    expect(custom.get('KenosQueueBacklogGrowing')).toContain('> 5000\n');
+    expect(custom.get('KenosJobsDeadLettered')).toMatch(/> 10$/);
+    expect(custom.get('KenosDependencyFailing')).toContain('> 0.2\n');
+    expect(custom.get('KenosDependencyFailing')).toContain('>= 2\n');
+  });
+
+  it('stacks the queue depth panel and reads every queue and dependency panel from the catalog metrics', () => {
+    const d = buildDashboard();
+    const depth = d.panels.find((p) => p.title === 'Queue depth by state');
+    expect(depth?.fieldConfig?.defaults.custom).toMatchObject({
+      stacking: { mode: 'normal' },
+    });
+    const rowOf = (title: string) => {
+      const start = d.panels.findIndex(
+        (p) => p.type === 'row' && p.title === title,
+      );
+      const end = d.panels.findIndex((p, i) => i > start && p.type === 'row');
+      return d.panels.slice(start + 1, end);
+    };
+    for (const p of rowOf('Queues'))
+      for (const t of p.targets ?? [])
+        expect(t.expr).toMatch(/kenos_queue_jobs|kenos_job_queue_latency/);
+    for (const p of rowOf('Dependencies'))
+      for (const t of p.targets ?? [])
+        expect(t.expr).toMatch(
+          /http_client_request_duration_seconds|rpc_client_call_duration_seconds/,
+        );
   });
 
   it('builds a PodMonitor for the admin port that labels series with the service', () => {
