@@ -114,6 +114,18 @@ export const kenosFormats: Readonly<Record<string, KenosFormat>> = {
         'must be an absolute URL',
       ),
   },
+  'redis-url': {
+    description: 'empty (none) or a redis:// or rediss:// URL',
+    validate: (x) =>
+      assert(
+        typeof x === 'string' &&
+          (x === '' ||
+            (URL.canParse(x) &&
+              ['redis:', 'rediss:'].includes(new URL(x).protocol) &&
+              new URL(x).hostname !== '')),
+        'must be empty (no queue) or a redis:// or rediss:// URL with a host, e.g. redis://:password@redis:6379/0',
+      ),
+  },
   'non-empty-string': {
     description: 'a non-empty string',
     validate: (x) =>

@@ -1,7 +1,8 @@
 /**
  * Names of the built-in formats (see the docs for what each accepts):
  * `port`, `int`/`integer`, `nat`, `number`, `duration` ("30s" → 30000 ms),
- * `url`, `non-empty-string`, `secret` (non-empty and always sensitive),
+ * `url`, `redis-url` (empty or a `redis://` / `rediss://` URL), `non-empty-string`,
+ * `secret` (non-empty and always sensitive),
  * `string`, `boolean`, `array`, `object`, `*` (anything).
  */
 export type ConfigFormatName =
@@ -13,6 +14,7 @@ export type ConfigFormatName =
   | 'port'
   | 'duration'
   | 'url'
+  | 'redis-url'
   | 'non-empty-string'
   | 'secret'
   | 'string'
@@ -82,7 +84,7 @@ export type FormatType<F, D> = F extends readonly (infer E)[]
   ? E
   : F extends 'port' | 'int' | 'integer' | 'nat' | 'number' | 'duration'
     ? number
-    : F extends 'url' | 'non-empty-string' | 'secret' | 'string'
+    : F extends 'url' | 'redis-url' | 'non-empty-string' | 'secret' | 'string'
       ? string
       : F extends 'boolean'
         ? boolean

@@ -74,10 +74,37 @@ function standardLogWords(values: Readonly<Record<string, unknown>>): string[] {
   ];
 }
 
-/** Every string inside a sensitive value, with the path down to it. */
-function* stringsOf(path: string, value: unknown): Generator<[string, string]> {
+/**
+ * The passwords inside a URL with credentials (`redis://user:password@host`, `?password=`), as
+ * written (percent-encoded) and decoded: a client library that logs its connection options or an
+ * error shows them without the rest of the URL. None for a string that is no URL.
+ */
+export function urlPasswords(text: string): string[] {
+  if (!text.includes('://') || !URL.canParse(text)) return [];
+  const url = new URL(text);
+  const written = [url.password, url.searchParams.get('password') ?? ''];
+  const out = new Set<string>();
+  for (const raw of written) {
+    if (raw === '') continue;
+    out.add(raw);
+    try {
+      out.add(decodeURIComponent(raw));
+    } catch {
+      // a malformed escape: the written form is what a client would show
+    }
+  }
+  return [...out];
+}
+
+/** Every string inside a sensitive value, and every password inside a URL among them, with the path down to it. */
+function* stringsOf(
+  path: string,
+  value: unknown,
+): Generator<[key: string, text: string, what: string]> {
   if (typeof value === 'string') {
-    yield [path, value];
+    yield [path, value, 'a sensitive value'];
+    for (const password of urlPasswords(value))
+      yield [path, password, 'the password of the sensitive URL'];
   } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value))
       yield* stringsOf(`${path}.${k}`, v);
@@ -116,10 +143,10 @@ export function checkSensitiveValues(
   for (const path of sensitive) {
     const source = sources.get(path) ?? 'default';
     const envNames = schema.leaves.get(path)?.env ?? [];
-    for (const [key, text] of stringsOf(path, values[path])) {
+    for (const [key, text, what] of stringsOf(path, values[path])) {
       if (text === '') continue;
       if (text.length < MIN_SECRET_LENGTH) {
-        const message = `a sensitive value shorter than ${MIN_SECRET_LENGTH} characters cannot be scrubbed from log lines by value`;
+        const message = `${what} shorter than ${MIN_SECRET_LENGTH} characters cannot be scrubbed from log lines by value`;
         if (production) {
           out.problems.push({
             kind: 'policy',
@@ -146,7 +173,7 @@ export function checkSensitiveValues(
           code: 'KENOS_ERR_CONFIG_SECRET_COMMON',
           key,
           source,
-          message: `${key} (from ${source}): the sensitive value occurs in the standard fields of every log line (the ${describeWord(common, values)}), which are scrubbed to [REDACTED] along with it. Use a value that is no common word.`,
+          message: `${key} (from ${source}): ${what.replace(/^a /, 'the ')} occurs in the standard fields of every log line (the ${describeWord(common, values)}), which are scrubbed to [REDACTED] along with it. Use a value that is no common word.`,
         });
       }
       out.scrubbable.push(text);

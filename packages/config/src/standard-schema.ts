@@ -113,6 +113,15 @@ export const standardConfigSchema = {
       env: 'BATCH_METRICS_LINGER_MS',
     },
   },
+  queue: {
+    url: {
+      doc: 'Redis URL of the job queue (redis://[user:password@]host:port[/db], rediss:// for TLS); REDIS_URL_FILE reads it from a file. Empty: no queue, and context.enqueue answers 503 / UNAVAILABLE.',
+      format: 'redis-url',
+      default: '',
+      env: 'REDIS_URL',
+      sensitive: true,
+    },
+  },
   keys: {
     provider: {
       doc: 'Key provider for encrypted secrets: local (development key file) or aws (KMS). Production refuses local.',

@@ -56,6 +56,7 @@ describe('describeConfig', () => {
       'shutdown.delayMs',
       'shutdown.timeoutMs',
       'batch.metricsLingerMs',
+      'queue.url',
       'keys.provider',
       'keys.localKeyFile',
       'keys.kmsKeyId',
@@ -108,7 +109,7 @@ describe('configDocs', () => {
       '| Key | Format | Default | Env var | Description | Sensitive |',
     );
     expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
-    expect(lines).toHaveLength(2 + 23);
+    expect(lines).toHaveLength(2 + 24);
     expect(lines).toContain(
       '| `http.port` | `port` | `8080` | `HTTP_PORT` | REST (express) listener port; 0 = ephemeral. |  |',
     );
