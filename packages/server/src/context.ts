@@ -3,6 +3,11 @@ import type { HealthCheck } from '@kenos/lifecycle';
 import type { KenosMetrics } from '@kenos/telemetry';
 import type { ConfigSchema, ServiceConfig } from './service/config.js';
 import type { ServiceLogger } from './service/logger.js';
+import type {
+  EnqueuedJob,
+  EnqueueOptions,
+  JobQueue,
+} from './worker/job-queue.js';
 
 /**
  * What handlers get instead of globals: the loaded config, loggers and the
@@ -43,6 +48,26 @@ export interface ServiceContext<S extends ConfigSchema = ConfigSchema> {
    * NOT_SERVING until it passes again. Ignored by batches (they have no probes).
    */
   registerHealthCheck(check: HealthCheck): void;
+  /**
+   * The process's job queue, made once by the definition's `queue` factory before the REST, gRPC,
+   * worker and batch factories run; `undefined` without one (or inside the `queue` factory itself).
+   */
+  readonly queue: JobQueue | undefined;
+  /**
+   * Adds a job to queue `name` (run by the component `worker:<name>` whose source is
+   * `queue.source(name)`); resolves with its id once the queue stored it. The job carries its
+   * origin: the request id of the request, call or job being served (`currentCallScope()`), the W3C
+   * `traceparent`/`tracestate` of the active span (the job's span becomes its child, so its log lines
+   * carry the request's `trace_id`), and the time. Rejects with `ValidationError` for a `name` that
+   * is not 1+ of `A-Z a-z 0-9 . _ : -`, an `id` that is not 1–128 characters, a `delayMs` below 0 or
+   * an `attempts` that is no integer ≥ 1; with `UnavailableError` (503 / UNAVAILABLE) when no queue is
+   * configured (set `queue.url`, `REDIS_URL`) or the engine is unreachable.
+   */
+  enqueue<T>(
+    name: string,
+    payload: T,
+    options?: EnqueueOptions,
+  ): Promise<EnqueuedJob>;
   /** Registers work to run at shutdown, after the transports drained (reverse order of registration). */
   onShutdown(
     name: string,

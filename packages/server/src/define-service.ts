@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ServiceContext } from './context.js';
 import type { GrpcServiceRegistration } from './grpc/grpc-transport.js';
 import type { ConfigSchema } from './service/config.js';
+import type { JobQueue } from './worker/job-queue.js';
 import type { Job, JobSource } from './worker/job-source.js';
 import type { JobContext } from './worker/worker-transport.js';
 
@@ -74,6 +75,20 @@ export interface ServiceDefinition<S extends ConfigSchema = ConfigSchema> {
    * and the original error is answered 500 / INTERNAL. Default `(err) => err` (the identity).
    */
   mapError?: (err: unknown) => unknown;
+  /**
+   * Makes the process's job queue (e.g. the BullMQ adapter of `@kenos/jobs` on `config.queue.url`),
+   * or `undefined` for none. Called once per process, by every component, after the config is loaded
+   * and before the `rest`, `grpc`, worker and batch factories, which then find it as
+   * `context.queue` (and `context.enqueue` uses it). Its `healthCheck()` is registered: critical for
+   * `worker:*` components (a worker whose queue is unreachable is not ready), not critical for the
+   * `api` (shown in `/health` only: its enqueue fails fast with 503 instead). Its `close()` runs at
+   * shutdown after the transports stopped, as the last of the service's shutdown hooks. A throw
+   * ends the process before it reports ready (exit 1). Default none: `context.queue` is
+   * `undefined` and `context.enqueue` rejects with `UnavailableError`.
+   */
+  queue?: (
+    context: ServiceContext<S>,
+  ) => JobQueue | undefined | Promise<JobQueue | undefined>;
   /** Mounts REST routes on an express 5 router (served by the `api` component). */
   rest?: (
     router: RestRouter,

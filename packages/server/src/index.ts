@@ -6,7 +6,11 @@
  *
  * @packageDocumentation
  */
-export { currentCallScope, remainingTimeMs, runInCallScope } from './call-scope.js';
+export {
+  currentCallScope,
+  remainingTimeMs,
+  runInCallScope,
+} from './call-scope.js';
 export type { CallScope } from './call-scope.js';
 export type { ServiceContext } from './context.js';
 export type { HealthCheck } from '@kenos/lifecycle';

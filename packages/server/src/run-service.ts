@@ -25,6 +25,9 @@ import {
 } from './service/connection-limits.js';
 import { createKeysSeam, type KeysSeam } from './service/keys.js';
 import { findPackageRoot } from './service/package-root.js';
+import { openQueue } from './service/queue.js';
+import { createEnqueue } from './worker/enqueue.js';
+import type { JobQueue } from './worker/job-queue.js';
 import { createLoggingSeam, type LoggingSeam } from './service/logger.js';
 import { createTelemetrySeam, type MetricsSeam } from './service/metrics.js';
 import type { Transport } from './transport.js';
@@ -208,6 +211,7 @@ export async function runService<S extends ConfigSchema>(
   const hooks: Seams<S>['hooks'] = [];
   const health: Seams<S>['health'] = { pending: [] };
   const keys = createKeysSeam(std.keys, configDir);
+  let queue: JobQueue | undefined;
   const context: ServiceContext<S> = {
     service: { name: service.name, version },
     root,
@@ -217,6 +221,10 @@ export async function runService<S extends ConfigSchema>(
     getLogger: () => logging.current(),
     metricsRegistry: metrics.registry,
     getKeyProvider: () => keys.get(),
+    get queue() {
+      return queue;
+    },
+    enqueue: createEnqueue(() => queue),
     registerHealthCheck: (check) =>
       health.sink ? health.sink(check) : void health.pending.push(check),
     onShutdown: (name, run, timeoutMs) =>
@@ -232,6 +240,17 @@ export async function runService<S extends ConfigSchema>(
   );
   for (const w of configWarnings)
     logger.warn({ code: w.code, key: w.key, source: w.source }, w.message);
+  try {
+    // before every other factory, which find it as context.queue
+    queue = await openQueue(service.queue, context);
+  } catch (err) {
+    logger.fatal(
+      { err, code: (err as { code?: unknown }).code },
+      `service setup failed: the queue factory threw: ${(err as Error).message}`,
+    );
+    await logging.flush();
+    return exit(ExitCode.FAILURE);
+  }
   const seams: Seams<S> = {
     logging,
     metrics,

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { withSpan } from '@kenos/telemetry';
+import { runInCallScope } from '../call-scope.js';
 import { ServerError } from '../server-error.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import type { MetricsSeam } from '../service/metrics.js';
@@ -42,27 +45,72 @@ export function createWorkerTransport<T>(
   let loop: Promise<void> | undefined;
   const jobName = options.name.replace(/^worker:/, '');
 
+  const handleJob = async (job: Job<T>, started: number): Promise<void> => {
+    const end = metrics.startJob('worker', jobName);
+    const logger = logging.current();
+    const enqueuedAt = job.origin?.enqueuedAt;
+    const queueLatencyMs =
+      typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt)
+        ? Math.max(0, Date.now() - enqueuedAt)
+        : undefined;
+    if (queueLatencyMs !== undefined)
+      metrics.observeJobQueueLatency(jobName, queueLatencyMs / 1000);
+    logger.info(
+      queueLatencyMs === undefined ? {} : { queue_latency_ms: queueLatencyMs },
+      'job started',
+    );
+    try {
+      await options.handle(job, { signal: deadline.signal, logger });
+      await source.complete(job);
+      end('success');
+      logger.info(
+        { duration_ms: Math.round(performance.now() - started) },
+        'job completed',
+      );
+    } catch (err) {
+      const outcome = deadline.signal.aborted ? 'cancelled' : 'failure';
+      end(outcome);
+      logger.error({ err, outcome }, 'job failed');
+      await Promise.resolve(source.fail(job, err)).catch(() => undefined);
+      // marks the job's span as failed; caught below
+      throw err;
+    }
+  };
+
+  /**
+   * Runs one job in its call scope (the origin's request id, the deadline signal), in a consumer
+   * span that is a child of the enqueuing span (a new trace without one), with its log bindings.
+   */
   const runJob = async (job: Job<T>): Promise<void> => {
     const started = performance.now();
-    const end = metrics.startJob('worker', jobName);
-    await logging.runWithContext({ job_id: job.id, job: jobName }, async () => {
-      const logger = logging.current();
-      logger.info('job started');
-      try {
-        await options.handle(job, { signal: deadline.signal, logger });
-        await source.complete(job);
-        end('success');
-        logger.info(
-          { duration_ms: Math.round(performance.now() - started) },
-          'job completed',
-        );
-      } catch (err) {
-        const outcome = deadline.signal.aborted ? 'cancelled' : 'failure';
-        end(outcome);
-        logger.error({ err, outcome }, 'job failed');
-        await Promise.resolve(source.fail(job, err)).catch(() => undefined);
-      }
-    });
+    const requestId = job.origin?.requestId ?? randomUUID();
+    const carrier: Record<string, string> = {};
+    if (job.origin?.traceparent)
+      carrier['traceparent'] = job.origin.traceparent;
+    if (job.origin?.tracestate) carrier['tracestate'] = job.origin.tracestate;
+    const bindings = {
+      job_id: job.id,
+      job: jobName,
+      attempt: job.attempt ?? 1,
+      request_id: requestId,
+    };
+    await runInCallScope(
+      { requestId, deadline: undefined, signal: deadline.signal },
+      () =>
+        withSpan(
+          {
+            name: `process ${jobName}`,
+            kind: 'consumer',
+            carrier,
+            attributes: {
+              'messaging.operation.type': 'process',
+              'messaging.destination.name': jobName,
+              'messaging.message.id': job.id,
+            },
+          },
+          () => logging.runWithContext(bindings, () => handleJob(job, started)),
+        ),
+    ).catch(() => undefined);
   };
 
   const takeLoop = async (): Promise<void> => {
@@ -87,9 +135,10 @@ export function createWorkerTransport<T>(
 
   return {
     name: options.name,
-    start() {
+    async start() {
+      // a source that cannot open (engine unreachable, bad settings) fails the start: exit before ready
+      await source.open?.({ concurrency });
       loop = takeLoop();
-      return Promise.resolve();
     },
     async stop(signal) {
       stopTaking.abort();
