@@ -13,7 +13,9 @@ export type TestingErrorCode =
   | 'KENOS_ERR_TESTING_PROMETHEUS_MISSING'
   | 'KENOS_ERR_TESTING_PROMETHEUS_START'
   | 'KENOS_ERR_TESTING_PROMETHEUS_TIMEOUT'
-  | 'KENOS_ERR_TESTING_PROMETHEUS_QUERY';
+  | 'KENOS_ERR_TESTING_PROMETHEUS_QUERY'
+  | 'KENOS_ERR_TESTING_REDIS_MISSING'
+  | 'KENOS_ERR_TESTING_REDIS_START';
 
 /** The one error class of `@kenos/testing`; `ServiceNotReadyError` is a subclass with a fixed code. */
 export class TestingError extends Error {
