@@ -6,5 +6,8 @@
  *
  * @packageDocumentation
  */
+export { createBullmqJobQueue } from './bullmq-job-queue.js';
+export type { BullmqJobQueue, QueueDepth } from './bullmq-job-queue.js';
+export type { BullmqJobQueueOptions, JobsLogger } from './bullmq-options.js';
 export { JobsError } from './jobs-error.js';
 export type { JobsErrorCode } from './jobs-error.js';

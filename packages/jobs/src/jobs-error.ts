@@ -2,7 +2,9 @@
  * Stable codes of `@kenos/jobs`, each with a row in docs/errors.md (a root test compares
  * them). Add a code here and its row there in the same commit.
  */
-export type JobsErrorCode = 'KENOS_ERR_JOBS_INVALID_ARGUMENT';
+export type JobsErrorCode =
+  | 'KENOS_ERR_JOBS_INVALID_ARGUMENT'
+  | 'KENOS_ERR_JOBS_CLOSED';
 
 /**
  * The one error class of `@kenos/jobs`: a stable {@link JobsErrorCode} and the

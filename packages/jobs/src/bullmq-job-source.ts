@@ -1,0 +1,179 @@
+import type { Job, JobOrigin, JobSource } from '@kenos/server';
+import { WaitingError, Worker, type Job as BullJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ResolvedBullmqOptions } from './bullmq-options.js';
+import { fromBullmqJobId } from './job-id.js';
+import { JobsError } from './jobs-error.js';
+import { errorLogger } from './redis-connections.js';
+
+/** What BullMQ stores as a job's data. */
+export interface StoredJobData {
+  payload: unknown;
+  origin?: JobOrigin;
+}
+
+/** A job BullMQ handed to the processor, waiting to be taken by `next` or settled. */
+interface Delivery {
+  readonly bullJob: BullJob<StoredJobData>;
+  readonly token: string | undefined;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+  job?: Job<unknown>;
+}
+
+/**
+ * A {@link JobSource} on a BullMQ `Worker`. BullMQ calls the processor with each job it locked;
+ * the processor parks the job for `next` and returns only when `complete` or `fail` settles it,
+ * so BullMQ acknowledges (completes) it after `complete`, retries or dead-letters it after `fail`,
+ * and renews its lock meanwhile. Once `next`'s signal aborted (the worker is stopping), jobs not
+ * taken and jobs that fail are handed back to the queue (moved to waiting, no attempt used).
+ */
+export class BullmqJobSource<T> implements JobSource<T> {
+  readonly #name: string;
+  readonly #options: ResolvedBullmqOptions;
+  readonly #connection: Redis;
+  readonly #parked: Delivery[] = [];
+  readonly #waiters: ((d: Delivery | undefined) => void)[] = [];
+  readonly #taken = new Map<Job<T>, Delivery>();
+  #worker: Worker<StoredJobData> | undefined;
+  readonly #signals = new WeakSet<AbortSignal>();
+  #stopping = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(name: string, options: ResolvedBullmqOptions, connection: Redis) {
+    this.#name = name;
+    this.#options = options;
+    this.#connection = connection;
+  }
+
+  /** The BullMQ Worker, once `open` or the first `next` started it. */
+  get worker(): Worker<StoredJobData> | undefined {
+    return this.#worker;
+  }
+
+  open(options: { readonly concurrency: number }): void {
+    if (this.#closing)
+      throw new JobsError(
+        'KENOS_ERR_JOBS_CLOSED',
+        `the job source of queue "${this.#name}" is closed`,
+      );
+    if (this.#worker) return;
+    const o = this.#options;
+    const log = errorLogger(o.logger, `worker:${this.#name}`);
+    const worker = new Worker<StoredJobData>(
+      this.#name,
+      (job, token) => this.#process(job, token),
+      {
+        connection: this.#connection,
+        prefix: o.prefix,
+        concurrency: Math.max(1, options.concurrency),
+        autorun: true,
+        lockDuration: o.lockDurationMs,
+        stalledInterval: o.stalledIntervalMs,
+        maxStalledCount: o.maxStalledCount,
+        // retries of a failed acknowledgement (moveToCompleted while Redis is away)
+        runRetryDelay: 1000,
+      },
+    );
+    worker.on('error', log.onError);
+    worker.on('ready', log.onReady);
+    this.#worker = worker;
+  }
+
+  async next(signal: AbortSignal): Promise<Job<T> | undefined> {
+    if (!this.#worker && !this.#closing) this.open({ concurrency: 1 });
+    if (this.#stopping || signal.aborted) {
+      this.#stop();
+      return undefined;
+    }
+    if (!this.#signals.has(signal)) {
+      this.#signals.add(signal);
+      signal.addEventListener('abort', () => this.#stop(), { once: true });
+    }
+    const delivery =
+      this.#parked.shift() ??
+      (await new Promise<Delivery | undefined>((resolve) =>
+        this.#waiters.push(resolve),
+      ));
+    if (!delivery) return undefined;
+    const data = delivery.bullJob.data ?? { payload: undefined };
+    const job: Job<T> = {
+      id: fromBullmqJobId(String(delivery.bullJob.id)),
+      payload: data.payload as T,
+      ...(data.origin === undefined ? {} : { origin: data.origin }),
+      attempt: delivery.bullJob.attemptsMade + 1,
+    };
+    this.#taken.set(job, delivery);
+    return job;
+  }
+
+  complete(job: Job<T>): void {
+    const delivery = this.#taken.get(job);
+    this.#taken.delete(job);
+    delivery?.resolve();
+  }
+
+  async fail(job: Job<T>, error: unknown): Promise<void> {
+    const delivery = this.#taken.get(job);
+    this.#taken.delete(job);
+    if (!delivery) return;
+    if (this.#stopping) {
+      await this.#handBack(delivery);
+      return;
+    }
+    delivery.reject(
+      error instanceof Error
+        ? error
+        : new Error(String(error), { cause: error }),
+    );
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stop();
+      await this.#worker?.close();
+    })();
+    return this.#closing;
+  }
+
+  /** BullMQ's processor: parks the job until `complete`/`fail`, or hands it back when stopping. */
+  #process(
+    bullJob: BullJob<StoredJobData>,
+    token: string | undefined,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const delivery: Delivery = { bullJob, token, resolve, reject };
+      if (this.#stopping) {
+        void this.#handBack(delivery);
+        return;
+      }
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(delivery);
+      else this.#parked.push(delivery);
+    });
+  }
+
+  /**
+   * Moves the job back to waiting (front of the queue, no attempt used), then ends its processor
+   * with BullMQ's `WaitingError`, which tells the Worker the job has moved. When Redis cannot be
+   * reached, the job stays active until its lock expires and is redelivered as a stalled job.
+   */
+  async #handBack(delivery: Delivery): Promise<void> {
+    try {
+      await delivery.bullJob.moveToWait(delivery.token);
+    } catch (err) {
+      errorLogger(this.#options.logger, `worker:${this.#name}`).onError(err);
+    }
+    delivery.reject(new WaitingError());
+  }
+
+  /** Stops fetching: pauses the Worker without waiting for its jobs, hands back the parked ones. */
+  #stop(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    void this.#worker?.pause(true).catch(() => undefined);
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+    for (const delivery of this.#parked.splice(0))
+      void this.#handBack(delivery);
+  }
+}
