@@ -17,10 +17,7 @@ import {
 import { BullmqJobSource, type StoredJobData } from './bullmq-job-source.js';
 import { toBullmqJobId } from './job-id.js';
 import { JobsError } from './jobs-error.js';
-import {
-  createConsumerConnection,
-  createProducerConnection,
-} from './redis-connections.js';
+import { createProducerConnection } from './redis-connections.js';
 
 /** Jobs of one queue by state, from {@link BullmqJobQueue.depth}. */
 export interface QueueDepth {
@@ -68,7 +65,12 @@ export function createBullmqJobQueue(
 ): BullmqJobQueue {
   const o: ResolvedBullmqOptions = resolveBullmqOptions(options);
   const producer = createProducerConnection(o);
-  const consumer = createConsumerConnection(o);
+  /** The producer connection's last error: the cause of an `UnavailableError` while it is down. */
+  let lastError: unknown;
+  producer.on('error', (err: unknown) => (lastError = err));
+  producer.on('ready', () => (lastError = undefined));
+  const cause = (status: string): unknown =>
+    lastError ?? new Error(`the Redis connection of the producer is ${status}`);
   const queues = new Map<string, Queue<StoredJobData>>();
   const sources: BullmqJobSource<unknown>[] = [];
   const used = new Set<string>();
@@ -89,7 +91,7 @@ export function createBullmqJobQueue(
     const status = producer.status;
     if (status === 'ready') return;
     if (status !== 'wait' && status !== 'connecting' && status !== 'connect')
-      throw unavailable(`not connected (${status})`);
+      throw unavailable(`not connected (${status})`, cause(status));
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
         clearTimeout(timer);
@@ -99,10 +101,16 @@ export function createBullmqJobQueue(
         else resolve();
       };
       const onReady = (): void => done();
-      const onClose = (): void => done(unavailable('the connection failed'));
+      const onClose = (): void =>
+        done(unavailable('the connection failed', cause(producer.status)));
       const timer = setTimeout(
         () =>
-          done(unavailable(`not connected within ${o.connectTimeoutMs} ms`)),
+          done(
+            unavailable(
+              `not connected within ${o.connectTimeoutMs} ms`,
+              cause(producer.status),
+            ),
+          ),
         o.connectTimeoutMs,
       );
       producer.once('ready', onReady);
@@ -185,7 +193,7 @@ export function createBullmqJobQueue(
       assertOpen();
       checkName(name);
       used.add(name);
-      const source = new BullmqJobSource<T>(name, o, consumer);
+      const source = new BullmqJobSource<T>(name, o);
       sources.push(source as BullmqJobSource<unknown>);
       return source;
     },
@@ -194,19 +202,16 @@ export function createBullmqJobQueue(
       return {
         name: 'queue',
         async check(signal: AbortSignal) {
-          if (producer.status !== 'ready')
-            throw unavailable(`not connected (${producer.status})`);
-          const ping = producer.ping();
           const aborted = new Promise<never>((_, reject) => {
-            if (signal.aborted) reject(unavailable('PING aborted'));
-            signal.addEventListener(
-              'abort',
-              () => reject(unavailable('PING timed out')),
-              { once: true },
-            );
+            const onAbort = (): void =>
+              reject(unavailable('no PONG before the check timed out'));
+            if (signal.aborted) onAbort();
+            else signal.addEventListener('abort', onAbort, { once: true });
           });
+          aborted.catch(() => undefined);
           try {
-            await Promise.race([ping, aborted]);
+            await Promise.race([producerReady(), aborted]);
+            await Promise.race([producer.ping(), aborted]);
           } catch (err) {
             throw err instanceof UnavailableError
               ? err
@@ -249,7 +254,6 @@ export function createBullmqJobQueue(
         await Promise.allSettled(sources.map((s) => s.close()));
         await Promise.allSettled([...queues.values()].map((q) => q.close()));
         producer.disconnect();
-        consumer.disconnect();
       })();
       return closing;
     },

@@ -1,10 +1,16 @@
 import type { Job, JobOrigin, JobSource } from '@kenos/server';
 import { WaitingError, Worker, type Job as BullJob } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ResolvedBullmqOptions } from './bullmq-options.js';
 import { fromBullmqJobId } from './job-id.js';
 import { JobsError } from './jobs-error.js';
-import { errorLogger } from './redis-connections.js';
+import {
+  createConsumerConnection,
+  errorLogger,
+  type ConsumerConnection,
+} from './redis-connections.js';
+
+/** How long `close` lets the Worker finish its acknowledgements before it cuts its connections. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 /** What BullMQ stores as a job's data. */
 export interface StoredJobData {
@@ -31,7 +37,7 @@ interface Delivery {
 export class BullmqJobSource<T> implements JobSource<T> {
   readonly #name: string;
   readonly #options: ResolvedBullmqOptions;
-  readonly #connection: Redis;
+  readonly #connection: ConsumerConnection;
   readonly #parked: Delivery[] = [];
   readonly #waiters: ((d: Delivery | undefined) => void)[] = [];
   readonly #taken = new Map<Job<T>, Delivery>();
@@ -40,10 +46,10 @@ export class BullmqJobSource<T> implements JobSource<T> {
   #stopping = false;
   #closing: Promise<void> | undefined;
 
-  constructor(name: string, options: ResolvedBullmqOptions, connection: Redis) {
+  constructor(name: string, options: ResolvedBullmqOptions) {
     this.#name = name;
     this.#options = options;
-    this.#connection = connection;
+    this.#connection = createConsumerConnection(options);
   }
 
   /** The BullMQ Worker, once `open` or the first `next` started it. */
@@ -64,7 +70,7 @@ export class BullmqJobSource<T> implements JobSource<T> {
       this.#name,
       (job, token) => this.#process(job, token),
       {
-        connection: this.#connection,
+        connection: this.#connection.template,
         prefix: o.prefix,
         concurrency: Math.max(1, options.concurrency),
         autorun: true,
@@ -128,10 +134,29 @@ export class BullmqJobSource<T> implements JobSource<T> {
     );
   }
 
+  /**
+   * Closes the Worker once the taken jobs settled (their acknowledgements are written); while
+   * Redis is away (or once it goes away), or when that takes longer than 5 s, cuts its connections: a job whose
+   * acknowledgement was not written is then redelivered once its lock expired.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stop();
-      await this.#worker?.close();
+      const worker = this.#worker;
+      const connection = this.#connection;
+      if (worker) {
+        if (!connection.healthy) connection.disconnectAll();
+        const closed = worker.close().catch(() => undefined);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        });
+        await Promise.race([closed, timedOut, connection.lost]);
+        connection.disconnectAll();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+        clearTimeout(timer);
+      }
+      connection.disconnectAll();
     })();
     return this.#closing;
   }

@@ -84,22 +84,55 @@ export function createProducerConnection(
   );
 }
 
+/** The connections of one consumer (a BullMQ Worker), see {@link createConsumerConnection}. */
+export interface ConsumerConnection {
+  /** The template handed to the Worker. */
+  readonly template: Redis;
+  /** Whether every connection the Worker opened is ready (false while Redis is away). */
+  readonly healthy: boolean;
+  /** Resolves once a connection the Worker opened was lost (Redis went away). */
+  readonly lost: Promise<void>;
+  /** Disconnects the template and every connection the Worker opened; their pending commands reject. */
+  disconnectAll(): void;
+}
+
 /**
- * The template of the consumers' connections: never connected itself (`lazyConnect`), BullMQ
- * duplicates it for each Worker (a command and a blocking connection) and owns those duplicates.
+ * The template of a consumer's connections: never connected itself (`lazyConnect`), BullMQ
+ * duplicates it for its Worker (a command and a blocking connection) and owns those duplicates;
+ * they are tracked so that a close during a Redis outage can cut them instead of hanging.
  * `maxRetriesPerRequest: null` (a BullMQ requirement): commands wait for the reconnection.
  */
 export function createConsumerConnection(
   options: ResolvedBullmqOptions,
-): Redis {
+): ConsumerConnection {
   const redisOptions: RedisOptions = {
     lazyConnect: true,
     maxRetriesPerRequest: null,
     retryStrategy: retryForever,
   };
-  return watch(
-    new Redis(options.url, redisOptions),
-    options.logger,
-    'consumer',
-  );
+  const template = new Redis(options.url, redisOptions);
+  template.on('error', () => undefined); // never connects
+  const opened = new Set<Redis>();
+  let onLost = (): void => undefined;
+  const lost = new Promise<void>((resolve) => (onLost = resolve));
+  const duplicate = template.duplicate.bind(template);
+  template.duplicate = (override?: Partial<RedisOptions>): Redis => {
+    const redis = duplicate(override);
+    redis.once('reconnecting', onLost);
+    opened.add(redis);
+    return redis;
+  };
+  return {
+    template,
+    lost,
+    get healthy() {
+      return [...opened].every(
+        (r) => r.status === 'ready' || r.status === 'wait',
+      );
+    },
+    disconnectAll() {
+      template.disconnect();
+      for (const redis of opened) redis.disconnect();
+    },
+  };
 }
