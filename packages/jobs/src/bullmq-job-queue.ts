@@ -35,6 +35,7 @@ export interface QueueDepth {
 
 /** The BullMQ {@link JobQueue}: the port plus {@link BullmqJobQueue.depth}. */
 export interface BullmqJobQueue extends JobQueue {
+  /** Always `'bullmq'`. */
   readonly engine: 'bullmq';
   /**
    * Jobs by state of queue `queueName`, or of every queue this process enqueued to or consumes

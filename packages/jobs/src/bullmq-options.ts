@@ -5,7 +5,9 @@ import { JobsError } from './jobs-error.js';
  * pino logger such as a service's root logger fits.
  */
 export interface JobsLogger {
+  /** A connection is back. */
   info(obj: Record<string, unknown>, msg: string): void;
+  /** A connection error (`err`), with the number of lines left out since the last one (`suppressed`). */
   warn(obj: Record<string, unknown>, msg: string): void;
 }
 
