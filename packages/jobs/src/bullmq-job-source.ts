@@ -38,6 +38,7 @@ export class BullmqJobSource<T> implements JobSource<T> {
   readonly #name: string;
   readonly #options: ResolvedBullmqOptions;
   readonly #connection: ConsumerConnection;
+  readonly #log: ReturnType<typeof errorLogger>;
   readonly #parked: Delivery[] = [];
   readonly #waiters: ((d: Delivery | undefined) => void)[] = [];
   readonly #taken = new Map<Job<T>, Delivery>();
@@ -50,11 +51,7 @@ export class BullmqJobSource<T> implements JobSource<T> {
     this.#name = name;
     this.#options = options;
     this.#connection = createConsumerConnection(options);
-  }
-
-  /** The BullMQ Worker, once `open` or the first `next` started it. */
-  get worker(): Worker<StoredJobData> | undefined {
-    return this.#worker;
+    this.#log = errorLogger(options.logger, `worker:${name}`);
   }
 
   open(options: { readonly concurrency: number }): void {
@@ -65,7 +62,6 @@ export class BullmqJobSource<T> implements JobSource<T> {
       );
     if (this.#worker) return;
     const o = this.#options;
-    const log = errorLogger(o.logger, `worker:${this.#name}`);
     const worker = new Worker<StoredJobData>(
       this.#name,
       (job, token) => this.#process(job, token),
@@ -81,8 +77,8 @@ export class BullmqJobSource<T> implements JobSource<T> {
         runRetryDelay: 1000,
       },
     );
-    worker.on('error', log.onError);
-    worker.on('ready', log.onReady);
+    worker.on('error', this.#log.onError);
+    worker.on('ready', this.#log.onReady);
     this.#worker = worker;
   }
 
@@ -142,6 +138,10 @@ export class BullmqJobSource<T> implements JobSource<T> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stop();
+      // taken and never settled (the worker transport settles them all before close): not lost
+      const unsettled = [...this.#taken.values()];
+      this.#taken.clear();
+      await Promise.all(unsettled.map((d) => this.#handBack(d)));
       const worker = this.#worker;
       const connection = this.#connection;
       if (worker) {
@@ -187,7 +187,7 @@ export class BullmqJobSource<T> implements JobSource<T> {
     try {
       await delivery.bullJob.moveToWait(delivery.token);
     } catch (err) {
-      errorLogger(this.#options.logger, `worker:${this.#name}`).onError(err);
+      this.#log.onError(err);
     }
     delivery.reject(new WaitingError());
   }

@@ -96,4 +96,15 @@ describe('redelivery', () => {
       ['job-b', 1],
     ]);
   });
+
+  it('hands back a job that was taken but never settled when the source closes', async () => {
+    const source = queue.source<string>('unsettled');
+    await queue.enqueue('unsettled', 'A', { id: 'job-u', origin: origin() });
+    const job = await source.next(new AbortController().signal);
+    expect(job?.id).toBe('job-u');
+    await source.close?.();
+    expect(await queue.depth('unsettled')).toEqual([
+      { queue: 'unsettled', waiting: 1, active: 0, delayed: 0, failed: 0 },
+    ]);
+  });
 });
