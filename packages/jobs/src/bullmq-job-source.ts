@@ -132,8 +132,8 @@ export class BullmqJobSource<T> implements JobSource<T> {
 
   /**
    * Closes the Worker once the taken jobs settled (their acknowledgements are written); while
-   * Redis is away (or once it goes away), or when that takes longer than 5 s, cuts its connections: a job whose
-   * acknowledgement was not written is then redelivered once its lock expired.
+   * Redis is away (or once it goes away), or when that takes longer than 5 s, cuts its
+   * connections: a job whose acknowledgement was not written is redelivered once its lock expired.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -180,14 +180,26 @@ export class BullmqJobSource<T> implements JobSource<T> {
 
   /**
    * Moves the job back to waiting (front of the queue, no attempt used), then ends its processor
-   * with BullMQ's `WaitingError`, which tells the Worker the job has moved. When Redis cannot be
-   * reached, the job stays active until its lock expires and is redelivered as a stalled job.
+   * with BullMQ's `WaitingError`, which tells the Worker the job has moved. When Redis does not
+   * answer within `commandTimeoutMs`, the job stays active until its lock expires and is
+   * redelivered as a stalled job.
    */
   async #handBack(delivery: Delivery): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await delivery.bullJob.moveToWait(delivery.token);
+      await Promise.race([
+        delivery.bullJob.moveToWait(delivery.token),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('Redis did not answer the hand-back')),
+            this.#options.commandTimeoutMs,
+          );
+        }),
+      ]);
     } catch (err) {
       this.#log.onError(err);
+    } finally {
+      clearTimeout(timer);
     }
     delivery.reject(new WaitingError());
   }

@@ -138,4 +138,47 @@ describe('a Redis outage', () => {
     });
     await redis.restart();
   }, 30_000);
+
+  it('redelivers after the outage a job aborted at the shutdown deadline while Redis was down', async () => {
+    const local = createBullmqJobQueue({
+      url: redis.url,
+      lockDurationMs: LOCK_DURATION_MS,
+      stalledIntervalMs: STALLED_INTERVAL_MS,
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    });
+    try {
+      const { id } = await local.enqueue('deadline', 1, { origin: origin() });
+      let started = false;
+      const first = consume(local.source('deadline'), async (_job, signal) => {
+        started = true;
+        await new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted')), {
+            once: true,
+          }),
+        );
+      });
+      await waitFor(() => started, 10_000, 'the job to start');
+      await redis.kill();
+      const stopping = Date.now();
+      await first.stop(500);
+      // the deadline, the hand-back's command timeout, the cut connections
+      expect(Date.now() - stopping).toBeLessThan(
+        500 + COMMAND_TIMEOUT_MS + 3000,
+      );
+      await redis.restart();
+      const seen: string[] = [];
+      const second = consume(
+        local.source('deadline'),
+        async (job) => void seen.push(job.id),
+      );
+      await waitFor(
+        () => seen.includes(id),
+        LOCK_DURATION_MS + STALLED_INTERVAL_MS + 5000,
+        'the redelivery',
+      );
+      await second.stop();
+    } finally {
+      await local.close();
+    }
+  }, 60_000);
 });
