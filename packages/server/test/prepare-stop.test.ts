@@ -165,6 +165,41 @@ describe('from the first moment of shutdown, during the delay', () => {
   });
 });
 
+describe('after the delay, when the listeners close', () => {
+  it('answers a gRPC call that outlasts the delay on a connection told to go away, before the process exits', async () => {
+    // grpc-js's tryShutdown counts a session it finds closing (the early GOAWAY is a session.close()) as closed;
+    // nothing else is in flight here to hold the exit, so a drain that believed it would exit mid-call
+    const svc = await startService(fixture, 'api', {
+      env: { SHUTDOWN_DELAY_MS: '200' },
+      readyTimeoutMs: 30_000,
+    });
+    const old = h2(svc.ports.grpc as number);
+    try {
+      expect(await echo(old.session, 'before')).toBe('0');
+      let started!: () => void;
+      const handlerStarted = new Promise<void>(
+        (resolve) => (started = resolve),
+      );
+      let answeredAt: number | undefined;
+      const inFlight = echo(old.session, 'in-flight', 2000, () =>
+        started(),
+      ).finally(() => (answeredAt = Date.now()));
+      await handlerStarted;
+      await shuttingDown(svc);
+      expect(await old.goaway).toBe(constants.NGHTTP2_NO_ERROR);
+      expect(await inFlight, 'the call in flight').toBe('0');
+      const { code, at } = await svc.exited;
+      expect(code).toBe(0);
+      expect(answeredAt).toBeLessThanOrEqual(at);
+      expect(
+        svc.lines.some((l) => l.msg === 'grpc drain deadline reached, forcing'),
+      ).toBe(false);
+    } finally {
+      old.session.destroy();
+    }
+  });
+});
+
 describe('grpcSessionsOf', () => {
   // guards the one @grpc/grpc-js internal the early GOAWAY relies on: an upgrade that moves it fails here
   it('finds the HTTP/2 sessions of a bound @grpc/grpc-js server, and sendGoawayToAll reaches them', async () => {

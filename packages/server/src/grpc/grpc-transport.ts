@@ -19,6 +19,7 @@ import { capConnections } from '../service/connection-limits.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import { startRpcServerCall, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
+import { trackConnections } from './grpc-connections.js';
 import { sendGoawayToAll } from './grpc-goaway.js';
 import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
 
@@ -416,6 +417,7 @@ export function createGrpcTransport(
   let port = options.port;
   let listener: NetServer | undefined;
   let injector: grpc.ConnectionInjector | undefined;
+  const connections = trackConnections();
   return {
     name: 'grpc',
     get port() {
@@ -434,7 +436,10 @@ export function createGrpcTransport(
         grpc.ServerCredentials.createInsecure(),
       );
       const inject = injector;
-      const l = createNetServer((socket) => inject.injectConnection(socket));
+      const l = createNetServer((socket) => {
+        connections.add(socket);
+        inject.injectConnection(socket);
+      });
       capConnections(l, options.maxConnections ?? 0, 'grpc', logging.root);
       listener = l;
       return new Promise<void>((resolve, reject) => {
@@ -468,16 +473,22 @@ export function createGrpcTransport(
       await new Promise<void>((resolve) => {
         const force = (): void => {
           logging.root.warn(
-            { in_flight: inFlight },
+            { in_flight: inFlight, connections: connections.size },
             'grpc drain deadline reached, forcing',
           );
           server.forceShutdown();
+          connections.destroyAll();
           resolve();
         };
         signal.addEventListener('abort', force, { once: true });
+        // tryShutdown sends GOAWAY to the connections that have not had it and closes each session once its calls
+        // ended; but it calls back at once for a session already closing (the GOAWAY of prepareStop), calls and all:
+        // the drain is over when every connection has closed (./grpc-connections.ts)
         server.tryShutdown(() => {
-          signal.removeEventListener('abort', force);
-          resolve();
+          void connections.allClosed().then(() => {
+            signal.removeEventListener('abort', force);
+            resolve();
+          });
         });
       });
     },
