@@ -43,6 +43,18 @@ export type {
 } from './grpc/grpc-transport.js';
 export { grpcTraceInterceptor } from './grpc/grpc-trace-interceptor.js';
 export { GRPC_PROTO_LOADER_OPTIONS } from './grpc/proto-options.js';
+export {
+  KENOS_ERROR_DOMAIN,
+  STATUS_DETAILS_TRAILER,
+  decodeStatusDetails,
+  encodeStatusDetails,
+} from './grpc/status-details.js';
+export type {
+  RpcAnyDetail,
+  RpcErrorInfo,
+  RpcStatusDetails,
+  RpcStatusDetailsInit,
+} from './grpc/status-details.js';
 export type { Problem } from './http/problem.js';
 export { ExitCode, runService } from './run-service.js';
 export type { RunServiceOptions } from './run-service.js';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpcStatusOf } from './support/rpc-status.js';
 import {
   type ServiceProcess,
   startService,
@@ -62,9 +63,11 @@ describe('gRPC client errors', () => {
     expect(error?.details).toMatch(
       /^the request is not a valid kenos\.testing\.v1\.EchoService\/Echo message/,
     );
-    expect(error?.metadata.get('kenos-error-code')).toEqual([
-      'KENOS_ERR_SERVER_MALFORMED_MESSAGE',
-    ]);
+    expect(rpcStatusOf(error).details[0]?.value).toEqual({
+      reason: 'KENOS_ERR_SERVER_MALFORMED_MESSAGE',
+      domain: 'kenos.dev',
+      metadata: {},
+    });
     expect(error?.metadata.get('x-request-id')).toEqual(['undecodable-1']);
   });
 

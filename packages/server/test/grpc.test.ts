@@ -7,6 +7,7 @@ import {
   withSpan,
 } from '@kenos/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpcStatusOf } from './support/rpc-status.js';
 import { grpcTraceInterceptor } from '../src/index.js';
 import {
   createGrpcClient,
@@ -143,9 +144,24 @@ describe('gRPC transport', () => {
     });
     expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(error?.details).toBe('text is invalid');
-    expect(error?.metadata.get('kenos-error-code')).toEqual([
-      'KENOS_ERR_SERVER_VALIDATION',
-    ]);
+    expect(rpcStatusOf(error)).toEqual({
+      code: grpc.status.INVALID_ARGUMENT,
+      message: 'text is invalid',
+      details: [
+        {
+          typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo',
+          value: {
+            reason: 'KENOS_ERR_SERVER_VALIDATION',
+            domain: 'kenos.dev',
+            metadata: {},
+          },
+        },
+        {
+          typeUrl: 'type.googleapis.com/google.rpc.BadRequest',
+          value: { fieldViolations: [{ field: 'text', description: 'bad' }] },
+        },
+      ],
+    });
   });
 
   it('maps an unexpected exception to INTERNAL without internals', async () => {
@@ -161,9 +177,9 @@ describe('gRPC transport', () => {
       fail: 'sync-validation',
     });
     expect(validation.error?.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(validation.error?.metadata.get('kenos-error-code')).toEqual([
-      'KENOS_ERR_SERVER_VALIDATION',
-    ]);
+    expect(rpcStatusOf(validation.error).details[0]?.value).toMatchObject({
+      reason: 'KENOS_ERR_SERVER_VALIDATION',
+    });
     const crash = await unary(echo, 'Echo', { text: 'x', fail: 'sync-crash' });
     expect(crash.error?.code).toBe(grpc.status.INTERNAL);
     expect(crash.error?.details).not.toContain('secret');

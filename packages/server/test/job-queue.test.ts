@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpcStatusOf } from './support/rpc-status.js';
 import {
   createGrpcClient,
   ECHO_PROTO_PATH,
@@ -100,9 +101,10 @@ describe('enqueue without a queue', () => {
       const { error } = await unary(echo, 'Echo', { text: 'mail' });
       expect(error?.code).toBe(grpc.status.UNAVAILABLE);
       expect(error?.details).toMatch(/no job queue is configured.*REDIS_URL/);
-      expect(error?.metadata.get('kenos-error-code')).toEqual([
-        'KENOS_ERR_SERVER_UNAVAILABLE',
-      ]);
+      expect(rpcStatusOf(error).details[0]?.value).toMatchObject({
+        reason: 'KENOS_ERR_SERVER_UNAVAILABLE',
+        domain: 'kenos.dev',
+      });
     } finally {
       echo.close();
     }

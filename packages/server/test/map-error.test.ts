@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rpcStatusOf } from './support/rpc-status.js';
 import {
   createGrpcClient,
   ECHO_PROTO_PATH,
@@ -151,12 +152,28 @@ describe('mapError over gRPC', () => {
       );
       expect(error?.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(error?.details).toBe('name is taken');
-      expect(error?.metadata.get('kenos-error-code')).toEqual([
-        'KENOS_ERR_SERVER_VALIDATION',
-      ]);
-      expect(
-        JSON.parse(String(error?.metadata.get('kenos-field-violations')[0])),
-      ).toEqual([{ field: 'name', description: 'name is taken' }]);
+      expect(rpcStatusOf(error)).toEqual({
+        code: grpc.status.INVALID_ARGUMENT,
+        message: 'name is taken',
+        details: [
+          {
+            typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo',
+            value: {
+              reason: 'KENOS_ERR_SERVER_VALIDATION',
+              domain: 'kenos.dev',
+              metadata: {},
+            },
+          },
+          {
+            typeUrl: 'type.googleapis.com/google.rpc.BadRequest',
+            value: {
+              fieldViolations: [
+                { field: 'name', description: 'name is taken' },
+              ],
+            },
+          },
+        ],
+      });
     },
   );
 

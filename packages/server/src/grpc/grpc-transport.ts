@@ -22,6 +22,11 @@ import type { Transport } from '../transport.js';
 import { trackConnections } from './grpc-connections.js';
 import { sendGoawayToAll } from './grpc-goaway.js';
 import { GRPC_PROTO_LOADER_OPTIONS } from './proto-options.js';
+import {
+  KENOS_ERROR_DOMAIN,
+  STATUS_DETAILS_TRAILER,
+  encodeStatusDetails,
+} from './status-details.js';
 
 /** What a unary handler gets besides the request. */
 export interface GrpcCallContext {
@@ -318,12 +323,19 @@ export function createGrpcTransport(
             if (err instanceof ServiceError) {
               const md = new grpc.Metadata();
               md.set('x-request-id', requestId);
-              md.set('kenos-error-code', err.code);
-              if (err.violations.length > 0)
-                md.set(
-                  'kenos-field-violations',
-                  JSON.stringify(err.violations),
-                );
+              md.set(
+                STATUS_DETAILS_TRAILER,
+                encodeStatusDetails({
+                  code: err.grpcCode,
+                  message: err.message,
+                  errorInfo: {
+                    reason: err.code,
+                    domain: KENOS_ERROR_DOMAIN,
+                    metadata: {},
+                  },
+                  fieldViolations: err.violations,
+                }),
+              );
               finish(err.grpcCode);
               callback({
                 code: err.grpcCode,
@@ -359,7 +371,19 @@ export function createGrpcTransport(
           if (call.request instanceof UndecodableRequest) {
             const md = new grpc.Metadata();
             md.set('x-request-id', requestId);
-            md.set('kenos-error-code', 'KENOS_ERR_SERVER_MALFORMED_MESSAGE');
+            const details = `the request is not a valid ${service}/${method} message: ${call.request.reason}`;
+            md.set(
+              STATUS_DETAILS_TRAILER,
+              encodeStatusDetails({
+                code: grpc.status.INVALID_ARGUMENT,
+                message: details,
+                errorInfo: {
+                  reason: 'KENOS_ERR_SERVER_MALFORMED_MESSAGE',
+                  domain: KENOS_ERROR_DOMAIN,
+                  metadata: {},
+                },
+              }),
+            );
             logging.root.info(
               {
                 request_id: requestId,
@@ -371,7 +395,7 @@ export function createGrpcTransport(
             finish(grpc.status.INVALID_ARGUMENT);
             callback({
               code: grpc.status.INVALID_ARGUMENT,
-              details: `the request is not a valid ${service}/${method} message: ${call.request.reason}`,
+              details,
               metadata: md,
             });
             return;
