@@ -2,7 +2,12 @@
  * Stable codes of `@kenos/clients`, each with a row in docs/errors.md (a root test compares
  * them). Add a code here and its row there in the same commit.
  */
-export type ClientsErrorCode = 'KENOS_ERR_CLIENTS_INVALID_ARGUMENT';
+export type ClientsErrorCode =
+  | 'KENOS_ERR_CLIENTS_INVALID_ARGUMENT'
+  | 'KENOS_ERR_CLIENTS_DEADLINE'
+  | 'KENOS_ERR_CLIENTS_CANCELLED'
+  | 'KENOS_ERR_CLIENTS_CLOSED'
+  | 'KENOS_ERR_CLIENTS_GRPC_STATUS';
 
 /**
  * The one error class of `@kenos/clients`: a stable {@link ClientsErrorCode} and the
@@ -11,14 +16,20 @@ export type ClientsErrorCode = 'KENOS_ERR_CLIENTS_INVALID_ARGUMENT';
 export class ClientsError extends Error {
   /** Stable code, listed in docs/errors.md. */
   readonly code: ClientsErrorCode;
+  /** The gRPC status code of the failed call (a `grpc.status` value), for errors of the gRPC client. */
+  readonly grpcCode: number | undefined;
 
   constructor(
     code: ClientsErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; grpcCode?: number },
   ) {
-    super(message, options);
+    super(
+      message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'ClientsError';
     this.code = code;
+    this.grpcCode = options?.grpcCode;
   }
 }

@@ -8,3 +8,19 @@
  */
 export { ClientsError } from './clients-error.js';
 export type { ClientsErrorCode } from './clients-error.js';
+
+// gRPC client
+export { createGrpcClient } from './grpc/create-grpc-client.js';
+export type {
+  GrpcCallOptions,
+  GrpcClient,
+  GrpcClientHandle,
+  GrpcMethodDefinition,
+  GrpcServiceConstructor,
+  GrpcUnaryMethod,
+} from './grpc/create-grpc-client.js';
+export type {
+  GrpcClientOptions,
+  GrpcRetryOptions,
+  GrpcRetryableStatus,
+} from './grpc/grpc-client-options.js';
