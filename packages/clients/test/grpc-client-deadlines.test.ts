@@ -100,7 +100,7 @@ describe('gRPC client deadlines', () => {
       );
       setTimeout(() => controller.abort(new Error('client went away')), 100);
       await expect(call).rejects.toMatchObject({
-        code: 'KENOS_ERR_CLIENTS_CANCELLED',
+        code: 'KENOS_ERR_CLIENTS_ABORTED',
         cause: new Error('client went away'),
       });
     } finally {
@@ -114,11 +114,11 @@ describe('gRPC client deadlines', () => {
       const signal = AbortSignal.timeout(100);
       await expect(
         client.echo({ text: 'mine', delayMs: 5000 }, { signal }),
-      ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_CANCELLED' });
+      ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_ABORTED' });
       const aborted = AbortSignal.abort();
       await expect(
         client.echo({ text: 'never' }, { signal: aborted }),
-      ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_CANCELLED' });
+      ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_ABORTED' });
     } finally {
       client.close();
     }

@@ -39,7 +39,7 @@ export interface GrpcCallOptions {
   timeoutMs?: number;
   /** Request metadata: a `grpc.Metadata` (not changed) or `key: value` pairs. Default none. */
   metadata?: grpc.Metadata | Readonly<Record<string, string>>;
-  /** Cancels the call; it rejects with `KENOS_ERR_CLIENTS_CANCELLED`. Default none (the call scope's signal still cancels). */
+  /** Cancels the call; it rejects with `KENOS_ERR_CLIENTS_ABORTED`. Default none (the call scope's signal still cancels). */
   signal?: AbortSignal;
 }
 
@@ -231,7 +231,7 @@ export function createGrpcClient<D extends object>(
             span.setAttribute('rpc.grpc.status_code', grpc.status.CANCELLED);
             reject(
               new ClientsError(
-                'KENOS_ERR_CLIENTS_CANCELLED',
+                'KENOS_ERR_CLIENTS_ABORTED',
                 `${rpc}: cancelled before it was sent`,
                 { cause: signal.reason, grpcCode: grpc.status.CANCELLED },
               ),
@@ -281,7 +281,7 @@ export function createGrpcClient<D extends object>(
         Date.now() < deadline - DEADLINE_SLACK_MS
       )
         return new ClientsError(
-          'KENOS_ERR_CLIENTS_CANCELLED',
+          'KENOS_ERR_CLIENTS_ABORTED',
           `${rpc}: cancelled after ${Math.round(elapsed)} ms`,
           { cause: cancelledBy.reason ?? err, grpcCode: err.code },
         );
