@@ -75,6 +75,15 @@ export function createBullmqJobQueue(
   const queues = new Map<string, Queue<StoredJobData>>();
   const sources: BullmqJobSource<unknown>[] = [];
   const used = new Set<string>();
+  const use = (name: string): void => {
+    if (used.has(name)) return;
+    used.add(name);
+    try {
+      o.onQueueUsed?.(name);
+    } catch {
+      // a hook's failure (e.g. of the metrics) never fails a queue operation
+    }
+  };
   let closing: Promise<void> | undefined;
 
   const unavailable = (what: string, cause?: unknown): UnavailableError =>
@@ -132,7 +141,7 @@ export function createBullmqJobQueue(
       queue.on('error', () => undefined); // logged by the producer connection's listener
       queues.set(name, queue);
     }
-    used.add(name);
+    use(name);
     return queue;
   };
 
@@ -193,7 +202,7 @@ export function createBullmqJobQueue(
     source<T>(name: string): JobSource<T> {
       assertOpen();
       checkName(name);
-      used.add(name);
+      use(name);
       const source = new BullmqJobSource<T>(name, o);
       sources.push(source as BullmqJobSource<unknown>);
       return source;

@@ -61,28 +61,34 @@ export interface BullmqJobQueueOptions {
   commandTimeoutMs?: number;
   /** Logs connection errors (rate-limited: one line per connection per 10 s) and reconnections. Default none. */
   logger?: JobsLogger;
+  /**
+   * Called once for each queue name this process first uses (enqueues to, consumes or counts), e.g.
+   * to track its depth in the metrics ({@link bullmqQueue} does). A throw is ignored. Default none.
+   */
+  onQueueUsed?: (queueName: string) => void;
 }
 
 /** The options with every default applied. */
 export type ResolvedBullmqOptions = Required<
-  Omit<BullmqJobQueueOptions, 'logger'>
+  Omit<BullmqJobQueueOptions, 'logger' | 'onQueueUsed'>
 > &
-  Pick<BullmqJobQueueOptions, 'logger'>;
+  Pick<BullmqJobQueueOptions, 'logger' | 'onQueueUsed'>;
 
-const DEFAULTS: Omit<ResolvedBullmqOptions, 'url' | 'logger'> = {
-  prefix: 'kenos',
-  lockDurationMs: 15_000,
-  stalledIntervalMs: 5_000,
-  maxStalledCount: 2,
-  backoffDelayMs: 1_000,
-  defaultAttempts: 3,
-  keepCompletedMs: 86_400_000,
-  keepCompletedCount: 10_000,
-  keepFailedMs: 604_800_000,
-  keepFailedCount: 10_000,
-  connectTimeoutMs: 2_000,
-  commandTimeoutMs: 2_000,
-};
+const DEFAULTS: Omit<ResolvedBullmqOptions, 'url' | 'logger' | 'onQueueUsed'> =
+  {
+    prefix: 'kenos',
+    lockDurationMs: 15_000,
+    stalledIntervalMs: 5_000,
+    maxStalledCount: 2,
+    backoffDelayMs: 1_000,
+    defaultAttempts: 3,
+    keepCompletedMs: 86_400_000,
+    keepCompletedCount: 10_000,
+    keepFailedMs: 604_800_000,
+    keepFailedCount: 10_000,
+    connectTimeoutMs: 2_000,
+    commandTimeoutMs: 2_000,
+  };
 
 const invalid = (message: string): JobsError =>
   new JobsError('KENOS_ERR_JOBS_INVALID_ARGUMENT', message);

@@ -9,5 +9,7 @@
 export { createBullmqJobQueue } from './bullmq-job-queue.js';
 export type { BullmqJobQueue, QueueDepth } from './bullmq-job-queue.js';
 export type { BullmqJobQueueOptions, JobsLogger } from './bullmq-options.js';
+export { bullmqQueue } from './bullmq-queue.js';
+export type { BullmqQueueContext, BullmqQueueOptions } from './bullmq-queue.js';
 export { JobsError } from './jobs-error.js';
 export type { JobsErrorCode } from './jobs-error.js';
