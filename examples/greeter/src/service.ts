@@ -1,5 +1,7 @@
+import { bullmqQueue } from '@kenos/jobs';
 import { defineService } from '@kenos/server';
 import { greeterService } from './adapters/grpc/greeter-service.js';
+import { mountGreetingJobRoutes } from './adapters/rest/greeting-jobs-routes.js';
 import { mountGreetingRoutes } from './adapters/rest/greetings-routes.js';
 import { toTransportError } from './adapters/transport-errors.js';
 import {
@@ -7,7 +9,11 @@ import {
   type GreeterConfig,
 } from './infrastructure/config-schema.js';
 import { dailyReport } from './infrastructure/daily-report.js';
-import { greetingWorker } from './infrastructure/greeting-jobs.js';
+import {
+  GREETINGS_QUEUE,
+  greetingWorker,
+} from './infrastructure/greeting-jobs.js';
+import { createRequestGreeting } from './use-cases/request-greeting.js';
 import { createSayHello, type SayHello } from './use-cases/say-hello.js';
 
 let sayHello: SayHello | undefined;
@@ -23,12 +29,21 @@ export const service = defineService({
   config: greeterConfigSchema,
   // domain errors become 400 problem+json / INVALID_ARGUMENT in every REST route and gRPC method
   mapError: toTransportError,
-  rest: (router, { config }) =>
-    mountGreetingRoutes(router, useSayHello(config.greeter)),
+  // the job queue on Redis at queue.url (REDIS_URL); none when it is empty (enqueue answers 503)
+  queue: bullmqQueue(),
+  rest: (router, context) => {
+    mountGreetingRoutes(router, useSayHello(context.config.greeter));
+    mountGreetingJobRoutes(
+      router,
+      createRequestGreeting(context.config.greeter, (job) =>
+        context.enqueue(GREETINGS_QUEUE, job),
+      ),
+    );
+  },
   grpc: ({ config }) => [greeterService(useSayHello(config.greeter))],
   workers: {
-    greetings: ({ config }) =>
-      greetingWorker(useSayHello(config.greeter), config.greeter.worker),
+    greetings: ({ config, queue }) =>
+      greetingWorker(useSayHello(config.greeter), config.greeter.worker, queue),
   },
   batches: {
     'daily-report': ({ config }, batch) =>

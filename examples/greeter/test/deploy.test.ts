@@ -184,6 +184,18 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('hand the api and the worker the queue URL from a Secret, required', () => {
+    for (const pod of [apiPod, worker['spec']['template']['spec']]) {
+      const url = (pod['containers'][0]['env'] as Doc[]).find(
+        (e) => e['name'] === 'REDIS_URL',
+      );
+      expect(url?.['valueFrom']['secretKeyRef']).toEqual({
+        name: 'greeter-queue',
+        key: 'url',
+      });
+    }
+  });
+
   it('let the PodMonitor scrape the admin port of the api, worker and batch pods', () => {
     const monitor = read('pod-monitor');
     const wanted = monitor['spec']['selector']['matchLabels'] as Record<

@@ -30,7 +30,8 @@ describe('greeter api', () => {
   let client: grpc.Client;
   beforeAll(async () => {
     svc = await startService(main, 'api', {
-      env: { GREETER_MAX_NAME_LENGTH: '10' },
+      // no queue: POST /v1/greeting-jobs answers 503
+      env: { GREETER_MAX_NAME_LENGTH: '10', REDIS_URL: '' },
     });
     base = `http://127.0.0.1:${svc.ports.http}`;
     client = greeterClient(svc.grpcAddress());
@@ -105,6 +106,41 @@ describe('greeter api', () => {
     });
   });
 
+  it.each([
+    ['an empty name', '{"name":" "}', 'must not be empty'],
+    ['a name that is not a string', '{"name":42}', 'must be a string'],
+  ])(
+    'answers a greeting job with %s with 400 problem+json',
+    async (_what, body, description) => {
+      const res = await fetch(`${base}/v1/greeting-jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        errors: [{ field: 'name', description }],
+      });
+    },
+  );
+
+  it('answers a greeting job with 503 problem+json when no queue is configured', async () => {
+    const res = await fetch(`${base}/v1/greeting-jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Ada"}',
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(
+      /^application\/problem\+json/,
+    );
+    expect(await res.json()).toMatchObject({
+      status: 503,
+      code: 'KENOS_ERR_SERVER_UNAVAILABLE',
+      detail: expect.stringMatching(/no job queue is configured/),
+    });
+  });
+
   it('greets over gRPC SayHello', async () => {
     const { response } = await unary<{ message: string }>(client, 'SayHello', {
       name: 'Grace',
@@ -150,6 +186,7 @@ describe('greeter worker and batch', () => {
       env: {
         GREETER_WORKER_JOB_DURATION_MS: '1200',
         GREETER_WORKER_INTERVAL_MS: '60000',
+        REDIS_URL: '', // no queue: the in-process demo feed
       },
     });
     const started = await svc.waitForLine((l) => l.msg === 'job started');

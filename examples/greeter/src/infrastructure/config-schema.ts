@@ -26,14 +26,23 @@ export const greeterConfigSchema = defineConfigSchema({
       sensitive: true,
     },
     worker: {
+      concurrency: {
+        doc: 'worker:greetings: how many jobs it runs at once',
+        default: 2,
+        format: (value: unknown): asserts value is number => {
+          if (!Number.isInteger(value) || (value as number) < 1)
+            throw new Error('must be a positive integer');
+        },
+        env: 'GREETER_WORKER_CONCURRENCY',
+      },
       intervalMs: {
-        doc: 'worker:greetings: a demo job is enqueued this often',
+        doc: 'worker:greetings without a queue (no REDIS_URL): a demo job is fed this often',
         default: 1000,
         format: 'nat',
         env: 'GREETER_WORKER_INTERVAL_MS',
       },
       jobDurationMs: {
-        doc: 'worker:greetings: how long each demo job works',
+        doc: 'worker:greetings: how long each job works',
         default: 200,
         format: 'nat',
         env: 'GREETER_WORKER_JOB_DURATION_MS',
