@@ -1,6 +1,7 @@
 // A real Prometheus (Debian's `prometheus`, installed by .ci/run) scrapes the running greeter —
-// api, worker:greetings and batch:daily-report, each on its admin port — under a short bounded
-// load; then every panel query of the Kenos dashboard must return data for service="greeter".
+// api, worker:greetings and batch:daily-report, each on its admin port, the api and the worker on a
+// real redis-server (Debian's `redis-server`) — under a short bounded load; then every panel query
+// of the Kenos dashboard must return data for service="greeter".
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@grpc/grpc-js';
 import { GRPC_SERVER_ERROR_CODES } from '@kenos/telemetry';
@@ -22,6 +23,7 @@ import {
   type Prometheus,
   type PrometheusSample,
 } from '@kenos/testing/prometheus';
+import { startRedis, type RedisServer } from '@kenos/testing/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -30,13 +32,14 @@ const proto = fileURLToPath(
 );
 const SERVICE = 'greeter';
 /**
- * The metrics of the dashboard's Queues and Dependencies rows: the greeter enqueues nothing into a
- * queue engine and calls no other service, so those panels have no data here.
+ * The metrics of the dashboard's Dependencies row: the greeter calls no other service, so those
+ * panels have no data here.
  */
 const NOT_EMITTED =
-  /kenos_queue_jobs|kenos_job_queue_latency_seconds|http_client_request_duration_seconds|rpc_client_call_duration_seconds/;
+  /http_client_request_duration_seconds|rpc_client_call_duration_seconds/;
 const NAMESPACE = 'e2e';
 let prom: Prometheus;
+let redis: RedisServer | undefined;
 let api: ServiceProcess;
 let batch: ServiceProcess;
 let client: Client | undefined;
@@ -45,10 +48,13 @@ const series = (expr: string): Promise<PrometheusSample[]> => prom.query(expr);
 const labelValues = async (expr: string, label: string): Promise<string[]> =>
   (await series(expr)).map((s) => s.metric[label] ?? '').sort();
 
-/** One round of load: REST 200/400/404 and gRPC OK/INVALID_ARGUMENT/a call past its deadline. */
+/**
+ * One round of load: REST 200/202/400/404 (a greeting job for worker:greetings among them) and gRPC
+ * OK/INVALID_ARGUMENT/a call past its deadline.
+ */
 async function loadRound(base: string, grpcClient: Client): Promise<void> {
-  const post = (body: string): Promise<Response> =>
-    fetch(`${base}/v1/greetings`, {
+  const post = (body: string, path = '/v1/greetings'): Promise<Response> =>
+    fetch(`${base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -61,6 +67,7 @@ async function loadRound(base: string, grpcClient: Client): Promise<void> {
     post('{"name":"Grace"}'),
     post('{}'), // 400
     post('{"name":'), // 400 malformed JSON
+    post('{"name":"Barbara"}', '/v1/greeting-jobs'), // 202, a job on the queue
   ].map((res) => res.then((r) => r.text()));
   const rpc = [
     unary(grpcClient, 'SayHello', { name: 'Linus' }),
@@ -77,18 +84,17 @@ async function loadRound(base: string, grpcClient: Client): Promise<void> {
 }
 
 beforeAll(async () => {
-  // 1. the greeter's three components; the batch runs at once and then lingers with its admin server up
+  // 1. the greeter's three components, the api and the worker on the queue (the greeting jobs of
+  //    the load); the batch runs at once and then lingers with its admin server up
+  redis = await startRedis();
+  const queue = { REDIS_URL: redis.url };
   const started = await Promise.all([
-    startService(main, 'api'),
-    // a demo job every 100 ms (the example's own feed, GREETER_WORKER_INTERVAL_MS)
+    startService(main, 'api', { env: queue }),
     startService(main, 'worker:greetings', {
-      env: {
-        GREETER_WORKER_INTERVAL_MS: '100',
-        GREETER_WORKER_JOB_DURATION_MS: '20',
-      },
+      env: { ...queue, GREETER_WORKER_JOB_DURATION_MS: '20' },
     }),
     startService(main, 'batch:daily-report', {
-      env: { BATCH_METRICS_LINGER_MS: '120000' },
+      env: { REDIS_URL: '', BATCH_METRICS_LINGER_MS: '120000' },
     }),
   ]);
   [api, , batch] = started;
@@ -131,6 +137,7 @@ beforeAll(async () => {
       'http_server_request_duration_seconds_count',
       'rpc_server_call_duration_seconds_count',
       'kenos_jobs_finished_total',
+      'kenos_job_queue_latency_seconds_count',
     ])
       await prom.waitForData(`sum(rate(${family}{${sel}}[1m])) > 0`);
     // the batch success, scraped during the linger
@@ -138,6 +145,7 @@ beforeAll(async () => {
       `kenos_job_last_success_timestamp_seconds{${sel},job_kind="batch"} > 0`,
       10_000,
     );
+    await prom.waitForData(`kenos_queue_jobs{${sel},queue="greetings"}`);
     await new Promise((r) => setTimeout(r, 1500)); // one more scrape with the load still running
   } finally {
     stop = true;
@@ -148,6 +156,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   await stopAllProcesses(); // the services and Prometheus, whose files go with it
+  await redis?.stop();
 });
 
 describe('a real Prometheus scraping the greeter under load', () => {
@@ -171,13 +180,18 @@ describe('a real Prometheus scraping the greeter under load', () => {
         `count by (http_route) (http_server_request_duration_seconds_count{service="${SERVICE}"})`,
         'http_route',
       ),
-    ).toEqual(['(unmatched)', '/v1/greetings', '/v1/greetings/:name']);
+    ).toEqual([
+      '(unmatched)',
+      '/v1/greeting-jobs',
+      '/v1/greetings',
+      '/v1/greetings/:name',
+    ]);
     expect(
       await labelValues(
         `count by (http_response_status_code) (http_server_request_duration_seconds_count{service="${SERVICE}"})`,
         'http_response_status_code',
       ),
-    ).toEqual(['200', '400', '404']);
+    ).toEqual(['200', '202', '400', '404']);
   });
 
   it('counts a call past its deadline as a server error and INVALID_ARGUMENT as none', async () => {
