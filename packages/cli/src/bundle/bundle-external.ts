@@ -4,8 +4,9 @@
  * read files next to their own code (the `.proto` files of grpc-health-check and
  * `@grpc/reflection`, and the protobufjs / `@grpc/proto-loader` pair they share with the gRPC
  * transport), packages loaded on demand (the AWS SDK for KMS, the OpenTelemetry SDK when
- * exporting traces, pino-pretty), and their native or optional dependencies. The deployed
- * image therefore still needs the service's production `node_modules`.
+ * exporting traces, pino-pretty), and their native or optional dependencies, such as the optional
+ * backends of BullMQ (`@valkey/valkey-glide`, `pg`), which `@kenos/jobs` never loads. The
+ * deployed image therefore still needs the service's production `node_modules`.
  */
 export const BUNDLE_EXTERNAL: readonly RegExp[] = Object.freeze([
   /^grpc-health-check(\/|$)/,
@@ -16,4 +17,6 @@ export const BUNDLE_EXTERNAL: readonly RegExp[] = Object.freeze([
   /^@smithy\//,
   /^@opentelemetry\/(sdk-trace|resources|exporter-)/,
   /^pino-pretty(\/|$)/,
+  /^@valkey\/valkey-glide(\/|$)/,
+  /^pg(\/|$)/,
 ]);
