@@ -112,6 +112,7 @@ describe('greeting jobs under chaos', () => {
         w2.lines.filter((l) => l.msg === 'job started').length > startedBefore,
       10_000,
     );
+    const killedAt = Date.now();
     w2.kill('SIGKILL');
     expect((await w2.exited).signal).toBe('SIGKILL');
     const startedOnKilled = new Set(
@@ -130,10 +131,21 @@ describe('greeting jobs under chaos', () => {
     );
     const seen = completions(workers);
     const duplicates = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    // when the jobs in flight on the killed worker completed elsewhere: the redelivery time
+    const redeliveredMs = workers
+      .flatMap((p) => p.lines)
+      .filter(
+        (l) =>
+          l.msg === 'job completed' && inFlightAtKill.includes(l['job_id']),
+      )
+      .map((l) => Date.parse(String(l['time'])) - killedAt);
     console.log(
-      `queue chaos: ${JOBS} accepted, ${seen.size} completed, ${duplicates.length} completed twice ` +
-        `(${inFlightAtKill.length} in flight on the SIGKILLed worker, redelivered)`,
+      `queue chaos: ${JOBS} accepted, ${seen.size} completed, ${duplicates.length} completed twice; ` +
+        `${inFlightAtKill.length} in flight on the SIGKILLed worker, completed elsewhere ` +
+        `${Math.max(...redeliveredMs)} ms after the kill`,
     );
+    // within lockDurationMs + stalledIntervalMs (15 + 5 s) and the 150 ms job, with 2 s of margin
+    expect(Math.max(...redeliveredMs)).toBeLessThan(22_000);
     expect(seen.size).toBe(JOBS);
     // at least once: a job completes twice only when the SIGKILL cut its acknowledgement
     for (const id of duplicates) expect(startedOnKilled).toContain(id);
