@@ -1,6 +1,6 @@
 // Packs every publishable @kenos package of the repository as `npm publish` would upload it.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The publishable packages of `root`: every packages/* whose package.json is not private. */
@@ -18,7 +18,13 @@ export function publishablePackages(root) {
 /** `npm pack` of every publishable package into `dest`: `{ name, version, file, files }` each. */
 export function packPackages(root, dest) {
   mkdirSync(dest, { recursive: true });
-  return publishablePackages(root).map(({ dir }) => {
+  return publishablePackages(root).map(({ dir, manifest }) => {
+    // a package packed before its build would install without code: refuse it here, by name
+    if (manifest.types && !existsSync(join(dir, manifest.types)))
+      throw new Error(
+        `${manifest.name} is not built (${manifest.types} is missing): add it to the ` +
+          'implicitDependencies of the project that packs it',
+      );
     const [report] = JSON.parse(
       execFileSync(
         'npm',
