@@ -26,6 +26,16 @@ export function pinWrapper(core) {
   return canPin ? ['taskset', '-c', String(core)] : [];
 }
 
+/** Pins the running process `pid` to `core` (taskset -p) when the machine allows it; true if pinned. */
+export function pinProcess(pid, core) {
+  return (
+    canPin &&
+    spawnSync('taskset', ['-pc', String(core), String(pid)], {
+      stdio: 'ignore',
+    }).status === 0
+  );
+}
+
 /**
  * Starts `node script ...args` pinned to core 0 with `spawnNode` of `@kenos/testing/process`
  * (its stderr goes to ours) and resolves with `{ proc, child, match }` once a stdout line
