@@ -26,6 +26,18 @@ export default {
       ],
     },
     {
+      name: `no-op jobs per CPU second of the worker process, concurrency ${CONCURRENCY}`,
+      unit: 'jobs/CPU s',
+      anchor: bareWorkerSide('bare BullMQ Worker', { clock: 'cpu' }),
+      subject: kenosWorkerSide(undefined, { clock: 'cpu' }),
+      context: [
+        bareWorkerSide('bare BullMQ Worker + two raw pino lines per job', {
+          logLines: true,
+          clock: 'cpu',
+        }),
+      ],
+    },
+    {
       name: 'Redis commands per enqueue from a REST handler (after a warm-up)',
       unit: 'commands',
       better: 'lower',
