@@ -26,6 +26,7 @@ export { ServerError } from './server-error.js';
 export type { ServerErrorCode } from './server-error.js';
 export {
   ConflictError,
+  DeadlineExceededError,
   GrpcCode,
   NotFoundError,
   PermissionDeniedError,
@@ -56,6 +57,7 @@ export type {
   RpcStatusDetailsInit,
 } from './grpc/status-details.js';
 export type { Problem } from './http/problem.js';
+export { TIMEOUT_HEADER } from './http/timeout-header.js';
 export { ExitCode, runService } from './run-service.js';
 export type { RunServiceOptions } from './run-service.js';
 export type { ServiceConfig } from './service/config.js';

@@ -4,6 +4,7 @@
  */
 export const GrpcCode = {
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   ALREADY_EXISTS: 6,
   PERMISSION_DENIED: 7,
@@ -132,6 +133,21 @@ export class UnavailableError extends ServiceError {
       code: 'KENOS_ERR_SERVER_UNAVAILABLE',
       httpStatus: 503,
       grpcCode: GrpcCode.UNAVAILABLE,
+      cause: options?.cause,
+    });
+  }
+}
+
+/**
+ * A deadline passed before a dependency answered (e.g. a call of `@kenos/clients` ran out of the
+ * request's remaining time): 504 / DEADLINE_EXCEEDED. Code `KENOS_ERR_SERVER_DEADLINE_EXCEEDED`.
+ */
+export class DeadlineExceededError extends ServiceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, {
+      code: 'KENOS_ERR_SERVER_DEADLINE_EXCEEDED',
+      httpStatus: 504,
+      grpcCode: GrpcCode.DEADLINE_EXCEEDED,
       cause: options?.cause,
     });
   }

@@ -361,9 +361,8 @@ describe('a job enqueued by a REST request', () => {
     expect(line['trace_id']).toBe(TRACE_ID);
   });
 
-  // Passes once the REST transport opens a call scope per request (the http-client work of issue
-  // #20); until then the request has no scope, enqueue takes no request id, and this test skips.
-  it("logs the request's request id on the job's lines", async (ctx) => {
+  // the REST transport runs every request in a call scope: enqueue takes its request id
+  it("logs the request's request id on the job's lines", async () => {
     const res = await enqueue(
       api,
       'emails',
@@ -374,7 +373,6 @@ describe('a job enqueued by a REST request', () => {
       id: string;
       scope_request_id?: string;
     };
-    if (body.scope_request_id === undefined) ctx.skip();
     expect(body.scope_request_id).toBe('rest-req-1');
     const line = await worker.waitForLine(
       (l) => l.msg === 'sending email' && l['job_id'] === body.id,

@@ -15,6 +15,7 @@ import {
 import { ServerError } from '../server-error.js';
 import { ServiceError } from '../service-error.js';
 import { requestIdFrom } from '../request-context.js';
+import { runInCallScope, type CallScope } from '../call-scope.js';
 import { capConnections } from '../service/connection-limits.js';
 import type { LoggingSeam, ServiceLogger } from '../service/logger.js';
 import { startRpcServerCall, type MetricsSeam } from '../service/metrics.js';
@@ -260,7 +261,15 @@ export function createGrpcTransport(
       }
       // one server span and the RED histogram (@kenos/telemetry), one log scope, one access-log line
       const rpc = startRpcServerCall(carrier, service, method, metrics);
-      rpc.run(() =>
+      // the call scope (request id, deadline, signal) that outgoing calls of the handler inherit
+      const scope: CallScope = {
+        requestId,
+        deadline: deadline?.getTime(),
+        signal: controller.signal,
+      };
+      const run = (fn: () => void): void =>
+        rpc.run(() => runInCallScope(scope, fn));
+      run(() =>
         logging.runWithContext({ request_id: requestId }, () => {
           const finish = (code: grpc.status, err?: unknown): void => {
             finished = true;

@@ -8,11 +8,14 @@ import express, {
 } from 'express';
 import { ServiceError } from '../service-error.js';
 import { requestIdFrom } from '../request-context.js';
+import { runInCallScope } from '../call-scope.js';
 import type { LoggingSeam } from '../service/logger.js';
 import { capConnections } from '../service/connection-limits.js';
 import { instrumentHttpRequest, type MetricsSeam } from '../service/metrics.js';
 import type { Transport } from '../transport.js';
 import { problem } from './problem.js';
+import { HttpCallScope } from './http-call-scope.js';
+import { parseTimeoutHeader, TIMEOUT_HEADER } from './timeout-header.js';
 
 // node:http through process.getBuiltinModule, not an ESM import: importing node:http from ESM syncs every export
 // of its facade, and one lazy getter loads Node's bundled undici (fetch): ~35 ms of startup for nothing.
@@ -36,7 +39,11 @@ export interface HttpTransportOptions {
   headersTimeoutMs?: number;
   /** Time to receive a whole request. Default `30000` ms. */
   requestTimeoutMs?: number;
-  /** A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`). Default `30000` ms; 0 disables. */
+  /**
+   * A handler that has not answered after this long gets a 503 problem (`KENOS_ERR_SERVER_TIMEOUT`), and its call scope's
+   * signal is aborted. A valid incoming `x-kenos-timeout-ms` (the caller's remaining deadline) lowers it for that request.
+   * Default `30000` ms; 0 disables (then only an incoming `x-kenos-timeout-ms` sets a deadline).
+   */
   handlerTimeoutMs?: number;
   /**
    * Most client connections open at once; each one beyond it is closed as soon as it is accepted (logged as a warning,
@@ -252,9 +259,15 @@ export function createHttpTransport(
         };
 
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-  const onHandlerTimeout = (req: IncomingMessage, res: KenosResponse): void => {
+  const onHandlerTimeout = (
+    req: IncomingMessage,
+    res: KenosResponse,
+    scope: HttpCallScope,
+    timeoutMs: number,
+  ): void => {
+    scope.abort(new Error(`handler timeout: no answer within ${timeoutMs} ms`));
     sendProblem(req, res, 503, {
-      detail: `no answer within ${handlerTimeoutMs} ms`,
+      detail: `no answer within ${timeoutMs} ms`,
       code: 'KENOS_ERR_SERVER_TIMEOUT',
     });
   };
@@ -267,17 +280,29 @@ export function createHttpTransport(
       : String(r.route.path);
   };
 
-  // One server span (W3C traceparent in, trace ids in every log line), one scope, one 'close'
-  // listener per request: it ends the span, records the metric and writes the access log line.
+  // One server span (W3C traceparent in, trace ids in every log line), one call scope (request id, deadline,
+  // signal) nesting one log scope, one 'close' listener per request: it ends the span, records the metric and
+  // writes the access log line.
   const onRequest = (req: IncomingMessage, res: KenosResponse): void => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.locals = { requestId }; // express keeps an existing res.locals
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
+    // the caller's remaining deadline lowers the handler timeout
+    const callerMs = parseTimeoutHeader(req.headers[TIMEOUT_HEADER]);
+    const timeoutMs =
+      callerMs !== undefined &&
+      (handlerTimeoutMs <= 0 || callerMs < handlerTimeoutMs)
+        ? callerMs
+        : handlerTimeoutMs;
+    const scope = new HttpCallScope(
+      requestId,
+      timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
+    );
     const timer =
-      handlerTimeoutMs > 0
-        ? setTimeout(onHandlerTimeout, handlerTimeoutMs, req, res)
+      timeoutMs > 0
+        ? setTimeout(onHandlerTimeout, timeoutMs, req, res, scope, timeoutMs)
         : undefined;
     timer?.unref();
     const dispatch = (): void => {
@@ -291,13 +316,17 @@ export function createHttpTransport(
     instrumentHttpRequest(
       req,
       res,
-      () => logging.runWithContext({ request_id: requestId }, dispatch),
+      () =>
+        runInCallScope(scope, () =>
+          logging.runWithContext({ request_id: requestId }, dispatch),
+        ),
       {
         metrics,
         getRoute: routeOf,
         onEnd: ({ route, path, statusCode, durationSeconds, aborted }) => {
           clearTimeout(timer);
           inFlight.delete(res);
+          if (aborted) scope.abort(new Error('the client went away'));
           // the root logger with the request id, not the scope's: a scope's logger is only built when a handler logs
           logging.root.info(
             {
