@@ -7,7 +7,10 @@ export type ClientsErrorCode =
   | 'KENOS_ERR_CLIENTS_DEADLINE'
   | 'KENOS_ERR_CLIENTS_ABORTED'
   | 'KENOS_ERR_CLIENTS_CLOSED'
-  | 'KENOS_ERR_CLIENTS_GRPC_STATUS';
+  | 'KENOS_ERR_CLIENTS_CONNECTION'
+  | 'KENOS_ERR_CLIENTS_HTTP_STATUS'
+  | 'KENOS_ERR_CLIENTS_GRPC_STATUS'
+  | 'KENOS_ERR_CLIENTS_MALFORMED_BODY';
 
 /**
  * The one error class of `@kenos/clients`: a stable {@link ClientsErrorCode} and the
@@ -18,11 +21,13 @@ export class ClientsError extends Error {
   readonly code: ClientsErrorCode;
   /** The gRPC status code of the failed call (a `grpc.status` value), for errors of the gRPC client. */
   readonly grpcCode: number | undefined;
+  /** The HTTP status of the answer (`KENOS_ERR_CLIENTS_HTTP_STATUS`); `undefined` when none arrived. */
+  readonly status: number | undefined;
 
   constructor(
     code: ClientsErrorCode,
     message: string,
-    options?: { cause?: unknown; grpcCode?: number },
+    options?: { cause?: unknown; grpcCode?: number; status?: number },
   ) {
     super(
       message,
@@ -31,5 +36,6 @@ export class ClientsError extends Error {
     this.name = 'ClientsError';
     this.code = code;
     this.grpcCode = options?.grpcCode;
+    this.status = options?.status;
   }
 }

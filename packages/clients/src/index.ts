@@ -24,3 +24,18 @@ export type {
   GrpcRetryOptions,
   GrpcRetryableStatus,
 } from './grpc/grpc-client-options.js';
+
+// HTTP client (src/http)
+export { createHttpClient } from './http/http-client.js';
+export type {
+  HttpClient,
+  HttpMethod,
+  HttpQueryValue,
+  HttpRequestOptions,
+} from './http/http-client.js';
+export type {
+  HttpClientOptions,
+  HttpRetryOptions,
+  RetryBudgetOptions,
+} from './http/http-client-options.js';
+export type { HttpResponse } from './http/http-response.js';
