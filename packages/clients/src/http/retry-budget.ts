@@ -42,7 +42,8 @@ export class RetryBudget {
 
   /** Records a first try (a deposit). */
   deposit(now = Date.now()): void {
-    this.tries[this.advance(now)]! += 1;
+    const b = this.advance(now);
+    this.tries[b] = (this.tries[b] ?? 0) + 1;
   }
 
   /** Takes one retry from the budget; `false` (and nothing taken) when it is spent. */
@@ -51,11 +52,11 @@ export class RetryBudget {
     let tries = 0;
     let retries = 0;
     for (let i = 0; i < BUCKETS; i++) {
-      tries += this.tries[i]!;
-      retries += this.retries[i]!;
+      tries += this.tries[i] ?? 0;
+      retries += this.retries[i] ?? 0;
     }
     if (retries + 1 > tries * this.ratio + this.reserve) return false;
-    this.retries[b]! += 1;
+    this.retries[b] = (this.retries[b] ?? 0) + 1;
     return true;
   }
 }
