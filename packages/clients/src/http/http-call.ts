@@ -4,7 +4,7 @@ import { getProcessMetrics, injectContext, withSpan } from '@kenos/telemetry';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import { ClientsError } from '../clients-error.js';
-import { deadlineError } from './http-errors.js';
+import { abortedError, deadlineError } from './http-errors.js';
 import type { ResolvedHttpClientOptions } from './http-client-options.js';
 import type { RetryBudget } from './retry-budget.js';
 import {
@@ -59,6 +59,7 @@ interface CallState {
 const transient = new WeakSet<object>();
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
@@ -193,21 +194,6 @@ export async function sendCall(
   }
 }
 
-function abortedError(
-  service: string,
-  method: string,
-  path: string,
-  callerSignal: AbortSignal | undefined,
-  scopeSignal: AbortSignal | undefined,
-): ClientsError {
-  const byCaller = callerSignal?.aborted === true;
-  return new ClientsError(
-    'KENOS_ERR_CLIENTS_ABORTED',
-    `${method} ${withoutQuery(path)} to ${service} was aborted ${byCaller ? 'by its signal' : 'because the request it was made for ended'}`,
-    { cause: byCaller ? callerSignal.reason : scopeSignal?.reason },
-  );
-}
-
 /** One try in its own CLIENT span, recorded in `http_client_request_duration_seconds`. */
 function tryOnce(
   ctx: CallContext,
@@ -278,14 +264,29 @@ function tryOnce(
         if (isConnectionError(err)) transient.add(failure);
         throw failure;
       } finally {
-        getProcessMetrics()?.observeHttpClientRequest({
-          method,
-          serverAddress: options.serverAddress,
-          statusCode,
-          errorType,
-          durationSeconds: (performance.now() - started) / 1000,
-        });
+        observe(method, options.serverAddress, statusCode, errorType, started);
       }
     },
   );
+}
+
+/** One observation of `http_client_request_duration_seconds`; a metrics failure never fails the call. */
+function observe(
+  method: string,
+  serverAddress: string,
+  statusCode: number | undefined,
+  errorType: string,
+  started: number,
+): void {
+  try {
+    getProcessMetrics()?.observeHttpClientRequest({
+      method,
+      serverAddress,
+      statusCode,
+      errorType,
+      durationSeconds: (performance.now() - started) / 1000,
+    });
+  } catch {
+    // telemetry never breaks a call
+  }
 }

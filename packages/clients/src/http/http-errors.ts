@@ -115,3 +115,19 @@ export function deadlineError(
     },
   );
 }
+
+/** The error of a call stopped by its signal or by the end of the request it was made for. */
+export function abortedError(
+  service: string,
+  method: string,
+  path: string,
+  callerSignal: AbortSignal | undefined,
+  scopeSignal: AbortSignal | undefined,
+): ClientsError {
+  const byCaller = callerSignal?.aborted === true;
+  return new ClientsError(
+    'KENOS_ERR_CLIENTS_ABORTED',
+    `${method} ${path.split('?')[0]} to ${service} was aborted ${byCaller ? 'by its signal' : 'because the request it was made for ended'}`,
+    { cause: byCaller ? callerSignal.reason : scopeSignal?.reason },
+  );
+}
