@@ -90,17 +90,18 @@ describe('the call scope of a REST request', () => {
     expect(scope.remainingMs).toBeLessThanOrEqual(HANDLER_TIMEOUT_MS);
   });
 
-  it("answers 503 and aborts the scope's signal when the caller's deadline passes", async () => {
+  it("answers 504 and aborts the scope's signal when the caller's deadline passes", async () => {
     const res = await fetch(`${base}/scope?wait=abort`, {
       headers: {
         'x-request-id': 'scope-deadline-1',
         'x-kenos-timeout-ms': '300',
       },
     });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({
-      code: 'KENOS_ERR_SERVER_TIMEOUT',
-      detail: 'no answer within 300 ms',
+      code: 'KENOS_ERR_SERVER_DEADLINE_EXCEEDED',
+      detail:
+        "no answer within the caller's deadline (x-kenos-timeout-ms: 300)",
     });
     const seen = await lastAbort('scope-deadline-1');
     expect(seen.requestId).toBe('scope-deadline-1');

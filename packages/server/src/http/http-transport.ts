@@ -259,17 +259,29 @@ export function createHttpTransport(
         };
 
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+  // the handler timeout answers 503; a deadline the caller set (x-kenos-timeout-ms) answers 504: the caller stopped waiting
   const onHandlerTimeout = (
     req: IncomingMessage,
     res: KenosResponse,
     scope: HttpCallScope,
     timeoutMs: number,
+    callerDeadline: boolean,
   ): void => {
     scope.abort(new Error(`handler timeout: no answer within ${timeoutMs} ms`));
-    sendProblem(req, res, 503, {
-      detail: `no answer within ${timeoutMs} ms`,
-      code: 'KENOS_ERR_SERVER_TIMEOUT',
-    });
+    sendProblem(
+      req,
+      res,
+      callerDeadline ? 504 : 503,
+      callerDeadline
+        ? {
+            detail: `no answer within the caller's deadline (${TIMEOUT_HEADER}: ${timeoutMs})`,
+            code: 'KENOS_ERR_SERVER_DEADLINE_EXCEEDED',
+          }
+        : {
+            detail: `no answer within ${timeoutMs} ms`,
+            code: 'KENOS_ERR_SERVER_TIMEOUT',
+          },
+    );
   };
   const routeOf = (req: IncomingMessage): string | undefined => {
     const r = req as Request;
@@ -291,18 +303,25 @@ export function createHttpTransport(
     inFlight.add(res);
     // the caller's remaining deadline lowers the handler timeout
     const callerMs = parseTimeoutHeader(req.headers[TIMEOUT_HEADER]);
-    const timeoutMs =
+    const callerDeadline =
       callerMs !== undefined &&
-      (handlerTimeoutMs <= 0 || callerMs < handlerTimeoutMs)
-        ? callerMs
-        : handlerTimeoutMs;
+      (handlerTimeoutMs <= 0 || callerMs < handlerTimeoutMs);
+    const timeoutMs = callerDeadline ? callerMs : handlerTimeoutMs;
     const scope = new HttpCallScope(
       requestId,
       timeoutMs > 0 ? Date.now() + timeoutMs : undefined,
     );
     const timer =
       timeoutMs > 0
-        ? setTimeout(onHandlerTimeout, timeoutMs, req, res, scope, timeoutMs)
+        ? setTimeout(
+            onHandlerTimeout,
+            timeoutMs,
+            req,
+            res,
+            scope,
+            timeoutMs,
+            callerDeadline,
+          )
         : undefined;
     timer?.unref();
     const dispatch = (): void => {
