@@ -325,6 +325,21 @@ describe('the HTTP client', () => {
     });
   });
 
+  it('refuses an invalid call with KENOS_ERR_CLIENTS_INVALID_ARGUMENT before sending it', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    const c = client({ baseUrl: s.url });
+    for (const call of [
+      () => c.get('no-slash'),
+      () => c.get('/x', { timeoutMs: 0 }),
+      () => c.get('/x', { timeoutMs: Number.NaN }),
+      () => c.post('/x', { json: {}, body: 'x' }),
+    ])
+      await expect(call()).rejects.toMatchObject({
+        code: 'KENOS_ERR_CLIENTS_INVALID_ARGUMENT',
+      });
+    expect(s.received).toHaveLength(0);
+  });
+
   it('refuses invalid options with KENOS_ERR_CLIENTS_INVALID_ARGUMENT', () => {
     for (const options of [
       { baseUrl: 'not a url' },

@@ -58,6 +58,9 @@ interface CallState {
 /** Failures of a try that another try may mend (connection failures before any answer). */
 const transient = new WeakSet<object>();
 
+/** The longest delay a Node.js timer takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -66,7 +69,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
     signal.addEventListener('abort', done, { once: true });
   });
 }
@@ -111,10 +114,13 @@ export async function sendCall(
   };
   scopeSignal?.addEventListener('abort', onCallerAbort);
   callerSignal?.addEventListener('abort', onCallerAbort);
-  const timer = setTimeout(() => {
-    if (state.stop === Stop.None) state.stop = Stop.Deadline;
-    controller.abort();
-  }, deadline - now);
+  const timer = setTimeout(
+    () => {
+      if (state.stop === Stop.None) state.stop = Stop.Deadline;
+      controller.abort();
+    },
+    Math.min(deadline - now, MAX_TIMER_MS),
+  );
   const done = (): void => {
     clearTimeout(timer);
     scopeSignal?.removeEventListener('abort', onCallerAbort);

@@ -137,6 +137,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     o: HttpRequestOptions = {},
   ): Promise<HttpResponse> => {
     checkPath(path);
+    if (
+      o.timeoutMs !== undefined &&
+      (typeof o.timeoutMs !== 'number' || !(o.timeoutMs > 0))
+    )
+      throw new ClientsError(
+        'KENOS_ERR_CLIENTS_INVALID_ARGUMENT',
+        `timeoutMs must be a positive number, got ${String(o.timeoutMs)}`,
+      );
     const headers: Record<string, string> = hasClientHeaders
       ? { ...resolved.headers }
       : {};
