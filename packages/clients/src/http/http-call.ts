@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { currentCallScope, TIMEOUT_HEADER } from '@kenos/server';
 import { getProcessMetrics, injectContext, withSpan } from '@kenos/telemetry';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import { ClientsError } from '../clients-error.js';
 import { abortedError, deadlineError } from './http-errors.js';
@@ -185,7 +185,13 @@ export async function sendCall(
                   `reading the answer of ${method} ${withoutQuery(path)} from ${name} failed`,
                   { cause: err },
                 );
-          return { ...response, headers: response.headers, bodyError, done };
+          return {
+            statusCode: response.statusCode,
+            headers: response.headers,
+            body: response.body,
+            bodyError,
+            done,
+          };
         }
         throw failure;
       }
@@ -211,19 +217,16 @@ function tryOnce(
 ): Promise<Dispatcher.ResponseData> {
   const { options, pool } = ctx;
   const { method, path, headers } = call;
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'server.address': options.serverHost,
+    'server.port': options.serverPort,
+    'url.full': options.origin + withoutQuery(path),
+    'peer.service': options.name,
+  };
+  if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1;
   return withSpan(
-    {
-      name: method,
-      kind: 'client',
-      attributes: {
-        'http.request.method': method,
-        'server.address': options.serverHost,
-        'server.port': options.serverPort,
-        'url.full': `${options.origin}${withoutQuery(path)}`,
-        'peer.service': options.name,
-        ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
-      },
-    },
+    { name: method, kind: 'client', attributes },
     async (span: Span) => {
       headers[TIMEOUT_HEADER] = String(
         Math.max(1, Math.ceil(deadline - Date.now())),
