@@ -13,21 +13,26 @@ export type ClientsErrorCode =
   | 'KENOS_ERR_CLIENTS_MALFORMED_BODY';
 
 /**
- * The one error class of `@kenos/clients`: a stable {@link ClientsErrorCode} and the
- * underlying `cause`. The message says what happened and never repeats the code.
+ * The one error class of `@kenos/clients`, the same for the HTTP and the gRPC client: a stable
+ * {@link ClientsErrorCode} and the underlying `cause` (undici's or grpc-js' error, a signal's
+ * reason). The message says what happened and never repeats the code. An answer of a called Kenos
+ * service, and a deadline, arrive as the typed error of `@kenos/server` instead (`NotFoundError`,
+ * `DeadlineExceededError`, …), with this error as their `cause`.
  */
 export class ClientsError extends Error {
   /** Stable code, listed in docs/errors.md. */
   readonly code: ClientsErrorCode;
-  /** The gRPC status code of the failed call (a `grpc.status` value), for errors of the gRPC client. */
-  readonly grpcCode: number | undefined;
-  /** The HTTP status of the answer (`KENOS_ERR_CLIENTS_HTTP_STATUS`); `undefined` when none arrived. */
+  /**
+   * The status the called service answered: the HTTP status (`KENOS_ERR_CLIENTS_HTTP_STATUS`) or the
+   * gRPC status code, a `grpc.status` value (`KENOS_ERR_CLIENTS_GRPC_STATUS`); `undefined` for the
+   * other codes (no answer arrived).
+   */
   readonly status: number | undefined;
 
   constructor(
     code: ClientsErrorCode,
     message: string,
-    options?: { cause?: unknown; grpcCode?: number; status?: number },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(
       message,
@@ -35,7 +40,6 @@ export class ClientsError extends Error {
     );
     this.name = 'ClientsError';
     this.code = code;
-    this.grpcCode = options?.grpcCode;
     this.status = options?.status;
   }
 }

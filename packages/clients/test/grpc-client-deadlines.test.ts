@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { runInCallScope } from '@kenos/server';
+import { DeadlineExceededError, runInCallScope } from '@kenos/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientsError, createGrpcClient } from '../src/index.js';
 import {
@@ -54,18 +54,25 @@ describe('gRPC client deadlines', () => {
     }
   });
 
-  it('rejects a call to a slow server with KENOS_ERR_CLIENTS_DEADLINE at the inherited deadline, not later', async () => {
+  it('rejects a call to a slow server with DeadlineExceededError (KENOS_ERR_CLIENTS_DEADLINE) at the inherited deadline, not later', async () => {
     const client = createGrpcClient(EchoService, server.address);
     try {
       const started = Date.now();
       const call = runInCallScope(scope(300), () =>
         client.echo({ text: 'slow', delayMs: 5000 }),
       );
-      await expect(call).rejects.toBeInstanceOf(ClientsError);
-      await expect(call).rejects.toMatchObject({
-        code: 'KENOS_ERR_CLIENTS_DEADLINE',
-        grpcCode: grpc.status.DEADLINE_EXCEEDED,
-      });
+      // the HTTP client's deadline error: 504 / DEADLINE_EXCEEDED when a handler lets it pass
+      const err = (await call.catch(
+        (e: unknown) => e,
+      )) as DeadlineExceededError;
+      expect(err).toBeInstanceOf(DeadlineExceededError);
+      expect(err.code).toBe('KENOS_ERR_SERVER_DEADLINE_EXCEEDED');
+      const cause = err.cause as ClientsError;
+      expect(cause).toBeInstanceOf(ClientsError);
+      expect(cause.code).toBe('KENOS_ERR_CLIENTS_DEADLINE');
+      expect((cause.cause as grpc.ServiceError).code).toBe(
+        grpc.status.DEADLINE_EXCEEDED,
+      );
       // the deadline plus a bound for a loaded machine, far below the server's 5 s
       expect(Date.now() - started).toBeLessThan(300 + 1500);
     } finally {
@@ -81,8 +88,9 @@ describe('gRPC client deadlines', () => {
         { requestId: 'late', deadline: Date.now() - 1, signal: undefined },
         () => client.echo({ text: 'never sent' }),
       );
+      await expect(call).rejects.toBeInstanceOf(DeadlineExceededError);
       await expect(call).rejects.toMatchObject({
-        code: 'KENOS_ERR_CLIENTS_DEADLINE',
+        cause: { code: 'KENOS_ERR_CLIENTS_DEADLINE' },
       });
       await sleep(100);
       expect(server.calls.length).toBe(before);
@@ -119,6 +127,39 @@ describe('gRPC client deadlines', () => {
       await expect(
         client.echo({ text: 'never' }, { signal: aborted }),
       ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_ABORTED' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('rejects at the deadline when the call scope is aborted by its own deadline timer', async () => {
+    // the REST transport aborts the scope's signal when the handler timeout (the scope's deadline) fires
+    const client = createGrpcClient(EchoService, server.address);
+    try {
+      const controller = new AbortController();
+      const s = scope(300, controller.signal);
+      setTimeout(
+        () => controller.abort(new Error('handler timeout')),
+        s.deadline - Date.now(),
+      );
+      const started = Date.now();
+      const call = runInCallScope(s, () =>
+        client.echo({ text: 'timed out', delayMs: 5000 }),
+      );
+      await expect(call).rejects.toBeInstanceOf(DeadlineExceededError);
+      expect(Date.now() - started).toBeLessThan(300 + 1500);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses a call timeoutMs that is not a positive number, as the HTTP client does', async () => {
+    const client = createGrpcClient(EchoService, server.address);
+    try {
+      for (const timeoutMs of [0, -1, Number.NaN])
+        await expect(
+          client.echo({ text: 'x' }, { timeoutMs }),
+        ).rejects.toMatchObject({ code: 'KENOS_ERR_CLIENTS_INVALID_ARGUMENT' });
     } finally {
       client.close();
     }

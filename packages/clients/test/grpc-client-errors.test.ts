@@ -40,7 +40,12 @@ describe('gRPC client errors from a Kenos service', () => {
       { field: 'text', description: 'must not be empty' },
       { field: 'count', description: 'must be positive' },
     ]);
-    expect((err.cause as grpc.ServiceError).code).toBe(
+    // as the HTTP client's: the cause is the ClientsError with the status, its cause grpc-js' error
+    const cause = err.cause as ClientsError;
+    expect(cause).toBeInstanceOf(ClientsError);
+    expect(cause.code).toBe('KENOS_ERR_CLIENTS_GRPC_STATUS');
+    expect(cause.status).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((cause.cause as grpc.ServiceError).code).toBe(
       grpc.status.INVALID_ARGUMENT,
     );
   });
@@ -71,7 +76,7 @@ describe('gRPC client errors from a Kenos service', () => {
     await expect(call).rejects.toBeInstanceOf(ClientsError);
     const err = (await call.catch((e: unknown) => e)) as ClientsError;
     expect(err.code).toBe('KENOS_ERR_CLIENTS_GRPC_STATUS');
-    expect(err.grpcCode).toBe(grpc.status.INTERNAL);
+    expect(err.status).toBe(grpc.status.INTERNAL);
     expect(err.message).toMatch(
       /^kenos\.testing\.v1\.EchoService\/Echo failed with INTERNAL: internal error \(request id /,
     );

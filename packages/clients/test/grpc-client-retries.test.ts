@@ -70,7 +70,7 @@ describe('gRPC client retries', () => {
     try {
       await expect(client.echo({ text: 'x' })).rejects.toMatchObject({
         code: 'KENOS_ERR_CLIENTS_GRPC_STATUS',
-        grpcCode: grpc.status.RESOURCE_EXHAUSTED,
+        status: grpc.status.RESOURCE_EXHAUSTED,
       });
       expect(plain.calls.length).toBe(1);
     } finally {

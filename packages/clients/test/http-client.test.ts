@@ -206,6 +206,39 @@ describe('the HTTP client', () => {
     expect(await tries()).toEqual({ '/aborted': 1 });
   });
 
+  it("fails with the deadline, not an abort, when the call scope's signal aborts at its deadline", async () => {
+    // the REST transport aborts the scope's signal when the handler timeout (the scope's deadline) fires
+    const s = await server((_req, res) => {
+      setTimeout(() => json(res, 200, {}), 3000).unref();
+    });
+    const c = client({ baseUrl: s.url });
+    const controller = new AbortController();
+    const deadline = Date.now() + 300;
+    setTimeout(
+      () => controller.abort(new Error('handler timeout')),
+      deadline - Date.now(),
+    );
+    const err = await caught(
+      runInCallScope(scope({ deadline, signal: controller.signal }), () =>
+        c.get('/slow'),
+      ),
+    );
+    expect(err).toBeInstanceOf(DeadlineExceededError);
+    expect((err.cause as ClientsError).code).toBe('KENOS_ERR_CLIENTS_DEADLINE');
+  });
+
+  it('rejects a call after close() with KENOS_ERR_CLIENTS_CLOSED, as the gRPC client does', async () => {
+    const s = await server((_req, res) => json(res, 200, {}));
+    const c = createHttpClient({ baseUrl: s.url });
+    await c.close();
+    for (const call of [() => c.get('/x'), () => c.fetch('/x')]) {
+      const err = await caught(call());
+      expect(err).toBeInstanceOf(ClientsError);
+      expect((err as ClientsError).code).toBe('KENOS_ERR_CLIENTS_CLOSED');
+    }
+    expect(s.received).toHaveLength(0);
+  });
+
   it('retries a GET that fails twice with 503 and records one observation per try', async () => {
     const s = await server((_req, res, n) =>
       n <= 2 ? json(res, 503, { n }) : json(res, 200, { n }),

@@ -2,11 +2,21 @@ import * as grpc from '@grpc/grpc-js';
 import {
   STATUS_DETAILS_TRAILER,
   currentCallScope,
+  type CallScope,
+  type DeadlineExceededError,
   type ServiceError,
 } from '@kenos/server';
 import { getProcessMetrics, injectContext, withSpan } from '@kenos/telemetry';
 /** The span `withSpan` hands its function (`@opentelemetry/api`'s `Span`). */
 type Span = Parameters<Parameters<typeof withSpan>[1]>[0];
+import {
+  abortedError,
+  callDeadline,
+  checkTimeoutMs,
+  closedError,
+  deadlineError,
+  isAtDeadline,
+} from '../call-errors.js';
 import { ClientsError } from '../clients-error.js';
 import { errorFromStatus } from './grpc-call-error.js';
 import { leaseChannel } from './grpc-channels.js';
@@ -73,16 +83,6 @@ export type GrpcClient<D extends object> = {
 } & GrpcClientHandle;
 
 const DEADLINE_EXCEEDED = grpc.status.DEADLINE_EXCEEDED;
-/** A cancel by the call scope this close to the deadline is the deadline (the scope's timer may fire first). */
-const DEADLINE_SLACK_MS = 20;
-
-function deadlineError(rpc: string, afterMs: number, cause?: unknown) {
-  return new ClientsError(
-    'KENOS_ERR_CLIENTS_DEADLINE',
-    `${rpc}: deadline exceeded after ${Math.round(afterMs)} ms`,
-    { cause, grpcCode: DEADLINE_EXCEEDED },
-  );
-}
 
 function observe(
   service: string,
@@ -186,13 +186,12 @@ export function createGrpcClient<D extends object>(
       request: unknown,
       callOptions: GrpcCallOptions = {},
     ): Promise<unknown> => {
-      if (closed)
-        return Promise.reject(
-          new ClientsError(
-            'KENOS_ERR_CLIENTS_CLOSED',
-            `${rpc}: the client is closed`,
-          ),
-        );
+      if (closed) return Promise.reject(closedError(rpc, target));
+      try {
+        checkTimeoutMs(callOptions.timeoutMs);
+      } catch (err) {
+        return Promise.reject(err as ClientsError);
+      }
       if (definition.requestStream || definition.responseStream)
         return Promise.reject(
           new ClientsError(
@@ -210,38 +209,35 @@ export function createGrpcClient<D extends object>(
       span: Span,
       request: unknown,
       callOptions: GrpcCallOptions,
-      scope: ReturnType<typeof currentCallScope>,
+      scope: CallScope | undefined,
     ): Promise<unknown> =>
       new Promise((resolve, reject) => {
         const started = performance.now();
-        const timeoutMs = callOptions.timeoutMs ?? resolved.timeoutMs;
-        let deadline = Date.now() + timeoutMs;
-        if (scope?.deadline !== undefined && scope.deadline < deadline)
-          deadline = scope.deadline;
-        if (deadline <= Date.now()) {
+        const now = Date.now();
+        const deadline = callDeadline(
+          callOptions.timeoutMs ?? resolved.timeoutMs,
+          scope,
+          now,
+        );
+        const callerSignal = callOptions.signal;
+        const scopeSignal = scope?.signal;
+        if (deadline <= now) {
           span.setAttribute('rpc.grpc.status_code', DEADLINE_EXCEEDED);
-          reject(deadlineError(rpc, 0));
+          reject(deadlineError(rpc, target, 0));
           return;
         }
-        const signals: AbortSignal[] = [];
-        if (callOptions.signal) signals.push(callOptions.signal);
-        if (scope?.signal) signals.push(scope.signal);
-        for (const signal of signals) {
-          if (signal.aborted) {
-            span.setAttribute('rpc.grpc.status_code', grpc.status.CANCELLED);
-            reject(
-              new ClientsError(
-                'KENOS_ERR_CLIENTS_ABORTED',
-                `${rpc}: cancelled before it was sent`,
-                { cause: signal.reason, grpcCode: grpc.status.CANCELLED },
-              ),
-            );
-            return;
-          }
+        if (callerSignal?.aborted || scopeSignal?.aborted) {
+          span.setAttribute('rpc.grpc.status_code', grpc.status.CANCELLED);
+          reject(abortedError(rpc, target, callerSignal, scopeSignal));
+          return;
         }
-        let cancelledBy: AbortSignal | undefined;
-        const onAbort = (event: Event): void => {
-          cancelledBy ??= event.target as AbortSignal;
+        // who cancelled the call: its own signal, the request's end, or the request's deadline
+        let stop: 'deadline' | 'aborted' | undefined;
+        const onAbort = (): void => {
+          stop ??=
+            callerSignal?.aborted !== true && isAtDeadline(deadline)
+              ? 'deadline'
+              : 'aborted';
           pending.cancel();
         };
         const pending = client.makeUnaryRequest(
@@ -252,8 +248,8 @@ export function createGrpcClient<D extends object>(
           requestMetadata(callOptions.metadata, scope?.requestId),
           { ...callOptionsBase, deadline },
           (err, response) => {
-            for (const signal of signals)
-              signal.removeEventListener('abort', onAbort);
+            callerSignal?.removeEventListener('abort', onAbort);
+            scopeSignal?.removeEventListener('abort', onAbort);
             const code = err ? err.code : grpc.status.OK;
             observe(service, method, code, started);
             span.setAttribute('rpc.grpc.status_code', code);
@@ -261,37 +257,32 @@ export function createGrpcClient<D extends object>(
               resolve(response);
               return;
             }
-            reject(failure(err, cancelledBy, deadline, started));
+            reject(
+              failure(err, stop, deadline - now, callerSignal, scopeSignal),
+            );
           },
         );
-        for (const signal of signals)
-          signal.addEventListener('abort', onAbort, { once: true });
+        callerSignal?.addEventListener('abort', onAbort, { once: true });
+        scopeSignal?.addEventListener('abort', onAbort, { once: true });
       });
 
     const failure = (
       err: grpc.ServiceError,
-      cancelledBy: AbortSignal | undefined,
-      deadline: number,
-      started: number,
-    ): ServiceError | ClientsError => {
-      const elapsed = performance.now() - started;
-      if (
-        err.code === grpc.status.CANCELLED &&
-        cancelledBy !== undefined &&
-        Date.now() < deadline - DEADLINE_SLACK_MS
-      )
-        return new ClientsError(
-          'KENOS_ERR_CLIENTS_ABORTED',
-          `${rpc}: cancelled after ${Math.round(elapsed)} ms`,
-          { cause: cancelledBy.reason ?? err, grpcCode: err.code },
-        );
-      if (err.code === grpc.status.CANCELLED && cancelledBy !== undefined)
-        return deadlineError(rpc, elapsed, err);
+      stop: 'deadline' | 'aborted' | undefined,
+      allowedMs: number,
+      callerSignal: AbortSignal | undefined,
+      scopeSignal: AbortSignal | undefined,
+    ): ServiceError | ClientsError | DeadlineExceededError => {
+      if (err.code === grpc.status.CANCELLED && stop === 'aborted')
+        return abortedError(rpc, target, callerSignal, scopeSignal);
+      if (err.code === grpc.status.CANCELLED && stop === 'deadline')
+        return deadlineError(rpc, target, allowedMs, err);
+      // the call's own deadline (grpc-js' timer, or the server's answer to it), not a service's typed error
       if (
         err.code === DEADLINE_EXCEEDED &&
         err.metadata?.get(STATUS_DETAILS_TRAILER).length !== 1
       )
-        return deadlineError(rpc, elapsed, err);
+        return deadlineError(rpc, target, allowedMs, err);
       return errorFromStatus(err, rpc);
     };
 

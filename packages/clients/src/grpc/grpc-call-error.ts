@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   ConflictError,
+  DeadlineExceededError,
   NotFoundError,
   PermissionDeniedError,
   STATUS_DETAILS_TRAILER,
@@ -41,7 +42,7 @@ function fromReason(
   message: string,
   code: number,
   details: RpcStatusDetails,
-  cause: grpc.ServiceError,
+  cause: ClientsError,
 ): ServiceError {
   const options = { cause };
   switch (reason) {
@@ -57,6 +58,8 @@ function fromReason(
       return new UnauthenticatedError(message, options);
     case 'KENOS_ERR_SERVER_UNAVAILABLE':
       return new UnavailableError(message, options);
+    case 'KENOS_ERR_SERVER_DEADLINE_EXCEEDED':
+      return new DeadlineExceededError(message, options);
     default:
       // a service's own ServiceError subclass: its code, status and violations
       return new ServiceError(message, {
@@ -70,10 +73,11 @@ function fromReason(
 }
 
 /**
- * The error a failed call rejects with: the typed error of `@kenos/server` that the called service
- * answered (from its `grpc-status-details-bin` trailer, or else from the status code), or a
- * {@link ClientsError} carrying the gRPC code; the grpc-js error is the `cause`. DEADLINE_EXCEEDED and
- * CANCELLED are handled by the caller, which knows whether its own deadline or signal ended the call.
+ * The error a failed call rejects with, as the HTTP client's: the typed error of `@kenos/server` that the called
+ * service answered (from its `grpc-status-details-bin` trailer, or else from the status code), with the
+ * `ClientsError` `KENOS_ERR_CLIENTS_GRPC_STATUS` (`status` the gRPC code, `cause` the grpc-js error) as its `cause`;
+ * or, for a status with no typed error, that `ClientsError` itself. DEADLINE_EXCEEDED and CANCELLED without details
+ * are handled by the caller, which knows whether its own deadline or signal ended the call.
  */
 export function errorFromStatus(
   err: grpc.ServiceError,
@@ -81,15 +85,20 @@ export function errorFromStatus(
 ): ServiceError | ClientsError {
   const details = statusDetailsOf(err);
   const message = err.details;
+  const base = new ClientsError(
+    'KENOS_ERR_CLIENTS_GRPC_STATUS',
+    `${rpc} failed with ${grpc.status[err.code] ?? err.code}: ${message}`,
+    { cause: err, status: err.code },
+  );
   if (details?.errorInfo?.reason)
     return fromReason(
       details.errorInfo.reason,
       message,
       err.code,
       details,
-      err,
+      base,
     );
-  const options = { cause: err };
+  const options = { cause: base };
   switch (err.code) {
     case grpc.status.INVALID_ARGUMENT:
       return new ValidationError(
@@ -108,10 +117,6 @@ export function errorFromStatus(
     case grpc.status.UNAVAILABLE:
       return new UnavailableError(`${rpc}: ${message}`, options);
     default:
-      return new ClientsError(
-        'KENOS_ERR_CLIENTS_GRPC_STATUS',
-        `${rpc} failed with ${grpc.status[err.code] ?? err.code}: ${message}`,
-        { cause: err, grpcCode: err.code },
-      );
+      return base;
   }
 }

@@ -4,7 +4,13 @@ import { getProcessMetrics, injectContext, withSpan } from '@kenos/telemetry';
 import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import { ClientsError } from '../clients-error.js';
-import { abortedError, deadlineError } from './http-errors.js';
+import {
+  abortedError,
+  callDeadline,
+  deadlineError,
+  isAtDeadline,
+  MAX_TIMER_MS,
+} from '../call-errors.js';
 import type { ResolvedHttpClientOptions } from './http-client-options.js';
 import type { RetryBudget } from './retry-budget.js';
 import {
@@ -58,9 +64,6 @@ interface CallState {
 /** Failures of a try that another try may mend (connection failures before any answer). */
 const transient = new WeakSet<object>();
 
-/** The longest delay a Node.js timer takes (a longer one fires at once). */
-const MAX_TIMER_MS = 2_147_483_647;
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -82,7 +85,7 @@ function withoutQuery(path: string): string {
 /**
  * Sends one call: inherits the call scope (request id, remaining deadline, cancellation), retries what is safe within
  * the budget, one CLIENT span and one metric observation per try. Resolves with the last try's answer (whatever its
- * status) or rejects with a `ClientsError` (connection, abort) or a `DeadlineExceededError`.
+ * status) or rejects with a `ClientsError` (connection, abort) or a `DeadlineExceededError` (see call-errors.ts).
  */
 export async function sendCall(
   ctx: CallContext,
@@ -92,24 +95,31 @@ export async function sendCall(
   const { method, path, headers } = call;
   const scope = currentCallScope();
   const now = Date.now();
-  const timeoutMs = call.timeoutMs ?? options.timeoutMs;
-  let deadline = now + timeoutMs;
-  if (scope?.deadline !== undefined && scope.deadline < deadline)
-    deadline = scope.deadline;
+  const deadline = callDeadline(
+    call.timeoutMs ?? options.timeoutMs,
+    scope,
+    now,
+  );
   const name = options.name;
-  if (deadline <= now)
-    throw deadlineError(name, method, withoutQuery(path), timeoutMs);
+  // the call as errors name it, built only for an error
+  const what = (): string => `${method} ${withoutQuery(path)}`;
+  if (deadline <= now) throw deadlineError(what(), name, 0);
   const scopeSignal = scope?.signal;
   const callerSignal = call.signal;
   if (scopeSignal?.aborted || callerSignal?.aborted)
-    throw abortedError(name, method, path, callerSignal, scopeSignal);
+    throw abortedError(what(), name, callerSignal, scopeSignal);
 
   if (scope !== undefined && headers['x-request-id'] === undefined)
     headers['x-request-id'] = scope.requestId;
   const controller = new AbortController();
   const state: CallState = { stop: Stop.None };
   const onCallerAbort = (): void => {
-    if (state.stop === Stop.None) state.stop = Stop.Caller;
+    // the scope's signal at the deadline (the REST handler timeout fires with it) is the deadline
+    if (state.stop === Stop.None)
+      state.stop =
+        callerSignal?.aborted !== true && isAtDeadline(deadline)
+          ? Stop.Deadline
+          : Stop.Caller;
     controller.abort();
   };
   scopeSignal?.addEventListener('abort', onCallerAbort);
@@ -128,8 +138,8 @@ export async function sendCall(
   };
   const stopped = (cause?: unknown): Error =>
     state.stop === Stop.Deadline
-      ? deadlineError(name, method, withoutQuery(path), deadline - now, cause)
-      : abortedError(name, method, path, callerSignal, scopeSignal);
+      ? deadlineError(what(), name, deadline - now, cause)
+      : abortedError(what(), name, callerSignal, scopeSignal);
 
   budget.deposit(now);
   const maxAttempts = call.retryable ? options.retry.maxAttempts : 1;

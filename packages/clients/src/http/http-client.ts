@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { checkTimeoutMs, closedError } from '../call-errors.js';
 import { ClientsError } from '../clients-error.js';
 import { sendCall, type CallContext, type CallResponse } from './http-call.js';
 import {
@@ -81,7 +82,7 @@ export interface HttpClient {
     input: string | URL | Request,
     init?: RequestInit,
   ) => Promise<Response>;
-  /** Closes the client's connections once their calls ended; later calls fail. */
+  /** Closes the client's connections once their calls ended; later calls reject with `KENOS_ERR_CLIENTS_CLOSED`. */
   close(): Promise<void>;
 }
 
@@ -122,6 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
   const { basePath } = resolved;
   const hasClientHeaders = Object.keys(resolved.headers).length > 0;
+  let closed = false;
 
   const checkPath = (path: string): void => {
     if (typeof path !== 'string' || !path.startsWith('/'))
@@ -137,14 +139,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     o: HttpRequestOptions = {},
   ): Promise<HttpResponse> => {
     checkPath(path);
-    if (
-      o.timeoutMs !== undefined &&
-      (typeof o.timeoutMs !== 'number' || !(o.timeoutMs > 0))
-    )
-      throw new ClientsError(
-        'KENOS_ERR_CLIENTS_INVALID_ARGUMENT',
-        `timeoutMs must be a positive number, got ${String(o.timeoutMs)}`,
-      );
+    checkTimeoutMs(o.timeoutMs);
+    if (closed) throw closedError(`${method} ${path}`, resolved.name);
     const headers: Record<string, string> = hasClientHeaders
       ? { ...resolved.headers }
       : {};
@@ -200,6 +196,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       target = `${resolved.origin}${basePath}${input}`;
     }
     const req = new Request(target, init);
+    if (closed)
+      throw closedError(
+        `${req.method} ${new URL(req.url).pathname}`,
+        resolved.name,
+      );
     const url = new URL(req.url);
     if (url.origin !== resolved.origin)
       throw new ClientsError(
@@ -238,7 +239,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     patch: (path, o) => request('PATCH', path, o),
     delete: (path, o) => request('DELETE', path, o),
     fetch: fetchCompatible,
-    close: () => pool.close(),
+    close: () => {
+      closed = true;
+      return pool.close();
+    },
   };
 }
 

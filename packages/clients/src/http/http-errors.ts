@@ -95,39 +95,3 @@ export function statusError(
       return base;
   }
 }
-
-/** The error of a call whose deadline passed: 504 / DEADLINE_EXCEEDED upstream, the `ClientsError` as its cause. */
-export function deadlineError(
-  service: string,
-  method: string,
-  path: string,
-  timeoutMs: number,
-  cause?: unknown,
-): Error {
-  return new DeadlineExceededError(
-    `${service} did not answer ${method} ${path} within the deadline`,
-    {
-      cause: new ClientsError(
-        'KENOS_ERR_CLIENTS_DEADLINE',
-        `${method} ${path} to ${service}: no answer within ${timeoutMs} ms (the call's timeout or the inherited deadline)`,
-        cause === undefined ? undefined : { cause },
-      ),
-    },
-  );
-}
-
-/** The error of a call stopped by its signal or by the end of the request it was made for. */
-export function abortedError(
-  service: string,
-  method: string,
-  path: string,
-  callerSignal: AbortSignal | undefined,
-  scopeSignal: AbortSignal | undefined,
-): ClientsError {
-  const byCaller = callerSignal?.aborted === true;
-  return new ClientsError(
-    'KENOS_ERR_CLIENTS_ABORTED',
-    `${method} ${path.split('?')[0]} to ${service} was aborted ${byCaller ? 'by its signal' : 'because the request it was made for ended'}`,
-    { cause: byCaller ? callerSignal.reason : scopeSignal?.reason },
-  );
-}
