@@ -3,6 +3,7 @@ import { defineService } from '@kenos/server';
 import { greeterService } from './adapters/grpc/greeter-service.js';
 import { mountGreetingJobRoutes } from './adapters/rest/greeting-jobs-routes.js';
 import { mountGreetingRoutes } from './adapters/rest/greetings-routes.js';
+import { mountRelayedGreetingRoutes } from './adapters/rest/relayed-greetings-routes.js';
 import { toTransportError } from './adapters/transport-errors.js';
 import {
   greeterConfigSchema,
@@ -13,6 +14,8 @@ import {
   GREETINGS_QUEUE,
   greetingWorker,
 } from './infrastructure/greeting-jobs.js';
+import { neighbourGreeter } from './infrastructure/neighbour-greeter.js';
+import { createRelayGreeting } from './use-cases/relay-greeting.js';
 import { createRequestGreeting } from './use-cases/request-greeting.js';
 import { createSayHello, type SayHello } from './use-cases/say-hello.js';
 
@@ -37,6 +40,13 @@ export const service = defineService({
       router,
       createRequestGreeting(context.config.greeter, (job) =>
         context.enqueue(GREETINGS_QUEUE, job),
+      ),
+    );
+    mountRelayedGreetingRoutes(
+      router,
+      createRelayGreeting(
+        context.config.greeter,
+        neighbourGreeter(context.config.greeter.neighbourUrl),
       ),
     );
   },

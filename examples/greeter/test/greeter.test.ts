@@ -124,6 +124,25 @@ describe('greeter api', () => {
     },
   );
 
+  it('answers a relayed greeting with 503 problem+json when no neighbour greeter is configured', async () => {
+    const res = await fetch(`${base}/v1/relayed-greetings/Ada`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(
+      /^application\/problem\+json/,
+    );
+    expect(await res.json()).toMatchObject({
+      status: 503,
+      code: 'KENOS_ERR_SERVER_UNAVAILABLE',
+      detail: expect.stringMatching(/GREETER_NEIGHBOUR_URL/),
+    });
+  });
+
+  it('refuses an invalid relayed greeting with 400 before asking any neighbour', async () => {
+    const res = await fetch(`${base}/v1/relayed-greetings/abcdefghijk`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ field: 'name' }] });
+  });
+
   it('answers a greeting job with 503 problem+json when no queue is configured', async () => {
     const res = await fetch(`${base}/v1/greeting-jobs`, {
       method: 'POST',

@@ -25,6 +25,20 @@ export const greeterConfigSchema = defineConfigSchema({
       env: 'GREETER_API_TOKEN',
       sensitive: true,
     },
+    neighbourUrl: {
+      doc: 'Base URL of another greeter (http://host:port) that GET /v1/relayed-greetings/:name asks; empty: that route answers 503',
+      default: '',
+      format: (value: unknown): asserts value is string => {
+        if (
+          typeof value !== 'string' ||
+          (value !== '' && !/^https?:\/\/[^/]+\/?$/.test(value))
+        )
+          throw new Error(
+            'must be empty or an http(s) URL of a host and port, e.g. http://greeter:8080',
+          );
+      },
+      env: 'GREETER_NEIGHBOUR_URL',
+    },
     worker: {
       concurrency: {
         doc: 'worker:greetings: how many jobs it runs at once',

@@ -3,7 +3,7 @@ import { InvalidGreetingError } from '../../domain/greeting.js';
 import type { SayHello } from '../../use-cases/say-hello.js';
 
 /** `delay_ms` from the query string: absent = 0, digits only, else NaN (which the use case refuses). */
-function parseDelay(raw: unknown): number {
+export function parseDelay(raw: unknown): number {
   if (raw === undefined) return 0;
   return typeof raw === 'string' && /^\d{1,6}$/.test(raw)
     ? Number(raw)
