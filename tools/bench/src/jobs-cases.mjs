@@ -385,7 +385,7 @@ export function kenosRestEnqueueSide(
         await res.arrayBuffer();
         if (res.status !== 202)
           throw new Error(
-            `KENOS_ERR_BENCH_STATUS: POST /v1/jobs answered ${res.status}`,
+            `KENOS_ERR_BENCH_LOAD: POST /v1/jobs answered ${res.status}`,
           );
       },
       close: async () => {
