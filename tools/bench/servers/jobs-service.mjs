@@ -34,7 +34,9 @@ await runService(
     workers: {
       noop: (context) => ({
         source: context.queue.source('noop'),
-        handle: async () => {},
+        handle: async () => {
+          // a no-op job: the drain measures the queue and the worker, not the handler
+        },
         concurrency: context.config.bench.concurrency,
       }),
     },
