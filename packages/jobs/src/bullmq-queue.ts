@@ -1,8 +1,5 @@
 import { getProcessMetrics } from '@kenos/telemetry';
-import {
-  createBullmqJobQueue,
-  type BullmqJobQueue,
-} from './bullmq-job-queue.js';
+import type { BullmqJobQueue } from './bullmq-job-queue.js';
 import type { BullmqJobQueueOptions, JobsLogger } from './bullmq-options.js';
 
 /**
@@ -30,13 +27,17 @@ export interface BullmqQueueContext {
  * to `enqueue` and `source`) gets its depth in the process's metrics (`kenos_queue_jobs`, read at
  * each scrape), until the queue is closed. Throws `JobsError` (`KENOS_ERR_JOBS_INVALID_ARGUMENT`)
  * for invalid options when the factory runs (the process then exits before it reports ready).
+ * BullMQ is imported by the factory, and only when there is a queue: a process without `REDIS_URL`
+ * never loads it.
  */
 export function bullmqQueue(
   options: BullmqQueueOptions = {},
-): (context: BullmqQueueContext) => BullmqJobQueue | undefined {
-  return (context) => {
+): (context: BullmqQueueContext) => Promise<BullmqJobQueue | undefined> {
+  return async (context) => {
     const url = context.config.queue.url;
     if (url === '') return undefined;
+    // BullMQ and ioredis (~25 MiB of resident memory) are loaded only by a process that has a queue
+    const { createBullmqJobQueue } = await import('./bullmq-job-queue.js');
     const untrack: (() => void)[] = [];
     const queue = createBullmqJobQueue({
       ...options,

@@ -50,12 +50,12 @@ async function depthSeries(): Promise<Record<string, number>> {
 }
 
 describe('bullmqQueue', () => {
-  it('makes no queue when queue.url is empty', () => {
-    expect(bullmqQueue()(context(''))).toBeUndefined();
+  it('makes no queue when queue.url is empty', async () => {
+    expect(await bullmqQueue()(context(''))).toBeUndefined();
   });
 
   it('makes a BullMQ queue on queue.url that delivers what it stores', async () => {
-    const queue = bullmqQueue({
+    const queue = await bullmqQueue({
       lockDurationMs: 3000,
       stalledIntervalMs: 1000,
     })(context(redis.url));
@@ -78,7 +78,7 @@ describe('bullmqQueue', () => {
   });
 
   it('reports the depth of every queue the process enqueues to or consumes until it is closed', async () => {
-    const queue = bullmqQueue()(context(redis.url))!;
+    const queue = (await bullmqQueue()(context(redis.url)))!;
     opened.push(queue);
     await queue.enqueue('glue-depth', { n: 1 }, { origin: origin('a') });
     await queue.enqueue('glue-depth', { n: 2 }, { origin: origin('b') });
@@ -102,11 +102,11 @@ describe('bullmqQueue', () => {
     ).toEqual([]);
   });
 
-  it('throws JobsError for invalid options when the factory runs', () => {
-    expect(() =>
+  it('rejects with JobsError for invalid options when the factory runs', async () => {
+    await expect(
       bullmqQueue({ lockDurationMs: 1000, stalledIntervalMs: 5000 })(
         context(redis.url),
       ),
-    ).toThrow(JobsError);
+    ).rejects.toThrow(JobsError);
   });
 });
