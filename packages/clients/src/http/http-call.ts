@@ -46,7 +46,8 @@ export interface CallResponse {
 /** What a client shares with its calls. */
 export interface CallContext {
   readonly options: ResolvedHttpClientOptions;
-  readonly pool: Dispatcher;
+  /** The connection pool, made by the first call. */
+  readonly pool: () => Promise<Dispatcher>;
   readonly budget: RetryBudget;
 }
 
@@ -247,7 +248,9 @@ function tryOnce(
       let statusCode: number | undefined;
       let errorType = '';
       try {
-        const response = await pool.request({
+        const response = await (
+          await pool()
+        ).request({
           method: method as Dispatcher.HttpMethod,
           path,
           headers,

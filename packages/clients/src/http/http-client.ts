@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { checkTimeoutMs, closedError } from '../call-errors.js';
 import { ClientsError } from '../clients-error.js';
 import { sendCall, type CallContext, type CallResponse } from './http-call.js';
@@ -111,10 +111,16 @@ function appendQuery(path: string, query: HttpRequestOptions['query']): string {
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const resolved = resolveHttpClientOptions(options);
-  const pool = new Pool(resolved.origin, { connections: resolved.connections });
+  // undici (~30 MiB of resident memory) is loaded by the first call, not at start-up: a service
+  // whose clients are configured but idle, or never called, starts as fast and as small as one without
+  let pool: Promise<Pool> | undefined;
   const ctx: CallContext = {
     options: resolved,
-    pool,
+    pool: () =>
+      (pool ??= import('undici').then(
+        ({ Pool }) =>
+          new Pool(resolved.origin, { connections: resolved.connections }),
+      )),
     budget: new RetryBudget(
       resolved.budget.ratio,
       resolved.budget.minRetriesPerSecond,
@@ -241,7 +247,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     fetch: fetchCompatible,
     close: () => {
       closed = true;
-      return pool.close();
+      return pool ? pool.then((p) => p.close()) : Promise.resolve();
     },
   };
 }
