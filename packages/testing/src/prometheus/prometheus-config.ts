@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '../process/find-executable.js';
 import { TestingError } from '../testing-error.js';
 
 /** One endpoint Prometheus scrapes. */
@@ -54,27 +53,15 @@ export function prometheusConfig(
 }
 
 /**
- * The absolute path of `command` (a name looked up on `PATH`, or a path);
+ * The absolute path of the Prometheus binary `command` (a name looked up on `PATH`, or a path);
  * throws `KENOS_ERR_TESTING_PROMETHEUS_MISSING` when it is not an executable.
  */
-export function findExecutable(
+export function findPrometheus(
   command: string,
   path = process.env['PATH'] ?? '',
 ): string {
-  const candidates = command.includes('/')
-    ? [command]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, command));
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not there, or not executable: try the next directory
-    }
-  }
+  const file = findExecutable(command, path);
+  if (file !== undefined) return file;
   throw new TestingError(
     'KENOS_ERR_TESTING_PROMETHEUS_MISSING',
     command.includes('/')

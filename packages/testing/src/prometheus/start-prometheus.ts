@@ -10,7 +10,7 @@ import {
   type PrometheusSample,
 } from './prometheus-api.js';
 import {
-  findExecutable,
+  findPrometheus,
   prometheusConfig,
   type ScrapeTarget,
 } from './prometheus-config.js';
@@ -184,7 +184,7 @@ async function launch(
 export async function startPrometheus(
   options: PrometheusOptions,
 ): Promise<Prometheus> {
-  const binary = findExecutable(options.command ?? 'prometheus');
+  const binary = findPrometheus(options.command ?? 'prometheus');
   const dir = mkdtempSync(join(tmpdir(), 'kenos-prometheus-'));
   dirs.add(dir);
   let proc: NodeProcess;

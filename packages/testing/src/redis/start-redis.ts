@@ -1,6 +1,7 @@
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable } from '../process/find-executable.js';
 import { freePort } from '../process/free-port.js';
 import { spawnCommand, type NodeProcess } from '../process/spawn-node.js';
 import { TestingError } from '../testing-error.js';
@@ -48,20 +49,8 @@ const POLL_INTERVAL_MS = 100;
 const PORT_ATTEMPTS = 3;
 
 function findRedisServer(command: string): string {
-  const candidates = command.includes('/')
-    ? [command]
-    : (process.env['PATH'] ?? '')
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, command));
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not there, or not executable: try the next directory
-    }
-  }
+  const file = findExecutable(command);
+  if (file !== undefined) return file;
   throw new TestingError(
     'KENOS_ERR_TESTING_REDIS_MISSING',
     `the Redis binary "${command}" was not found; install Debian's redis-server ` +
